@@ -1,0 +1,63 @@
+/**
+ * A place images live: a remote registry, the local cache (distribution layout on disk), or an OCI layout
+ * directory. The copy engine copies between two stores and knows nothing else about them, which is why
+ * mirror-to-mirror, mirror-to-disk and disk-to-mirror share one engine.
+ *
+ * Conventions: `repository` is the path inside the store (`ubi9/ubi`), `reference` a tag or a digest.
+ * Every method takes an AbortSignal; every blob is streamed and verified against its digest.
+ */
+import type { Readable } from 'node:stream';
+
+export interface Manifest {
+  /** The exact bytes: re-serialising would change the digest. */
+  bytes: Buffer;
+  mediaType: string;
+  /** `sha256:<hex>` of `bytes`. */
+  digest: string;
+}
+
+export interface BlobInfo {
+  digest: string;
+  size: number;
+}
+
+export interface OpenedBlob {
+  /** Bytes of the blob; the stream errors with DigestMismatchError at its end if they do not match. */
+  stream: Readable;
+  size: number;
+}
+
+export interface TransferOptions {
+  signal: AbortSignal;
+  /** Called with the number of new bytes as they move; the caller aggregates and samples. */
+  onBytes?: (n: number) => void;
+}
+
+export interface ImageStore {
+  /** For messages: `registry quay.io`, `cache /home/u/.oc-mirror/.cache`, `oci:///data/img`. */
+  readonly description: string;
+
+  getManifest(repository: string, reference: string, signal: AbortSignal): Promise<Manifest>;
+  /** Digest and media type without the body; undefined when the manifest does not exist. */
+  headManifest(
+    repository: string,
+    reference: string,
+    signal: AbortSignal,
+  ): Promise<{ digest: string; mediaType: string; size: number } | undefined>;
+  /** Stores the manifest under `reference` (a tag, or its own digest). */
+  putManifest(repository: string, reference: string, manifest: Manifest, signal: AbortSignal): Promise<void>;
+  deleteManifest(repository: string, digest: string, signal: AbortSignal): Promise<void>;
+
+  /** Size of the blob when present in (or mountable into) `repository`, else undefined. */
+  hasBlob(repository: string, digest: string, signal: AbortSignal): Promise<number | undefined>;
+  openBlob(repository: string, digest: string, options: TransferOptions): Promise<OpenedBlob>;
+  /** Streams `body` into the store; the store verifies `digest` before making the blob visible. */
+  putBlob(repository: string, blob: BlobInfo, body: Readable, options: TransferOptions): Promise<void>;
+  /**
+   * Makes a blob that exists in `fromRepository` of the same store available in `repository` without
+   * moving bytes. Returns false when the store could not mount (the caller then uploads).
+   */
+  mountBlob?(repository: string, digest: string, fromRepository: string, signal: AbortSignal): Promise<boolean>;
+
+  listTags(repository: string, signal: AbortSignal): Promise<string[]>;
+}
