@@ -60,4 +60,7 @@ export interface ImageStore {
   mountBlob?(repository: string, digest: string, fromRepository: string, signal: AbortSignal): Promise<boolean>;
 
   listTags(repository: string, signal: AbortSignal): Promise<string[]>;
+
+  /** Checks that the store is reachable and the credentials are accepted (registries: `GET /v2/`). */
+  ping?(signal: AbortSignal): Promise<void>;
 }

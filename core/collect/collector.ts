@@ -1,0 +1,38 @@
+/**
+ * Collectors turn one part of an ImageSetConfiguration into planned images. Releases, operators and Helm
+ * plug in here later; the workflows only know this interface.
+ */
+import type { ImageSetSpec } from '../config/image-set-config.js';
+import type { ContentKind, PlannedImage } from '../image-types.js';
+import type { EventInput } from '../events.js';
+import type { MirrorWorkflow } from '../workflow/mirror-options.js';
+
+export interface CollectContext {
+  workflow: MirrorWorkflow | 'delete';
+  /** Where images go: `localhost:<port>` (M2D) or `<R>` (D2M, M2M, delete). No transport. */
+  destinationRoot: string;
+  /** The cache address `localhost:<port>`: D2M reads from it. */
+  cacheHost: string;
+  workingDir: string;
+  signal: AbortSignal;
+  emit: (event: EventInput) => void;
+}
+
+/** Images without `id` yet: ids are assigned once the whole plan is assembled and sorted. */
+export type CollectedImage = Omit<PlannedImage, 'id'>;
+
+export interface Collector {
+  readonly kind: ContentKind;
+  /** Throws when the part of the config it owns cannot be collected (sets that kind's exit bit). */
+  collect(spec: ImageSetSpec, ctx: CollectContext): Promise<CollectedImage[]>;
+}
+
+/** A collector failed: the run copies nothing and exits with that kind's bit (§3.0 CollectAll). */
+export class CollectorError extends Error {
+  constructor(
+    readonly kind: ContentKind,
+    readonly errors: unknown[],
+  ) {
+    super(`${kind} collection failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
+  }
+}

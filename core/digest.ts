@@ -1,0 +1,109 @@
+/**
+ * Content digests (`sha256:<hex>`) and a stream stage that verifies them while bytes pass through,
+ * so a blob never has to be read twice or held in memory to be checked.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { DigestMismatchError } from './errors.js';
+
+const DIGEST_PATTERN = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
+/** Lower-case hex SHA-256 of `buf`. */
+export function sha256Hex(buf: Buffer | Uint8Array | string): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+/** `sha256:<hex>` of `buf`: the digest an OCI registry stores these bytes under. */
+export function digestOf(buf: Buffer | Uint8Array | string): string {
+  return `sha256:${sha256Hex(buf)}`;
+}
+
+/** True for a well-formed `sha256:` (64 hex) or `sha512:` (128 hex) digest. */
+export function isDigest(s: string): boolean {
+  return DIGEST_PATTERN.test(s);
+}
+
+/** Node hash algorithm of a digest (`sha256` / `sha512`); throws for anything else. */
+export function digestAlgorithm(digest: string): 'sha256' | 'sha512' {
+  if (!isDigest(digest)) throw new TypeError(`not a supported digest: ${digest.slice(0, 80)}`);
+  return digest.startsWith('sha512:') ? 'sha512' : 'sha256';
+}
+
+/** Digest of `buf` with the algorithm of `like` (so sha512 references verify too). */
+export function digestLike(like: string, buf: Buffer): string {
+  const algorithm = digestAlgorithm(like);
+  return `${algorithm}:${createHash(algorithm).update(buf).digest('hex')}`;
+}
+
+/** Short form for messages: `sha256:0123456789ab…`. */
+export function shortDigest(digest: string): string {
+  const colon = digest.indexOf(':');
+  return colon > 0 && digest.length > colon + 13 ? `${digest.slice(0, colon + 13)}…` : digest;
+}
+
+export interface DigestVerifierOptions {
+  /** Used in the mismatch message, e.g. `blob sha256:… from quay.io/ubi9/ubi`. */
+  where?: string;
+  /** Expected byte count: more bytes fail at once, fewer fail at the end. */
+  expectedSize?: number;
+  /**
+   * Hash state of the bytes before this stream's first byte, when the stream continues a partial
+   * transfer (Range restart). Must be a hash of the digest's algorithm that has not been finalised.
+   */
+  resumeHash?: Hash;
+  /** Number of bytes `resumeHash` already covers. */
+  resumeOffset?: number;
+  /** Called with the size of every chunk that passes. */
+  onBytes?: (n: number) => void;
+}
+
+/**
+ * Pass-through that hashes every byte and, when the input ends, fails with DigestMismatchError unless
+ * the bytes match `expected`. The hash state survives across a Range restart of the source because the
+ * verifier sits after the resuming stage, or because a caller hands it `resumeHash`.
+ */
+export class DigestVerifier extends Transform {
+  readonly expected: string;
+  private readonly hash: Hash;
+  private readonly where: string;
+  private readonly expectedSize?: number;
+  private readonly onBytes?: (n: number) => void;
+  private seen: number;
+
+  constructor(expected: string, options: DigestVerifierOptions = {}) {
+    super();
+    this.expected = expected;
+    this.hash = options.resumeHash ?? createHash(digestAlgorithm(expected));
+    this.where = options.where ?? expected;
+    this.expectedSize = options.expectedSize;
+    this.onBytes = options.onBytes;
+    this.seen = options.resumeOffset ?? 0;
+  }
+
+  /** Bytes hashed so far (including a resumed prefix). */
+  get bytesSeen(): number {
+    return this.seen;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.expectedSize !== undefined && this.seen > this.expectedSize) {
+      callback(
+        new DigestMismatchError(this.expected, `more than ${this.expectedSize} bytes`, this.where),
+      );
+      return;
+    }
+    this.hash.update(chunk);
+    this.onBytes?.(chunk.length);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    const actual = `${digestAlgorithm(this.expected)}:${this.hash.digest('hex')}`;
+    if (actual !== this.expected) {
+      callback(new DigestMismatchError(this.expected, `${actual} (${this.seen} bytes)`, this.where));
+      return;
+    }
+    callback();
+  }
+}

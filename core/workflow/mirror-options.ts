@@ -1,0 +1,60 @@
+/**
+ * Everything a mirror run needs, already validated and resolved from the command line (source/) or the
+ * wizard. Defaults follow oc-mirror v2 (`../shared/spec/core.md` §2).
+ */
+import type { Workflow } from '../events.js';
+
+export type MirrorWorkflow = Exclude<Workflow, 'delete'>;
+
+export interface MirrorOptions {
+  workflow: MirrorWorkflow;
+  configPath: string;
+  /** Directory holding `working-dir/` (M2D: the archive dir; D2M: the --from dir; M2M: --workspace). */
+  workspaceRoot: string;
+  /** M2D: where mirror_*.tar are written; D2M: where they are read. */
+  archiveDir?: string;
+  /** `<R>`: the destination registry (host[:port][/path]) for D2M and M2M, without `docker://`. */
+  destinationRegistry?: string;
+  /** Base cache directory; the cache itself is `<cacheDir>/.oc-mirror/.cache`. */
+  cacheDir: string;
+  /** oc-mirror's embedded registry port: only used to spell cache references `localhost:<port>/…`. */
+  port: number;
+  authFile?: string;
+  srcTlsVerify: boolean;
+  destTlsVerify: boolean;
+  /** Directory of extra CA certificates (*.crt) trusted for both sides. */
+  certDir?: string;
+  parallelImages: number;
+  parallelLayers: number;
+  retryTimes: number;
+  retryDelayMs: number;
+  imageTimeoutMs: number;
+  dryRun: boolean;
+  since?: Date;
+  strictArchive: boolean;
+  maxNestedPaths: number;
+  removeSignatures: boolean;
+  logLevel: 'info' | 'debug' | 'trace' | 'error';
+  /** Overrides `archiveSize` (bytes per chunk); for tests and experts. */
+  archiveChunkBytes?: number;
+  /** Environment used for credentials and proxies (defaults to process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULTS = {
+  port: 55000,
+  parallelImages: 4,
+  parallelLayers: 5,
+  retryTimes: 5,
+  retryDelayMs: 0,
+  imageTimeoutMs: 10 * 60_000,
+  archiveSizeGiB: 500,
+} as const;
+
+export function cacheRootOf(cacheDir: string): string {
+  return `${cacheDir.replace(/\/+$/, '')}/.oc-mirror/.cache`;
+}
+
+export function cacheHostOf(port: number): string {
+  return `localhost:${port}`;
+}

@@ -1,0 +1,347 @@
+/**
+ * The three mirror workflows (§3.1–3.3) over one copy engine:
+ *   mirrorToDisk   source registries → cache → mirror_*.tar
+ *   diskToMirror   mirror_*.tar → cache → destination registry (+ cluster resources)
+ *   mirrorToMirror source registries → destination registry (+ cluster resources)
+ * Returns the run summary (exit code included); throws only for fatal set-up errors.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createEmitter, type EventInput, type EventSink, type RunSummary } from '../events.js';
+import { contentKindOf, type ContentKind, type PlannedImage } from '../image-types.js';
+import { CancelledError, OcmError, describeError } from '../errors.js';
+import { loadImageSetConfig } from '../config/load-config.js';
+import { collectAll } from '../collect/collect-all.js';
+import { copyImages, type ImageResult } from '../copy/copy-engine.js';
+import { splitDockerReference } from '../copy/image-location.js';
+import { applyMaxNestedPaths } from '../reference/destination.js';
+import { writeIdmsItms } from '../cluster-resources/idms-itms.js';
+import { formatMapping } from '../cluster-resources/dry-run-mapping.js';
+import { collectImageBlobs } from '../store/manifest-walk.js';
+import { writeArchive } from '../archive/archive-writer.js';
+import { readHistory, writeHistory } from '../archive/history.js';
+import { extractArchives } from '../archive/archive-extractor.js';
+import { prepareWorkspace, workspaceOf, type Workspace } from './workspace.js';
+import { createRunStores, type RunStores } from './store-resolver.js';
+import { DEFAULTS, cacheHostOf, cacheRootOf, type MirrorOptions } from './mirror-options.js';
+import { batchExitCode, EXIT, KIND_BIT } from './exit-code.js';
+import { writeErrorReport } from './error-report.js';
+import { RunLog } from './run-log.js';
+import { rfc3339Utc, runStamp } from './timestamps.js';
+import { VERSION } from '../version.js';
+
+/** A failure that ends the run before or instead of copying, with oc-mirror's exit code. */
+export class RunFailure extends OcmError {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options?: { hint?: string; cause?: unknown },
+  ) {
+    super('RUN_FAILED', message, options);
+  }
+}
+
+interface RunContext {
+  options: MirrorOptions;
+  ws: Workspace;
+  stamp: string;
+  startedAt: number;
+  emit: (event: EventInput) => void;
+  signal: AbortSignal;
+  stores: RunStores;
+  outputs: RunSummary['outputs'];
+}
+
+export async function runMirror(options: MirrorOptions, io: { sink: EventSink; signal: AbortSignal }): Promise<RunSummary> {
+  const startedAt = Date.now();
+  const stamp = runStamp(new Date(startedAt));
+  const ws = workspaceOf(options.workspaceRoot);
+  await prepareWorkspace(ws, { clearClusterResources: !options.dryRun });
+  const log = new RunLog(ws.logsDir, stamp, options.logLevel === 'debug' || options.logLevel === 'trace');
+  const emit = createEmitter((event) => {
+    log.write(event);
+    io.sink(event);
+  });
+  const outputs: RunSummary['outputs'] = [{ label: 'log', path: log.path }];
+  let stores: RunStores | undefined;
+  try {
+    emit({
+      type: 'run.started',
+      workflow: options.workflow,
+      source: describeSource(options),
+      destination: describeDestination(options),
+      dryRun: options.dryRun,
+    });
+    emit({ type: 'phase', phase: 'setup' });
+    const { config, warnings } = await loadImageSetConfig(options.configPath);
+    for (const w of warnings) emit({ type: 'warning', message: `${w.file}:${w.line}:${w.column}: ${w.message}` });
+    stores = await createRunStores(options, (info) => emit({ type: 'retry', ...info }));
+    const ctx: RunContext = { options, ws, stamp, startedAt, emit, signal: io.signal, stores, outputs };
+
+    if (options.workflow === 'diskToMirror') await extractPhase(ctx);
+    if (options.workflow !== 'mirrorToDisk') await checkDestinationAccess(ctx);
+
+    emit({ type: 'phase', phase: 'collect' });
+    const destinationRoot =
+      options.workflow === 'mirrorToDisk' ? cacheHostOf(options.port) : options.destinationRegistry!;
+    const collected = await collectAll(config.mirror, {
+      workflow: options.workflow,
+      destinationRoot,
+      cacheHost: cacheHostOf(options.port),
+      workingDir: ws.workingDir,
+      signal: io.signal,
+      emit,
+    });
+    if (collected.errors.length > 0) {
+      let code = 0;
+      for (const e of collected.errors) {
+        code |= KIND_BIT[e.kind];
+        emit({ type: 'warning', message: describeError(e) });
+      }
+      throw new RunFailure(collected.errors.map((e) => e.message).join('\n'), code);
+    }
+    let images = collected.images;
+    if (options.workflow !== 'mirrorToDisk' && options.maxNestedPaths > 0) {
+      images = images.map((img) => ({ ...img, destination: applyMaxNestedPaths(img.destination, options.maxNestedPaths) }));
+    }
+    if (images.length === 0) throw new RunFailure('no images to copy', EXIT.generic);
+    emit({ type: 'plan', images });
+
+    if (options.dryRun) return await dryRun(ctx, images);
+
+    emit({ type: 'phase', phase: 'copy' });
+    const results = await copyImages(images, {
+      stores,
+      parallelImages: options.parallelImages,
+      parallelLayers: options.parallelLayers,
+      retryTimes: options.retryTimes,
+      retryDelayMs: options.retryDelayMs,
+      imageTimeoutMs: options.imageTimeoutMs,
+      removeSignatures: options.removeSignatures,
+      emit,
+      signal: io.signal,
+    });
+    const failures = results.filter((r) => !r.ok && !isCancelledResult(r, io.signal));
+    const report = await writeErrorReport(
+      ws.logsDir,
+      stamp,
+      failures.map((r) => ({ image: r.image, error: r.error })),
+    );
+    if (report) outputs.push({ label: 'error report', path: report });
+
+    const cancelled = io.signal.aborted;
+    const ok = results.filter((r) => r.ok);
+    if (!cancelled) {
+      if (options.workflow === 'mirrorToDisk') {
+        if (failures.length === 0) await archivePhase(ctx, config.archiveSize, ok);
+        else emit({ type: 'warning', message: 'some images failed: no archive was written (re-run to retry them)' });
+      } else {
+        await clusterResourcesPhase(ctx, ok.map((r) => r.image));
+      }
+    }
+    return finish(ctx, images, results, cancelled);
+  } catch (err) {
+    if (io.signal.aborted && !(err instanceof RunFailure)) {
+      throw new CancelledError('cancelled before copying finished');
+    }
+    throw err;
+  } finally {
+    await stores?.close();
+    await log.close();
+  }
+}
+
+function describeSource(o: MirrorOptions): string {
+  if (o.workflow === 'diskToMirror') return `file://${o.archiveDir}`;
+  return o.configPath;
+}
+
+function describeDestination(o: MirrorOptions): string {
+  return o.workflow === 'mirrorToDisk' ? `file://${o.archiveDir}` : `docker://${o.destinationRegistry}`;
+}
+
+function isCancelledResult(r: ImageResult, signal: AbortSignal): boolean {
+  return signal.aborted && !r.ok && !(r.error instanceof OcmError && r.error.code === 'IMAGE_TIMEOUT');
+}
+
+async function extractPhase(ctx: RunContext): Promise<void> {
+  ctx.emit({ type: 'phase', phase: 'extract' });
+  await extractArchives({
+    fromDir: ctx.options.archiveDir!,
+    cacheRoot: cacheRootOf(ctx.options.cacheDir),
+    workspaceRoot: ctx.ws.root,
+    signal: ctx.signal,
+    onProgress: (p: { chunk: string; index: number; count: number; bytes: number; totalBytes: number }) =>
+      ctx.emit({ type: 'extract.progress', ...p }),
+  });
+}
+
+/** §2.8: an authenticated `GET /v2/` on the destination before anything else happens. */
+async function checkDestinationAccess(ctx: RunContext): Promise<void> {
+  const registry = ctx.options.destinationRegistry!;
+  const host = registry.split('/')[0];
+  const store = ctx.stores.registry(host, 'destination');
+  if (!store.ping) return;
+  try {
+    await store.ping(ctx.signal);
+  } catch (err) {
+    throw new RunFailure(`checking registry "${registry}" access: ${describeError(err)}`, EXIT.generic, { cause: err });
+  }
+}
+
+async function dryRun(ctx: RunContext, images: PlannedImage[]): Promise<RunSummary> {
+  ctx.emit({ type: 'phase', phase: 'dry-run' });
+  await rm(ctx.ws.dryRunDir, { recursive: true, force: true });
+  await mkdir(ctx.ws.dryRunDir, { recursive: true });
+  const mappingPath = join(ctx.ws.dryRunDir, 'mapping.txt');
+  await writeFile(mappingPath, formatMapping(images));
+  ctx.outputs.push({ label: 'mapping', path: mappingPath });
+  if (ctx.options.workflow === 'mirrorToDisk') {
+    const missing: PlannedImage[] = [];
+    for (const img of images) {
+      const dst = splitDockerReference(img.destination);
+      const head = await ctx.stores.cache.headManifest(dst.repository, dst.digest ?? dst.tag!, ctx.signal).catch(() => undefined);
+      if (!head) missing.push(img);
+    }
+    if (missing.length > 0) {
+      const missingPath = join(ctx.ws.dryRunDir, 'missing.txt');
+      await writeFile(missingPath, formatMapping(missing));
+      ctx.outputs.push({ label: 'missing', path: missingPath });
+      ctx.emit({
+        type: 'warning',
+        message: `${missing.length}/${images.length} images necessary for mirroring are not available in the cache.`,
+      });
+    } else {
+      ctx.emit({ type: 'log', level: 'info', message: `all ${images.length} images required for mirroring are available in local cache` });
+    }
+  } else {
+    await clusterResourcesPhase(ctx, images);
+  }
+  const byKind = countByKind(images, new Set(images.map((i) => i.id)));
+  const summary = baseSummary(ctx, images.length);
+  summary.imagesSkipped = images.length;
+  summary.byKind = byKind;
+  summary.exitCode = EXIT.ok;
+  ctx.emit({ type: 'phase', phase: 'done' });
+  ctx.emit({ type: 'summary', summary });
+  return summary;
+}
+
+async function archivePhase(ctx: RunContext, archiveSizeGiB: number | undefined, ok: ImageResult[]): Promise<void> {
+  ctx.emit({ type: 'phase', phase: 'archive' });
+  const includeSignatures = !ctx.options.removeSignatures;
+  const selected: string[] = [];
+  const seen = new Set<string>();
+  for (const r of ok) {
+    const dst = splitDockerReference(r.image.destination);
+    const blobs = await collectImageBlobs(ctx.stores.cache, dst.repository, dst.digest ?? dst.tag!, {
+      platforms: r.image.platforms,
+      includeSignatures,
+      signal: ctx.signal,
+    });
+    for (const b of blobs) {
+      if (!seen.has(b.digest)) {
+        seen.add(b.digest);
+        selected.push(b.digest);
+      }
+    }
+  }
+  const history = await readHistory(ctx.ws.workingDir, ctx.options.since);
+  const toShip = selected.filter((d) => !history.has(d));
+  if (toShip.length < selected.length) {
+    ctx.emit({
+      type: 'log',
+      level: 'info',
+      message: `${selected.length - toShip.length} of ${selected.length} blobs were shipped by an earlier archive (working-dir/.history): not included`,
+    });
+  }
+  await mkdir(join(ctx.ws.workingDir, 'internal'), { recursive: true });
+  await writeFile(
+    join(ctx.ws.workingDir, 'internal', 'oc-mirror-version.json'),
+    JSON.stringify({ gitVersion: VERSION, gitCommit: 'ocm-tui' }, null, 2),
+  );
+  const maxChunkBytes = ctx.options.archiveChunkBytes ?? (archiveSizeGiB && archiveSizeGiB > 0 ? archiveSizeGiB : DEFAULTS.archiveSizeGiB) * 1024 ** 3;
+  const result = await writeArchive({
+    cacheRoot: cacheRootOf(ctx.options.cacheDir),
+    workingDir: ctx.ws.workingDir,
+    workspaceRoot: ctx.ws.root,
+    outputDir: ctx.options.archiveDir!,
+    blobDigests: toShip,
+    configFile: ctx.options.configPath,
+    maxChunkBytes,
+    strict: ctx.options.strictArchive,
+    signal: ctx.signal,
+    onProgress: (bytes: number, totalBytes: number, chunk: string) =>
+      ctx.emit({ type: 'archive.progress', chunk, bytes, totalBytes }),
+    onWarning: (message: string) => ctx.emit({ type: 'warning', message }),
+  });
+  for (const chunk of result.chunks) {
+    ctx.emit({ type: 'archive.chunk', path: chunk, bytes: 0 });
+    ctx.outputs.push({ label: 'archive', path: chunk });
+  }
+  await writeHistory(ctx.ws.workingDir, new Set([...history, ...toShip]), new Date());
+}
+
+async function clusterResourcesPhase(ctx: RunContext, images: PlannedImage[]): Promise<void> {
+  ctx.emit({ type: 'phase', phase: 'cluster-resources' });
+  await mkdir(ctx.ws.clusterResourcesDir, { recursive: true });
+  const written = await writeIdmsItms(ctx.ws.clusterResourcesDir, images, {
+    maxNestedPaths: ctx.options.maxNestedPaths,
+    createdAt: rfc3339Utc(new Date()),
+    version: VERSION,
+  });
+  for (const path of written) ctx.outputs.push({ label: 'cluster resource', path });
+}
+
+function countByKind(images: PlannedImage[], okIds: Set<string>): Partial<Record<ContentKind, { ok: number; total: number }>> {
+  const byKind: Partial<Record<ContentKind, { ok: number; total: number }>> = {};
+  for (const img of images) {
+    const kind = contentKindOf(img.type);
+    const c = (byKind[kind] ??= { ok: 0, total: 0 });
+    c.total++;
+    if (okIds.has(img.id)) c.ok++;
+  }
+  return byKind;
+}
+
+function baseSummary(ctx: RunContext, total: number): RunSummary {
+  return {
+    workflow: ctx.options.workflow,
+    imagesTotal: total,
+    imagesOk: 0,
+    imagesFailed: 0,
+    imagesSkipped: 0,
+    bytesCopied: 0,
+    bytesSkipped: 0,
+    blobsCopied: 0,
+    blobsSkipped: 0,
+    blobsMounted: 0,
+    durationMs: Date.now() - ctx.startedAt,
+    exitCode: 0,
+    byKind: {},
+    outputs: ctx.outputs,
+    cancelled: false,
+  };
+}
+
+function finish(ctx: RunContext, images: PlannedImage[], results: ImageResult[], cancelled: boolean): RunSummary {
+  const summary = baseSummary(ctx, images.length);
+  const okIds = new Set(results.filter((r) => r.ok).map((r) => r.image.id));
+  for (const r of results) {
+    if (r.ok) summary.imagesOk++;
+    else if (isCancelledResult(r, ctx.signal)) summary.imagesSkipped++;
+    else summary.imagesFailed++;
+    summary.bytesCopied += r.bytesCopied;
+    summary.bytesSkipped += r.bytesSkipped;
+    summary.blobsCopied += r.blobsCopied;
+    summary.blobsSkipped += r.blobsSkipped;
+    summary.blobsMounted += r.blobsMounted;
+  }
+  summary.byKind = countByKind(images, okIds);
+  summary.cancelled = cancelled;
+  summary.exitCode = cancelled ? EXIT.cancelled : batchExitCode(summary.byKind);
+  summary.durationMs = Date.now() - ctx.startedAt;
+  ctx.emit({ type: 'phase', phase: 'done' });
+  ctx.emit({ type: 'summary', summary });
+  return summary;
+}

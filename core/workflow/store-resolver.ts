@@ -1,0 +1,63 @@
+/**
+ * Builds the stores a run talks to: registries (one client per host and side, so connections are reused),
+ * the local cache for `localhost:<port>` references, and OCI layout directories.
+ */
+import type { StoreResolver } from '../copy/image-location.js';
+import type { ImageStore } from '../store/image-store.js';
+import { CacheStore } from '../store/cache-store.js';
+import { OciLayoutStore } from '../store/oci-layout-store.js';
+import { createRegistryStores } from '../store/registry-store.js';
+import { loadCredentials } from '../registry/credentials.js';
+import type { MirrorOptions } from './mirror-options.js';
+import { cacheHostOf, cacheRootOf } from './mirror-options.js';
+
+export interface RunStores extends StoreResolver {
+  cache: CacheStore;
+  close(): Promise<void>;
+}
+
+export async function createRunStores(
+  options: Pick<
+    MirrorOptions,
+    | 'cacheDir'
+    | 'port'
+    | 'authFile'
+    | 'srcTlsVerify'
+    | 'destTlsVerify'
+    | 'certDir'
+    | 'retryTimes'
+    | 'retryDelayMs'
+    | 'env'
+  >,
+  onRetry?: (info: { attempt: number; maxAttempts: number; delayMs: number; reason: string }) => void,
+): Promise<RunStores> {
+  const cache = new CacheStore(cacheRootOf(options.cacheDir));
+  const cacheHost = cacheHostOf(options.port);
+  const credentials = await loadCredentials({ authFile: options.authFile, env: options.env ?? process.env });
+  const common = {
+    certDir: options.certDir,
+    credentials,
+    retry: { times: options.retryTimes, delayMs: options.retryDelayMs },
+    onRetry,
+  };
+  const sources = createRegistryStores({ ...common, side: 'source', tlsVerify: options.srcTlsVerify });
+  const destinations = createRegistryStores({ ...common, side: 'destination', tlsVerify: options.destTlsVerify });
+  const layouts = new Map<string, ImageStore>();
+  return {
+    cache,
+    registry(host, side) {
+      if (host === cacheHost) return cache;
+      return side === 'source' ? sources(host) : destinations(host);
+    },
+    ociLayout(path) {
+      const existing = layouts.get(path);
+      if (existing) return existing;
+      const store = new OciLayoutStore(path);
+      layouts.set(path, store);
+      return store;
+    },
+    async close() {
+      await Promise.allSettled([sources.close?.(), destinations.close?.()]);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/** `ocm-tui --help`: grouped like the README's command-line reference. */
+export const HELP_TEXT = `
+  Mirror OpenShift release payloads, operator catalogs, Helm chart images and additional images
+  (oc-mirror v2 compatible).
+
+  Usage
+    $ ocm-tui                                                     wizard (on a terminal)
+    $ ocm-tui -c isc.yaml file://DIR                              mirror to disk
+    $ ocm-tui -c isc.yaml --from file://DIR docker://REG[/PATH]   disk to mirror
+    $ ocm-tui -c isc.yaml --workspace file://DIR docker://REG     mirror to mirror
+    $ ocm-tui delete -c disc.yaml --generate --workspace file://DIR docker://REG
+    $ ocm-tui delete --delete-yaml-file FILE docker://REG
+    $ ocm-tui demo                                                throwaway registries + a real run
+
+  Workflow
+    -c, --config FILE          ImageSetConfiguration (mirror) or DeleteImageSetConfiguration (delete --generate)
+    --from file://DIR          read mirror_*.tar from DIR (disk to mirror)
+    --workspace file://DIR     working directory (mirror to mirror, delete)
+    --dry-run                  plan only: write working-dir/dry-run/mapping.txt, copy nothing
+    --since yyyy-MM-dd         mirror to disk: archive everything not shipped before that date
+
+  Registries
+    --authfile FILE            credentials (default $REGISTRY_AUTH_FILE, then containers/docker auth files)
+    --src-tls-verify=false     do not verify TLS of source registries (also allows plain http)
+    --dest-tls-verify=false    do not verify TLS of the destination registry (also allows plain http)
+    --cert-dir DIR             extra CA certificates (*.crt) to trust
+    --remove-signatures        do not copy sha256-<digest>.sig signature tags
+    --max-nested-paths N       fold destination paths deeper than N components (0 = off)
+
+  Performance and reliability
+    --parallel-images N        images copied at once, 1..10 (default 4)
+    --parallel-layers N        blobs per image at once, 1..10 (default 5)
+    --retry-times N            retries after the first attempt (default 5)
+    --retry-delay DURATION     constant delay between retries (default 0 = exponential 1s, 2s, 4s…)
+    --image-timeout DURATION   per image, retries included (default 10m)
+    --cache-dir DIR            cache base directory (default $OC_MIRROR_CACHE, then $HOME)
+
+  Archives (mirror to disk)
+    --strict-archive           fail when a single file exceeds archiveSize instead of writing it alone
+
+  Delete
+    --generate                 phase 1: write working-dir/delete/delete-images.yaml
+    --delete-yaml-file FILE    phase 2: delete the listed manifests from the registry
+    --delete-id ID             suffix for the generated file names
+    --delete-signatures        also list sha256-<digest>.sig signature tags
+    --force-cache-delete       also remove the images from the local cache
+
+  Output
+    --no-ui                    plain line output even on a terminal (automatic without a TTY or with CI set)
+    --output json              one JSON event per line (see docs/events.md)
+    --fps N                    dashboard frame rate (default 10)
+    --log-level LEVEL          info, debug, trace or error (default info)
+    --v2                       accepted and ignored (oc-mirror compatibility)
+    -p, --port N               accepted for compatibility (ocm-tui runs no local registry)
+    --version, --help
+
+  Exit codes: 0 ok; 1 error; bits 2 release, 4 operator, 8 additional, 16 helm images failed (OR-ed); 130 cancelled.
+`;
