@@ -180,7 +180,11 @@ function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function render(table: MirrorTable, kind: 'ImageDigestMirrorSet' | 'ImageTagMirrorSet', opts: MirrorSetOptions): string {
+function render(
+  table: MirrorTable,
+  kind: 'ImageDigestMirrorSet' | 'ImageTagMirrorSet',
+  opts: MirrorSetOptions,
+): string {
   const prefix = kind === 'ImageDigestMirrorSet' ? 'idms' : 'itms';
   const listKey = kind === 'ImageDigestMirrorSet' ? 'imageDigestMirrors' : 'imageTagMirrors';
   let text = '';

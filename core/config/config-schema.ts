@@ -7,7 +7,8 @@ import { bool, int, list, object, required, str, type ObjectSchema } from './yam
 
 const V1_STORAGE = 'an oc-mirror v1 setting: v2 keeps its state in the working-dir and the local cache, remove it';
 
-const instancePlatform = object({ os: required(str), architecture: required(str) });
+// os/architecture are required too, checked with oc-mirror's own messages in validate-spec.ts.
+const instancePlatform = object({ os: str, architecture: str });
 
 const releaseChannel = object(
   {
@@ -18,7 +19,11 @@ const releaseChannel = object(
     shortestPath: bool,
     full: bool,
   },
-  { retired: { headsOnly: 'an oc-mirror v1 setting: v2 mirrors channel heads unless "full: true" or a version range is set' } },
+  {
+    retired: {
+      headsOnly: 'an oc-mirror v1 setting: v2 mirrors channel heads unless "full: true" or a version range is set',
+    },
+  },
 );
 
 const releasePlatform = object({

@@ -3,7 +3,17 @@
  * (with "did you mean"), duplicate keys, wrong types (go-yaml v2 typing, so unquoted numbers in string fields are
  * errors as in oc-mirror), missing required fields. Keeps going after every problem so all are reported.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type Scalar } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type Scalar,
+} from 'yaml';
 import { resolveScalar, type GoScalar } from './go-yaml-scalar.js';
 import type { ProblemList, SourcePosition } from './config-problems.js';
 import { closestMatch } from './suggest.js';
@@ -17,6 +27,8 @@ export interface DecodeContext {
   positions: Map<string, { key?: SourcePosition; value: SourcePosition }>;
   /** Paths whose value could not be decoded (validators skip them to avoid follow-up noise). */
   broken: Set<string>;
+  /** Aliases already reported as dangling (a node can be resolved more than once). */
+  reportedAliases: Set<unknown>;
 }
 
 /** Keys of the object being decoded that the caller handles itself (kind/stanza checks). */
@@ -37,8 +49,19 @@ function joinPath(parent: string, key: string): string {
   return parent === '' ? key : `${parent}.${key}`;
 }
 
+/** Follow an alias to its anchored node; an alias without anchor is reported once and reads as null. */
 function resolveNode(node: unknown, ctx: DecodeContext): unknown {
-  return isAlias(node) ? node.resolve(ctx.doc) : node;
+  if (!isAlias(node)) return node;
+  const target = node.resolve(ctx.doc);
+  if (target === undefined && !ctx.reportedAliases.has(node)) {
+    ctx.reportedAliases.add(node);
+    ctx.problems.error(
+      positionOf(node, ctx),
+      '',
+      `YAML alias "*${node.source}" refers to no anchor (define "&${node.source}" before using it)`,
+    );
+  }
+  return target;
 }
 
 function isNullNode(node: unknown): boolean {
@@ -88,6 +111,14 @@ function typeHint(schema: ValueSchema, node: unknown): string {
   if (schema.type === 'string' && (value.kind === 'int' || value.kind === 'float' || value.kind === 'bool')) {
     return ` (quote it: "${source}")`;
   }
+  if (
+    schema.type === 'list' &&
+    schema.items.type === 'object' &&
+    schema.items.shorthandKey &&
+    value.kind === 'string'
+  ) {
+    return ` (write a list item: "- ${schema.items.shorthandKey}: ${source}")`;
+  }
   if (schema.type === 'list' && value.kind !== 'null') {
     return ` (write a list: [${source}])`;
   }
@@ -128,7 +159,10 @@ export function decodeValue(
       if (schema.type === 'string' && value.kind === 'string') return value.value;
       if (schema.type === 'bool' && value.kind === 'bool') return value.value;
       // Go's YAML→JSON step turns 4.0 into 4, which then decodes into an int64.
-      if (schema.type === 'int' && (value.kind === 'int' || (value.kind === 'float' && Number.isSafeInteger(value.value)))) {
+      if (
+        schema.type === 'int' &&
+        (value.kind === 'int' || (value.kind === 'float' && Number.isSafeInteger(value.value)))
+      ) {
         return value.value;
       }
       return typeError(schema, node, path, label, ctx);
@@ -138,7 +172,7 @@ export function decodeValue(
       return node.items.map((item, index) => {
         const itemPath = `${path}[${index}]`;
         const itemLabel = `${label}[${index}]`;
-        const at = positionOf(resolveNode(item, ctx) as Node, ctx);
+        const at = positionOf(item as Node, ctx);
         ctx.positions.set(itemPath, { key: at, value: at });
         if (isNullNode(resolveNode(item, ctx))) {
           ctx.problems.error(at, itemPath, `"${itemLabel}" must be ${expectation(schema.items)}, found null`);
@@ -159,31 +193,32 @@ export function decodeValue(
 interface Entry {
   pair: Pair;
   keyText: string;
-  merged: boolean;
+  /** For pairs brought in by a merge key (`<<: *anchor`): that `<<` key, where the value is used. */
+  mergedAt?: Node;
 }
 
 /** Explicit pairs first, then pairs brought in by YAML merge keys (`<<: *anchor`) that are not overridden. */
-function entriesOf(map: Node, ctx: DecodeContext): Entry[] {
+function entriesOf(map: unknown, ctx: DecodeContext): Entry[] {
   if (!isMap(map)) return [];
   const explicit: Entry[] = [];
-  const mergeSources: Node[] = [];
+  const mergeSources: { node: unknown; via: Node }[] = [];
   for (const pair of map.items) {
     const key = pair.key;
     if (isScalar(key) && key.type === 'PLAIN' && key.value === '<<') {
       const source = resolveNode(pair.value, ctx);
-      if (isSeq(source)) mergeSources.push(...source.items.map((s) => resolveNode(s, ctx) as Node));
-      else mergeSources.push(source as Node);
+      const nodes = isSeq(source) ? source.items.map((s) => resolveNode(s, ctx)) : [source];
+      mergeSources.push(...nodes.map((node) => ({ node, via: key })));
       continue;
     }
-    explicit.push({ pair, keyText: isScalar(key) ? String((key as Scalar).value ?? '') : String(key), merged: false });
+    explicit.push({ pair, keyText: isScalar(key) ? String((key as Scalar).value ?? '') : String(key) });
   }
   const seen = new Set(explicit.map((e) => e.keyText));
   const merged: Entry[] = [];
-  for (const source of mergeSources) {
-    for (const entry of entriesOf(source, ctx)) {
+  for (const { node, via } of mergeSources) {
+    for (const entry of entriesOf(node, ctx)) {
       if (seen.has(entry.keyText)) continue;
       seen.add(entry.keyText);
-      merged.push({ ...entry, merged: true });
+      merged.push({ ...entry, mergedAt: via });
     }
   }
   return [...explicit, ...merged];
@@ -201,7 +236,9 @@ function belongsUnder(schema: ObjectSchema, key: string): string | undefined {
 function unknownFieldMessage(schema: ObjectSchema, key: string, knownKeys: string[]): string {
   const retired = schema.retired?.[key];
   if (retired) return `unknown field "${key}" (${retired})`;
-  const suggestion = closestMatch(key, knownKeys);
+  const suggestion =
+    closestMatch(key, knownKeys) ??
+    (key.length >= 3 ? knownKeys.find((k) => k.toLowerCase().startsWith(key.toLowerCase())) : undefined);
   if (suggestion) return `unknown field "${key}"; did you mean "${suggestion}"?`;
   const parent = belongsUnder(schema, key);
   if (parent) return `unknown field "${key}"; did you mean to put it under "${parent}"?`;
@@ -219,8 +256,9 @@ export function decodeObject(
   const result: Record<string, unknown> = {};
   const knownKeys = Object.keys(schema.fields);
   const firstSeen = new Map<string, SourcePosition>();
-  for (const { pair, keyText, merged } of entriesOf(node, ctx)) {
-    const keyAt = positionOf(pair.key as Node, ctx);
+  for (const { pair, keyText, mergedAt } of entriesOf(node, ctx)) {
+    const merged = mergedAt !== undefined;
+    const keyAt = positionOf((mergedAt ?? pair.key) as Node, ctx);
     if (!isScalar(pair.key)) {
       ctx.problems.error(keyAt, path, 'keys must be plain strings');
       continue;
@@ -257,8 +295,9 @@ export function decodeObject(
       continue;
     }
     const valueNode = resolveNode(pair.value, ctx);
-    const empty = isNullNode(valueNode) || (isScalar(valueNode) && valueNode.range?.[0] === valueNode.range?.[1]);
-    const valueAt = empty ? keyAt : positionOf(valueNode as Node, ctx);
+    const rawValue = pair.value as Node | null;
+    const empty = isNullNode(valueNode) || (isScalar(rawValue) && rawValue.range?.[0] === rawValue.range?.[1]);
+    const valueAt = empty || merged ? keyAt : positionOf(rawValue, ctx);
     ctx.positions.set(fieldPath, { key: keyAt, value: valueAt });
     if (isNullNode(valueNode)) continue;
     const decoded = decodeValue(valueNode, field.schema, fieldPath, name, ctx);

@@ -149,7 +149,12 @@ export function releaseDestination(destRoot: string, tag: string): string {
 
 /** `docker://<destRoot>/openshift/release:<releaseTag>-<component>` (components and the KubeVirt image). */
 export function releaseComponentDestination(destRoot: string, tag: string, component: string): string {
-  return dockerReference(`release ${tag} component ${component}`, destRoot, RELEASE_COMPONENTS_REPOSITORY, `${tag}-${component}`);
+  return dockerReference(
+    `release ${tag} component ${component}`,
+    destRoot,
+    RELEASE_COMPONENTS_REPOSITORY,
+    `${tag}-${component}`,
+  );
 }
 
 /** `kube-virt-container`, or `kube-virt-container-<key>` when several architecture keys are requested. */

@@ -10,9 +10,12 @@
 import { ReferenceParseError } from './reference-error.js';
 import { digestProblem, repositoryNameProblem, tagProblem } from './reference-grammar.js';
 
+/** Registry transport; implied when a reference has none. */
 export const DOCKER_TRANSPORT = 'docker://';
+/** Local OCI image layout directory. */
 export const OCI_TRANSPORT = 'oci://';
 
+/** A reference split the way oc-mirror splits it (see the module comment). */
 export interface ImageReference {
   /** `docker://` (also when the input had no transport), `oci://`, or another `xxx://` prefix. */
   transport: 'docker://' | 'oci://' | string;
@@ -114,7 +117,10 @@ export function formatImageReference(ref: ImageReference, options: { withTranspo
 /** The reference to pull: by digest when there is one (a tag next to it is only informative). */
 export function formatPullReference(ref: ImageReference, options: { withTransport?: boolean } = {}): string {
   if (ref.digest === undefined) return formatImageReference(ref, options);
-  return formatImageReference({ transport: ref.transport, registry: ref.registry, path: ref.path, digest: ref.digest }, options);
+  return formatImageReference(
+    { transport: ref.transport, registry: ref.registry, path: ref.path, digest: ref.digest },
+    options,
+  );
 }
 
 /** Has a digest and no tag. */

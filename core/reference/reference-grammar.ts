@@ -23,9 +23,9 @@ const KNOWN_DIGEST_HEX: Record<string, RegExp> = {
 export const NAME_TOTAL_LENGTH_MAX = 255;
 
 /** `[repo/path]` as used by `targetRepo` / `targetCatalog`: one or more path components, no host, tag or digest. */
-const REPOSITORY_PATH =
-  /^[a-z0-9]+(?:(?:[._]|__|-*)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-*)[a-z0-9]+)*)*$/;
+const REPOSITORY_PATH = /^[a-z0-9]+(?:(?:[._]|__|-*)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-*)[a-z0-9]+)*)*$/;
 
+/** One `/`-separated component of a repository path. */
 export function pathComponentProblem(component: string): string | undefined {
   if (component === '') return 'empty path component (two "/" in a row, or a leading/trailing "/")';
   if (!PATH_COMPONENT.test(component)) {
@@ -34,6 +34,7 @@ export function pathComponentProblem(component: string): string | undefined {
   return undefined;
 }
 
+/** A registry host with optional `:port` (DNS name, IPv4, or bracketed IPv6). */
 export function domainProblem(domain: string): string | undefined {
   let host = domain;
   const portAt = domain.startsWith('[') ? domain.indexOf(']:') + 1 : domain.lastIndexOf(':');
@@ -47,6 +48,7 @@ export function domainProblem(domain: string): string | undefined {
   return `invalid registry host "${domain}"`;
 }
 
+/** A tag: `[\w][\w.-]{0,127}`. */
 export function tagProblem(tag: string): string | undefined {
   if (TAG.test(tag)) return undefined;
   return `invalid tag "${tag}" (a tag is 1 to 128 characters of letters, digits, "_", "." and "-", not starting with "." or "-")`;

@@ -29,6 +29,12 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Aut
     while (pos < s.length && TOKEN_CHAR.test(s[pos])) pos++;
     return s.slice(start, pos);
   };
+  // Lenient: an unquoted value runs to the next comma or space (some servers leave URLs unquoted).
+  const readBare = (): string => {
+    const start = pos;
+    while (pos < s.length && s[pos] !== ',' && s[pos] !== ' ' && s[pos] !== '\t') pos++;
+    return s.slice(start, pos);
+  };
   const readQuoted = (): string => {
     pos++; // opening quote
     let out = '';
@@ -60,7 +66,7 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Aut
       }
       pos++; // '='
       skip(' \t');
-      const value = s[pos] === '"' ? readQuoted() : readToken();
+      const value = s[pos] === '"' ? readQuoted() : readBare();
       challenge.params[name.toLowerCase()] = value;
       skip(' \t');
       if (s[pos] === ',') {

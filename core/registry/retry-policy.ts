@@ -4,6 +4,7 @@
  * `--retry-delay` constant or 0 = exponential 1s, 2s, 4s… Retryable: 408, 429, 500–504, connection
  * resets/refusals, timeouts, unreachable hosts, premature EOF. Certificate problems are never retried.
  */
+import { CancelledError } from '../errors.js';
 
 /** `--retry-times` / `--retry-delay` as the client sees them. */
 export interface RetrySettings {
@@ -133,4 +134,20 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 /** The wait before the next attempt: the server's Retry-After when it asks for longer than our backoff. */
 export function retryDelay(failedAttempt: number, settings: RetrySettings, retryAfterMs?: number): number {
   return Math.max(backoffDelay(failedAttempt, settings.delayMs), retryAfterMs ?? 0);
+}
+
+/** Waits `ms`, or rejects with CancelledError as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new CancelledError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -107,7 +107,7 @@ mirror:
   const events = parseJsonLines(second.stdout);
   const copied = events.filter((e) => e.type === 'blob.done' && e.outcome === 'copied');
   assert.equal(copied.length, 0, 'second run must not upload any blob');
-  const summary = events.find((e) => e.type === 'summary') as { summary: { imagesOk: number; exitCode: number } };
+  const summary = events.find((e) => e.type === "summary") as unknown as { summary: { imagesOk: number; exitCode: number } };
   assert.equal(summary.summary.imagesOk, 8);
   assert.equal(summary.summary.exitCode, 0);
 });

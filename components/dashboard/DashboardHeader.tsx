@@ -1,0 +1,108 @@
+import { Box, Text } from 'ink';
+import type { Phase } from '../../core/events.js';
+import {
+  formatBytes,
+  formatClock,
+  formatDuration,
+  formatPercent,
+  formatSpeed,
+  truncateEnd,
+  truncateMiddle,
+} from '../shared/format.js';
+import { ProgressBar } from '../shared/ProgressBar.js';
+import { useTheme } from '../shared/theme.js';
+import type { Theme } from '../shared/theme.js';
+import { WORKFLOW_LABELS } from '../shared/workflow-labels.js';
+import type { OverallView } from './dashboard-selectors.js';
+import type { DashboardState } from './dashboard-types.js';
+
+/** "Mirror to disk · copy · 02:15 · docker://quay.io/… → file://mirror" cut to `width`. */
+export function headerText(state: DashboardState, overall: OverallView, width: number, theme: Theme): string {
+  const sep = ` ${theme.glyphs.separator} `;
+  if (!state.run) return truncateEnd(`ocm-tui${sep}starting${theme.glyphs.ellipsis}`, width, theme.glyphs.ellipsis);
+  const parts = [WORKFLOW_LABELS[state.run.workflow]];
+  if (state.run.dryRun) parts.push('DRY RUN');
+  parts.push(phaseText(state.phase));
+  if (overall.elapsedMs !== undefined) parts.push(formatClock(overall.elapsedMs));
+  const head = parts.join(sep);
+  const arrow = ` ${theme.glyphs.arrow} `;
+  const room = width - head.length - sep.length - arrow.length;
+  if (room < 16) return truncateEnd(head, width, theme.glyphs.ellipsis);
+  const half = Math.floor(room / 2);
+  const source = truncateMiddle(state.run.source, Math.max(half, room - state.run.destination.length), theme.glyphs.ellipsis);
+  const destination = truncateMiddle(state.run.destination, room - source.length, theme.glyphs.ellipsis);
+  return truncateEnd(head + sep + source + arrow + destination, width, theme.glyphs.ellipsis);
+}
+
+function phaseText(phase: Phase | undefined): string {
+  return phase ? `phase ${phase}` : 'phase setup';
+}
+
+/** "Images 80/190 · 2 failed · 1.2 GiB/3.4 GiB · 23.4 MiB/s · ETA ~5m 12s" */
+export function statsText(overall: OverallView, theme: Theme): string {
+  const sep = ` ${theme.glyphs.separator} `;
+  const parts = [`Images ${overall.imagesFinished}/${overall.imagesTotal}`];
+  if (overall.counts.failed > 0) parts.push(`${theme.glyphs.failed} ${overall.counts.failed} failed`);
+  if (overall.counts.skipped > 0) parts.push(`${overall.counts.skipped} skipped`);
+  parts.push(`${formatBytes(overall.bytesDone)}/${formatBytes(overall.bytesTotal)}`);
+  parts.push(formatSpeed(overall.speed, `-- /s`));
+  if (overall.counts.queued + overall.counts.active > 0) {
+    parts.push(overall.etaMs === undefined ? 'ETA --' : `ETA ${overall.etaEstimated ? '~' : ''}${formatDuration(overall.etaMs)}`);
+  }
+  if (overall.retries > 0) parts.push(`${theme.glyphs.retry} ${overall.retries} retries`);
+  return parts.join(sep);
+}
+
+/** The optional line under the bar: archive / extract / delete progress, else the latest notice. */
+export function phaseLineText(state: DashboardState, theme: Theme): string | undefined {
+  const sep = ` ${theme.glyphs.separator} `;
+  if (state.phase === 'archive' && state.archive) {
+    const a = state.archive;
+    return `Archive ${a.chunk}${sep}${formatBytes(a.bytes)}/${formatBytes(a.totalBytes)}${sep}${state.archiveChunks.length} chunk(s) written`;
+  }
+  if (state.phase === 'extract' && state.extract) {
+    const e = state.extract;
+    return `Extract ${e.chunk} (${e.index}/${e.count})${sep}${formatBytes(e.bytes)}/${formatBytes(e.totalBytes)}`;
+  }
+  if (state.phase === 'delete') {
+    const c = state.deleteCounts;
+    return `Deleted ${c.deleted}${sep}absent ${c.absent}${sep}failed ${c.failed}`;
+  }
+  if (state.lastNotice) return state.lastNotice;
+  if (state.phaseDetail) return state.phaseDetail;
+  return undefined;
+}
+
+export interface DashboardHeaderProps {
+  state: DashboardState;
+  overall: OverallView;
+  width: number;
+  stats: boolean;
+  bar: boolean;
+  phaseLine?: string;
+}
+
+/** Header, overall numbers, overall bar and the optional phase line. */
+export function DashboardHeader({ state, overall, width, stats, bar, phaseLine }: DashboardHeaderProps) {
+  const theme = useTheme();
+  const percent = formatPercent(overall.fraction);
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate" bold color={theme.tone('accent')}>
+        {headerText(state, overall, width - 1, theme)}
+      </Text>
+      {stats ? <Text wrap="truncate">{truncateEnd(statsText(overall, theme), width - 1, theme.glyphs.ellipsis)}</Text> : null}
+      {bar ? (
+        <Text wrap="truncate">
+          <ProgressBar fraction={overall.fraction} width={Math.min(40, width - 8)} tone={overall.counts.failed > 0 ? 'warn' : 'ok'} />
+          {' ' + percent}
+        </Text>
+      ) : null}
+      {phaseLine !== undefined ? (
+        <Text wrap="truncate" color={theme.tone('muted')}>
+          {truncateEnd(phaseLine, width - 1, theme.glyphs.ellipsis)}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,43 @@
+import { Box, Text } from 'ink';
+import { shortDigest, truncateEnd, truncateMiddle } from '../shared/format.js';
+import { useTheme } from '../shared/theme.js';
+import type { ErrorEntry } from './dashboard-types.js';
+
+export interface ErrorsPanelProps {
+  entries: readonly ErrorEntry[];
+  errorCount: number;
+  warningCount: number;
+  width: number;
+}
+
+/** "✗ quay.io/…/foo@sha256:… [blob 3f2a…]: 401 Unauthorized" */
+export function errorLine(
+  entry: ErrorEntry,
+  glyphs: { failed: string; warning: string; ellipsis: string },
+  width: number,
+): string {
+  const glyph = entry.severity === 'error' ? glyphs.failed : glyphs.warning;
+  // The reference gets at most ~40 % of the line so the message stays readable.
+  const reference = entry.reference ? truncateMiddle(entry.reference, Math.max(20, Math.floor(width * 0.4)), glyphs.ellipsis) : '';
+  const where = reference ? `${reference}${entry.digest ? ` [blob ${shortDigest(entry.digest)}]` : ''}: ` : '';
+  const code = entry.code ? ` (${entry.code})` : '';
+  return `${glyph} ${where}${entry.message.replace(/\s+/g, ' ')}${code}`;
+}
+
+/** The most recent errors and warnings, newest first. */
+export function ErrorsPanel({ entries, errorCount, warningCount, width }: ErrorsPanelProps) {
+  const theme = useTheme();
+  const title = `Errors ${errorCount}${warningCount > 0 ? `, warnings ${warningCount}` : ''} (newest first; e hides)`;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate" bold color={theme.tone(errorCount > 0 ? 'error' : 'warn')}>
+        {truncateEnd(title, width - 1, theme.glyphs.ellipsis)}
+      </Text>
+      {entries.map((entry) => (
+        <Text key={entry.seq} wrap="truncate" color={theme.tone(entry.severity === 'error' ? 'error' : 'warn')}>
+          {truncateEnd('  ' + errorLine(entry, theme.glyphs, width), width - 1, theme.glyphs.ellipsis)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,43 @@
+import { Box, Text } from 'ink';
+import { fit, truncateEnd } from '../shared/format.js';
+import type { KeyBinding } from '../shared/keymap.js';
+import { useTheme } from '../shared/theme.js';
+
+export interface HelpOverlayProps<A extends string> {
+  bindings: readonly KeyBinding<A>[];
+  /** Lines available (title included). */
+  rows: number;
+  width: number;
+}
+
+/** The `?` overlay: every binding of the keymap with its description. */
+export function HelpOverlay<A extends string>({ bindings, rows, width }: HelpOverlayProps<A>) {
+  const theme = useTheme();
+  const labelWidth = Math.max(...bindings.map((b) => (theme.unicode ? b.label : b.asciiLabel).length)) + 2;
+  const lines = bindings.map(
+    (b) => '  ' + fit(theme.unicode ? b.label : b.asciiLabel, labelWidth) + b.description,
+  );
+  const room = Math.max(0, rows - 2);
+  const shown = lines.slice(0, room);
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate" bold color={theme.tone('accent')}>
+        Keys
+      </Text>
+      {shown.map((line) => (
+        <Text key={line} wrap="truncate">
+          {truncateEnd(line, width - 1, theme.glyphs.ellipsis)}
+        </Text>
+      ))}
+      {rows >= 2 ? (
+        <Text wrap="truncate" color={theme.tone('muted')}>
+          {truncateEnd(
+            `${lines.length > shown.length ? `(${lines.length - shown.length} more; enlarge the terminal) ` : ''}Esc or ? closes this help`,
+            width - 1,
+            theme.glyphs.ellipsis,
+          )}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

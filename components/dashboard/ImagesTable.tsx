@@ -1,0 +1,98 @@
+import { Box, Text } from 'ink';
+import { fit, formatBytes, formatPercent, formatSpeed, truncateEnd, truncateMiddle } from '../shared/format.js';
+import { progressBarParts } from '../shared/ProgressBar.js';
+import { useTheme } from '../shared/theme.js';
+import type { Theme } from '../shared/theme.js';
+import type { ImageRow, VisibleImages } from './dashboard-selectors.js';
+import type { StatusCounts } from './dashboard-types.js';
+import type { ImageColumns } from './layout.js';
+import { imageStatusDisplay } from './status-display.js';
+
+export interface ImagesTableProps {
+  view: VisibleImages;
+  columns: ImageColumns;
+  /** Full width, for the header and counts lines. */
+  width: number;
+  tick: number;
+}
+
+const COUNT_ORDER: (keyof StatusCounts)[] = ['active', 'queued', 'done', 'failed', 'skipped'];
+
+function describeCounts(counts: StatusCounts): string {
+  return COUNT_ORDER.filter((k) => counts[k] > 0)
+    .map((k) => `${counts[k]} ${k}`)
+    .join(', ');
+}
+
+/** "↓ 120 more: 86 queued, 34 done · total 4 active, 86 queued, 100 done, 2 failed" */
+export function countsLine(view: VisibleImages, theme: Theme): string {
+  const parts: string[] = [];
+  if (view.hiddenAbove > 0) parts.push(`${theme.glyphs.up} ${view.hiddenAbove} above`);
+  if (view.hiddenBelow > 0) parts.push(`${theme.glyphs.down} ${view.hiddenBelow} below`);
+  const hidden = describeCounts(view.hiddenCounts);
+  const head = parts.length > 0 ? `${parts.join(' ')}${hidden ? ` (${hidden})` : ''}` : '';
+  const totals = describeCounts(view.counts);
+  const filter = view.filter === 'failed' ? `failed only: ${view.total} shown` : '';
+  return [filter, head, totals ? `total ${totals}` : 'no images yet']
+    .filter((p) => p !== '')
+    .join(`  ${theme.glyphs.separator}  `);
+}
+
+function headerLine(c: ImageColumns): string {
+  let line = ' '.repeat(c.pointer) + fit('STATUS', c.status);
+  if (c.type) line += ' ' + fit('TYPE', c.type);
+  line += ' ' + fit('IMAGE', c.reference);
+  if (c.bar) line += ' ' + fit('PROGRESS', c.bar);
+  line += ' ' + fit('', c.percent);
+  if (c.bytes) line += ' ' + fit('BYTES', c.bytes);
+  if (c.speed) line += ' ' + fit('SPEED', c.speed, 'right');
+  return line;
+}
+
+function bytesCell(row: ImageRow): string {
+  if (row.bytesTotal <= 0) return row.status === 'active' ? 'resolving' : '';
+  if (row.status === 'done' || row.bytesDone >= row.bytesTotal) return formatBytes(row.bytesTotal);
+  return `${formatBytes(row.bytesDone)}/${formatBytes(row.bytesTotal)}`;
+}
+
+function Row({ row, c, theme, tick }: { row: ImageRow; c: ImageColumns; theme: Theme; tick: number }) {
+  const status = imageStatusDisplay(row.status, theme, tick, row.retry);
+  const [filled, empty] = c.bar ? progressBarParts(row.fraction, c.bar, theme.glyphs) : ['', ''];
+  const showProgress = row.status !== 'queued' && row.status !== 'skipped';
+  return (
+    <Text wrap="truncate">
+      <Text bold={row.selected}>{fit(row.selected ? theme.glyphs.pointer : '', c.pointer)}</Text>
+      <Text color={theme.tone(status.tone)}>{fit(`${status.glyph} ${status.word}`, c.status, 'left', theme.glyphs.ellipsis)}</Text>
+      {c.type ? <Text color={theme.tone('muted')}>{' ' + fit(row.typeLabel, c.type)}</Text> : null}
+      <Text bold={row.selected}>{' ' + fit(truncateMiddle(row.reference, c.reference, theme.glyphs.ellipsis), c.reference)}</Text>
+      {c.bar ? (
+        <Text>
+          {' '}
+          <Text color={theme.tone(row.status === 'failed' ? 'error' : 'active')}>{showProgress ? filled : ''}</Text>
+          <Text color={theme.tone('muted')}>{showProgress ? empty : ' '.repeat(c.bar)}</Text>
+        </Text>
+      ) : null}
+      <Text>{' ' + fit(showProgress ? formatPercent(row.fraction) : '', c.percent, 'right')}</Text>
+      {c.bytes ? <Text>{' ' + fit(bytesCell(row), c.bytes)}</Text> : null}
+      {c.speed ? <Text color={theme.tone('muted')}>{' ' + fit(row.status === 'active' ? formatSpeed(row.speed) : '', c.speed, 'right')}</Text> : null}
+    </Text>
+  );
+}
+
+/** The images table: column header, one line per visible image, then a line counting what is hidden. */
+export function ImagesTable({ view, columns, width, tick }: ImagesTableProps) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate" color={theme.tone('muted')} bold>
+        {truncateEnd(headerLine(columns), width)}
+      </Text>
+      {view.rows.map((row) => (
+        <Row key={row.id} row={row} c={columns} theme={theme} tick={tick} />
+      ))}
+      <Text wrap="truncate" color={theme.tone('muted')}>
+        {truncateEnd(countsLine(view, theme), width, theme.glyphs.ellipsis)}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * The bridge between the core's event stream and React: `dispatch` only queues (O(1), any rate), and ONE
+ * shared interval applies the queue at most `fps` times per second and notifies the view. The same tick
+ * advances every spinner (`state.tick`), so no component owns a timer.
+ */
+import { useSyncExternalStore } from 'react';
+import type { MirrorEvent } from '../../core/events.js';
+import { initialDashboardState, reduceDashboard } from './dashboard-state.js';
+import type { DashboardInput, DashboardState, DashboardUiAction } from './dashboard-types.js';
+
+/** Frame rate suited to SSH sessions (guide §4.1: 8–15 fps is plenty). */
+export const DEFAULT_FPS = 10;
+
+/** Above this many queued events the queue is applied without waiting for a frame (bounded memory). */
+const MAX_PENDING = 5_000;
+
+export interface DashboardStore {
+  /** Queues a core event (applied at the next frame) or applies a UI action at once. Safe to pass around unbound. */
+  dispatch: (input: DashboardInput) => void;
+  /** The state as of the last frame (stable between frames, as `useSyncExternalStore` requires). */
+  getSnapshot: () => DashboardState;
+  /** Subscribes to frames; the first subscriber starts the shared interval, the last one stops it. */
+  subscribe: (listener: () => void) => () => void;
+  /** Applies queued events plus a `ui.tick` now and notifies subscribers (what the interval calls). */
+  flush: (now?: number) => void;
+  /** Changes the frame rate (restarts the interval if running). */
+  setFps: (fps: number) => void;
+}
+
+export interface DashboardStoreOptions {
+  /** Frames per second. @default 10 */
+  fps?: number;
+  /** Clock. @default Date.now */
+  now?: () => number;
+  initialState?: DashboardState;
+}
+
+export function createDashboardStore(options: DashboardStoreOptions = {}): DashboardStore {
+  const clock = options.now ?? Date.now;
+  let fps = normaliseFps(options.fps ?? DEFAULT_FPS);
+  let state = options.initialState ?? initialDashboardState(clock());
+  let pending: DashboardInput[] = [];
+  const listeners = new Set<() => void>();
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  const notify = (): void => {
+    for (const listener of [...listeners]) listener();
+  };
+
+  const applyPending = (extra?: DashboardInput): void => {
+    const batch = pending;
+    pending = [];
+    if (extra) batch.push(extra);
+    state = reduceDashboard(state, batch);
+  };
+
+  const flush = (now = clock()): void => {
+    applyPending({ type: 'ui.tick', now });
+    notify();
+  };
+
+  const start = (): void => {
+    if (timer !== undefined) return;
+    // Events queued before the view mounted show on its first render, not one interval later.
+    if (pending.length > 0) applyPending();
+    timer = setInterval(() => flush(), Math.round(1000 / fps));
+  };
+  const stop = (): void => {
+    if (timer !== undefined) clearInterval(timer);
+    timer = undefined;
+  };
+
+  const dispatch = (input: DashboardInput): void => {
+    if (input.type.startsWith('ui.')) {
+      // Key presses are rare and must feel instant: apply with everything queued before them.
+      applyPending(input as DashboardUiAction);
+      notify();
+      return;
+    }
+    pending.push(input as MirrorEvent);
+    if (pending.length >= MAX_PENDING) applyPending();
+  };
+
+  return {
+    dispatch,
+    getSnapshot: () => state,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      start();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) stop();
+      };
+    },
+    flush,
+    setFps: (next) => {
+      fps = normaliseFps(next);
+      if (timer !== undefined) {
+        stop();
+        start();
+      }
+    },
+  };
+}
+
+function normaliseFps(fps: number): number {
+  if (!Number.isFinite(fps) || fps <= 0) return DEFAULT_FPS;
+  return Math.min(60, Math.max(1, fps));
+}
+
+/** The dashboard state, re-rendered at most once per store frame. */
+export function useDashboardState(store: DashboardStore): DashboardState {
+  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+}

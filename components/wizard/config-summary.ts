@@ -1,0 +1,69 @@
+/**
+ * What the wizard learns about a config file before anything runs. The CLI implements `describeConfig` with
+ * the core's config parser and hands the wizard this shape, so the UI never imports the parser.
+ */
+
+export type ConfigKind = 'ImageSetConfiguration' | 'DeleteImageSetConfiguration';
+
+/** What an ImageSetConfiguration / DeleteImageSetConfiguration asks for. */
+export interface ConfigSummary {
+  kind: ConfigKind;
+  /** Release channel names (`mirror.platform.channels[].name`). */
+  channels: string[];
+  /** Operator catalogs and their packages (empty = the whole catalog). */
+  catalogs: { catalog: string; packages: string[] }[];
+  additionalImages: string[];
+  /** Helm chart names (local and repository charts). */
+  charts: string[];
+}
+
+/** A validation problem at a 1-based position in the YAML file. */
+export interface ConfigProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type DescribeConfigResult = { ok: true; summary: ConfigSummary } | { ok: false; problems: ConfigProblem[] };
+
+/** A config file found in the current directory, detected by its `kind`. */
+export interface ConfigFile {
+  path: string;
+  kind: string;
+}
+
+function listWithMore(items: readonly string[], max: number): string {
+  const shown = items.slice(0, max);
+  const more = items.length - shown.length;
+  return shown.join(', ') + (more > 0 ? `, +${more} more` : '');
+}
+
+/**
+ * Display lines for a summary ("Releases  stable-4.16, fast-4.16", one line per catalog…), at most
+ * `maxLines` (the rest counted on the last line).
+ */
+export function configSummaryLines(summary: ConfigSummary, maxLines: number): string[] {
+  const lines: string[] = [];
+  lines.push(`Releases     ${summary.channels.length > 0 ? listWithMore(summary.channels, 6) : 'none'}`);
+  if (summary.catalogs.length === 0) lines.push('Operators    none');
+  for (const { catalog, packages } of summary.catalogs) {
+    const what = packages.length > 0 ? `${packages.length} package(s): ${listWithMore(packages, 5)}` : 'all packages';
+    lines.push(`Operators    ${catalog} (${what})`);
+  }
+  lines.push(
+    `Images       ${summary.additionalImages.length > 0 ? `${summary.additionalImages.length}: ${listWithMore(summary.additionalImages, 3)}` : 'none'}`,
+  );
+  lines.push(`Helm charts  ${summary.charts.length > 0 ? `${summary.charts.length}: ${listWithMore(summary.charts, 4)}` : 'none'}`);
+  if (lines.length <= maxLines) return lines;
+  const keep = Math.max(0, maxLines - 1);
+  return [...lines.slice(0, keep), `+${lines.length - keep} more line(s)`];
+}
+
+/** "12:5  unknown field 'mirrror'" lines, sorted by position, at most `maxLines`. */
+export function problemLines(problems: readonly ConfigProblem[], maxLines: number): string[] {
+  const sorted = [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
+  const lines = sorted.map((p) => `${p.line}:${p.column}  ${p.message}`);
+  if (lines.length <= maxLines) return lines;
+  const keep = Math.max(0, maxLines - 1);
+  return [...lines.slice(0, keep), `+${lines.length - keep} more problem(s)`];
+}

@@ -1,0 +1,71 @@
+/**
+ * Which chunk each file goes to (`../../shared/spec/core.md` §4.4), decided before a byte is written.
+ * Only file contents count (headers, padding and the trailer do not), exactly as oc-mirror counts.
+ */
+import { ArchiveError } from '../errors.js';
+
+const GIB = 1024 ** 3;
+
+export interface SegmentedFile {
+  /** Name in the archive, for messages. */
+  name: string;
+  size: number;
+}
+
+export interface Segmentation {
+  /** Chunk number (1-based) of each file, in input order. */
+  chunkOf: number[];
+  /** Number of chunks; chunk 1 always exists, even when it ends up empty. */
+  chunkCount: number;
+  /** Indexes of files larger than the limit (permissive mode): each one alone in its own chunk. */
+  oversized: number[];
+}
+
+/**
+ * Permissive (default): a file larger than `maxChunkBytes` gets a chunk of its own numbered current+1, while
+ * the open chunk keeps its number and keeps receiving files; the next roll-over takes the next free number.
+ * Strict: such a file is an error (oc-mirror's message), raised before anything is written.
+ */
+export function segmentFiles(files: SegmentedFile[], maxChunkBytes: number, strict: boolean): Segmentation {
+  if (!(maxChunkBytes > 0)) throw new RangeError(`archive chunk size must be positive, got ${maxChunkBytes}`);
+  const chunkOf: number[] = [];
+  const oversized: number[] = [];
+  let lastNumber = 1;
+  let open = 1;
+  let openBytes = 0;
+  files.forEach((file, i) => {
+    if (file.size > maxChunkBytes) {
+      if (strict) throw strictError(maxChunkBytes, file);
+      oversized.push(i);
+      chunkOf.push(++lastNumber);
+      return;
+    }
+    if (openBytes + file.size > maxChunkBytes) {
+      open = ++lastNumber;
+      openBytes = 0;
+    }
+    chunkOf.push(open);
+    openBytes += file.size;
+  });
+  return { chunkOf, chunkCount: lastNumber, oversized };
+}
+
+/** oc-mirror's text (sizes in whole GiB, rounded down); the file is named by its path in the archive. */
+function strictError(maxChunkBytes: number, file: SegmentedFile): ArchiveError {
+  return new ArchiveError(
+    `maxArchiveSize ${Math.floor(maxChunkBytes / GIB)}G is too small compared to sizes of files that need to be included in the archive.\n` +
+      `${file.name}: ${Math.floor(file.size / GIB)}G\n Aborting archive generation`,
+    `set archiveSize to at least ${Math.ceil(file.size / GIB)} (GiB) in the ImageSetConfiguration, or drop --strict-archive`,
+  );
+}
+
+/** The end-of-run warning of permissive mode, or undefined when nothing was oversized. */
+export function oversizedWarning(files: { path: string; size: number }[]): string | undefined {
+  if (files.length === 0) return undefined;
+  const largest = Math.max(...files.map((f) => f.size));
+  return [
+    'The following files exceed the archiveSize configured:',
+    ...files.map((f) => `  ${f.path}: ${Math.floor(f.size / GIB)}G`),
+    `Please consider updating archiveSize to at least ${Math.ceil(largest / GIB)}`,
+  ].join('\n');
+}

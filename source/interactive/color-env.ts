@@ -1,0 +1,7 @@
+/**
+ * chalk (used by Ink) ignores NO_COLOR and computes its colour level when first imported, so NO_COLOR is
+ * translated into FORCE_COLOR=0 before Ink is loaded. An explicit FORCE_COLOR wins over NO_COLOR.
+ */
+export function applyColorEnv(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NO_COLOR && env.NO_COLOR !== '' && env.FORCE_COLOR === undefined) env.FORCE_COLOR = '0';
+}

@@ -1,0 +1,51 @@
+/**
+ * Runs a workflow under the Ink dashboard. The core only sees an event sink and an AbortSignal; Ctrl+C
+ * (as a key), SIGINT, SIGTERM and SIGHUP all go through one cancellation: first graceful, second forced.
+ * The exit code is the one the headless run of the same command would return.
+ */
+import type { MirrorEvent, RunSummary } from '../../core/events.js';
+import { describeError } from '../../core/errors.js';
+import { createCancellation } from '../cancellation.js';
+import { exitCodeOf } from '../main.js';
+import { applyColorEnv } from './color-env.js';
+
+export async function runWithDashboard(opts: {
+  fps: number;
+  run: (sink: (e: MirrorEvent) => void, signal: AbortSignal) => Promise<RunSummary>;
+}): Promise<number> {
+  applyColorEnv();
+  const { render } = await import('ink');
+  const { DashboardApp } = await import('../../components/app/DashboardApp.js');
+  const { createDashboardStore } = await import('../../components/dashboard/use-event-store.js');
+  const store = createDashboardStore({ fps: opts.fps });
+  let instance: ReturnType<typeof render> | undefined;
+  const cancellation = createCancellation({
+    onGraceful: () => store.dispatch({ type: 'ui.cancelRequested' }),
+    onForce: () => {
+      instance?.unmount();
+      process.stderr.write('forced exit: temporary files of unfinished transfers are cleaned up on the next run\n');
+      process.exit(130);
+    },
+  });
+  instance = render(
+    <DashboardApp
+      store={store}
+      onCancel={() => cancellation.request('Ctrl+C')}
+      onForceQuit={() => cancellation.request('Ctrl+C')}
+    />,
+    { exitOnCtrlC: false, maxFps: opts.fps, incrementalRendering: true, patchConsole: false },
+  );
+  try {
+    const summary = await opts.run(store.dispatch, cancellation.signal);
+    store.flush();
+    await instance.waitUntilExit();
+    return summary.exitCode;
+  } catch (err) {
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => undefined);
+    process.stderr.write(`error: ${describeError(err)}\n`);
+    return exitCodeOf(err);
+  } finally {
+    cancellation.dispose();
+  }
+}

@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The shared real test data lives beside the checkout (`../shared/testdata`, also in CI). Resolved from this
+ * file (dist/test/harness/ or test/harness/ → the checkout root); OCM_TUI_TESTDATA overrides it.
+ */
+export function testdataDir(): string {
+  if (process.env.OCM_TUI_TESTDATA) return process.env.OCM_TUI_TESTDATA;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = resolve(dir, '..', 'shared', 'testdata');
+    if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
+    dir = resolve(dir, '..');
+  }
+  throw new Error('cannot find ../shared/testdata beside the checkout; set OCM_TUI_TESTDATA');
+}
+
+/** Path of a file or directory under the shared test data, e.g. `testdataPath('oci', 'single-arch-empty-image')`. */
+export function testdataPath(...parts: string[]): string {
+  return join(testdataDir(), ...parts);
+}
