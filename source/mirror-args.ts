@@ -149,6 +149,8 @@ export function resolveMirrorArgs(flags: MirrorFlags, positional: string[], env:
     removeSignatures: Boolean(flags.removeSignatures),
     logLevel: logLevel as MirrorOptions['logLevel'],
     env,
+    // Byte-level chunk size for tests and experts (archiveSize in the config is whole GiB).
+    archiveChunkBytes: env.OCM_TUI_ARCHIVE_CHUNK_BYTES ? Number(env.OCM_TUI_ARCHIVE_CHUNK_BYTES) : undefined,
   };
   if (common.imageTimeoutMs <= 0) throw new UsageError('--image-timeout must be greater than 0');
 

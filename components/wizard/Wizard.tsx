@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
 import { liveAreaLines } from '../dashboard/layout.js';
@@ -102,9 +102,13 @@ function WizardRoot({ cwd, listConfigs, describeConfig, onSubmit, onCancel, home
   }, [state, describeConfig]);
 
   const outcome = state.outcome;
+  const reported = useRef(false);
   useEffect(() => {
-    if (outcome?.type === 'submit') onSubmit(outcome.argv);
-    else if (outcome?.type === 'cancel') onCancel();
+    // Exactly once, even if the parent re-renders with new callbacks.
+    if (!outcome || reported.current) return;
+    reported.current = true;
+    if (outcome.type === 'submit') onSubmit(outcome.argv);
+    else onCancel();
   }, [outcome, onSubmit, onCancel]);
 
   const textField = focusedTextField(state);

@@ -29,7 +29,7 @@ export const DEFAULT_RELEASE_ARCHITECTURE = 'amd64';
 
 export interface ImageSetConfiguration {
   kind: typeof IMAGE_SET_CONFIGURATION_KIND;
-  /** As written in the file (not validated); `mirror.openshift.io/v2alpha1` when absent. */
+  /** Always `mirror.openshift.io/v2alpha1`, whatever the file says (oc-mirror stamps it; not validated). */
   apiVersion: string;
   /** Max size of one archive chunk in GiB; undefined or 0 → DEFAULT_ARCHIVE_SIZE_GIB. Never negative. */
   archiveSize?: number;
@@ -38,6 +38,7 @@ export interface ImageSetConfiguration {
 
 export interface DeleteImageSetConfiguration {
   kind: typeof DELETE_IMAGE_SET_CONFIGURATION_KIND;
+  /** Always `mirror.openshift.io/v2alpha1`. */
   apiVersion: string;
   /** Same shape as `mirror`, but `blockedImages` is never set (not part of the DISC schema). */
   delete: ImageSetSpec;

@@ -178,7 +178,8 @@ function parseConfig(text: string, file: string, expected: ConfigKind): LoadedCo
   normalise(spec, expected);
   const config: Record<string, unknown> = {
     kind: expected,
-    apiVersion: typeof decoded.apiVersion === 'string' ? decoded.apiVersion : CONFIG_API_VERSION,
+    // Like oc-mirror: the file's apiVersion is not validated and the loaded object is stamped with v2alpha1.
+    apiVersion: CONFIG_API_VERSION,
     ...(decoded.archiveSize !== undefined ? { archiveSize: decoded.archiveSize } : {}),
     [stanza]: spec,
   };

@@ -112,14 +112,14 @@ test('full ISC: every field decoded, typed and defaulted', async () => {
   assert.equal(archiveSizeBytes(config), 4 * 1024 ** 3);
 });
 
-test('minimal ISC: absent keys stay absent, apiVersion kept as written, default archive size', () => {
+test('minimal ISC: absent keys stay absent, apiVersion stamped v2alpha1, default archive size', () => {
   const { config, warnings } = parseImageSetConfig(
     'kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v1alpha2\nmirror:\n  additionalImages:\n    - name: a/b:1\n',
     'min.yaml',
   );
   assert.deepEqual(config, {
     kind: 'ImageSetConfiguration',
-    apiVersion: 'mirror.openshift.io/v1alpha2',
+    apiVersion: 'mirror.openshift.io/v2alpha1',
     mirror: { additionalImages: [{ name: 'a/b:1' }] },
   });
   assert.deepEqual(warnings, []);

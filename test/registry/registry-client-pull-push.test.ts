@@ -86,7 +86,7 @@ test('push round trip: GET→PUT copy between two registries, checked with skope
   for (const f of files) assert.equal(createHash('sha256').update(await readFile(join(dir, f))).digest('hex'), f);
 });
 
-test('tags and catalog follow Link pagination; deletes remove a manifest', async (t) => {
+test('tags; catalog follows Link pagination; deletes remove a manifest', async (t) => {
   const registry = await startRegistry();
   t.after(() => registry.stop());
   const images = [];
@@ -96,8 +96,9 @@ test('tags and catalog follow Link pagination; deletes remove a manifest', async
   const client = clientFor(t, registry, plain);
   const signal = AbortSignal.timeout(30_000);
 
+  // distribution 2.8 answers tags/list in one unsorted page (it ignores `n`); the catalog paginates.
   const tags = await client.listTags('paged/repo', signal, 2);
-  assert.deepEqual(tags, ['a', 'b', 'c', 'd', 'e']);
+  assert.deepEqual([...tags].sort(), ['a', 'b', 'c', 'd', 'e']);
   assert.deepEqual(tags, await skopeoListTags(`${registry.host}/paged/repo`, { tlsVerify: false }));
   assert.deepEqual(await client.catalog(signal, 1), ['other/one', 'other/two', 'paged/repo']);
   assert.deepEqual(await client.catalog(signal), ['other/one', 'other/two', 'paged/repo']);
