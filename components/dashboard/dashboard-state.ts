@@ -412,6 +412,7 @@ function applyEvent(d: Draft, e: MirrorEvent): void {
         const image = ensureImage(d, e.imageId);
         where = ` (${image.reference})`;
         if (!TERMINAL.has(image.status)) {
+          activate(d, image, e.at);
           if (e.digest !== undefined) {
             const blob = blobFor(d, image, e.digest, 0);
             if (blob.status !== 'done') {

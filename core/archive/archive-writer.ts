@@ -133,6 +133,8 @@ class ChunkFile {
       entry = this.pack.entry(tarEntryHeader(file.name, file), (err) => (err ? reject(err) : resolve()));
     });
     entryDone.catch(() => undefined);
+    // Failures reach us through the entry callback and `failed`; an unheard 'error' event would crash.
+    entry.on('error', () => undefined);
     let written = 0;
     if (file.size > 0) {
       // Bounded read: a file growing meanwhile (a log) is archived as it was planned.

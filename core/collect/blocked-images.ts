@@ -1,8 +1,9 @@
 /**
- * `mirror.blockedImages` (§1.9): unanchored regular expressions matched against the origin and the
+ * `mirror.blockedImages` (§1.9): unanchored Go (RE2) regular expressions, translated to JS, matched against the origin and the
  * destination of every collected image (transport prefixes stripped). Matching images are dropped.
  */
 import type { CollectedImage } from './collector.js';
+import { compileBlockedImagePattern } from '../config/blocked-image-pattern.js';
 
 export function filterBlockedImages(
   images: CollectedImage[],
@@ -10,7 +11,7 @@ export function filterBlockedImages(
   warn: (message: string) => void,
 ): CollectedImage[] {
   if (blocked.length === 0) return images;
-  const patterns = blocked.map((b) => ({ name: b.name, re: new RegExp(b.name) }));
+  const patterns = blocked.map((b) => ({ name: b.name, re: compileBlockedImagePattern(b.name) }));
   return images.filter((img) => {
     if (!img.origin) return true;
     const origin = stripTransport(img.origin);

@@ -263,7 +263,6 @@ export function decodeObject(
       ctx.problems.error(keyAt, path, 'keys must be plain strings');
       continue;
     }
-    if (options.ignoreKeys?.includes(keyText)) continue;
     let name = keyText;
     if (!(name in schema.fields)) {
       const folded = knownKeys.find(
@@ -289,6 +288,7 @@ export function decodeObject(
       continue;
     }
     firstSeen.set(name, keyAt);
+    if (options.ignoreKeys?.includes(keyText)) continue;
     const field: FieldSchema | undefined = schema.fields[name];
     if (!field) {
       ctx.problems.error(keyAt, fieldPath, unknownFieldMessage(schema, keyText, knownKeys));

@@ -117,6 +117,8 @@ const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Statuses with which a registry refuses a monolithic PUT upload; then we upload in chunks. */
 const MONOLITHIC_REFUSED = new Set([405, 413, 501]);
+/** Our own stream watchdog errors: failures of the transfer, reported like network errors. */
+const STREAM_FAILURE_CODES = new Set(['IDLE_TIMEOUT', 'TRUNCATED']);
 const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 const REPOSITORY_PATTERN = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -524,6 +526,12 @@ export class RegistryClient {
     });
   }
 
+  /** The timeout an error is about, for its message. */
+  private timeoutFor(err: unknown): number {
+    const code = err instanceof OcmError ? err.code : (err as { code?: unknown } | undefined)?.code;
+    return code === 'IDLE_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? this.idleTimeoutMs : this.requestTimeoutMs;
+  }
+
   /** Runs `fn` with the retry policy; `fn` throws RegistryErrors (or raw network errors). */
   private async withRetries<T>(
     ctx: OperationContext,
@@ -538,7 +546,7 @@ export class RegistryClient {
         return await fn(attempt);
       } catch (err) {
         if (signal.aborted) throw new CancelledError();
-        failure = err instanceof OcmError ? err : networkError(ctx, err, this.requestTimeoutMs);
+        failure = isTransportFailure(err) ? networkError(ctx, err, this.timeoutFor(err)) : err;
       }
       // A cancellation we did not ask for (a shared ping whose owner closed) is not retried either.
       if (!(failure instanceof RegistryError) || !failure.temporary || attempt >= maxAttempts) throw failure;
@@ -793,6 +801,11 @@ export class RegistryClient {
     }
     return out;
   }
+}
+
+/** A failure of the connection or body rather than an error we raised on purpose. */
+function isTransportFailure(err: unknown): boolean {
+  return !(err instanceof OcmError) || STREAM_FAILURE_CODES.has(err.code);
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

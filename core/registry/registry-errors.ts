@@ -78,6 +78,11 @@ function prefixOf(ctx: OperationContext): string {
   return `${ctx.side} registry ${ctx.registry}: ${describeOperation(ctx)}${detail}`;
 }
 
+/** `300ms`, `45s`: a timeout for messages. */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${Math.round(ms / 1000)}s`;
+}
+
 /** Removes `user:password@` from any URL-looking text that might reach a message. */
 export function redact(text: string): string {
   return text.replace(/\/\/[^/\s@]*@/g, '//***@');
@@ -183,12 +188,12 @@ export function networkError(ctx: OperationContext, err: unknown, timeoutMs?: nu
       case 'UND_ERR_HEADERS_TIMEOUT':
       case 'UND_ERR_CONNECT_TIMEOUT':
       case 'ETIMEDOUT':
-        what = timeoutMs ? `no answer within ${Math.round(timeoutMs / 1000)}s` : 'timed out';
+        what = timeoutMs ? `no answer within ${formatDuration(timeoutMs)}` : 'timed out';
         hint = `check the network path (and HTTP(S)_PROXY / NO_PROXY) to ${ctx.registry}`;
         break;
       case 'UND_ERR_BODY_TIMEOUT':
       case 'IDLE_TIMEOUT':
-        what = timeoutMs ? `transfer stalled for ${Math.round(timeoutMs / 1000)}s` : 'transfer stalled';
+        what = timeoutMs ? `transfer stalled for ${formatDuration(timeoutMs)}` : 'transfer stalled';
         break;
       default:
         what = code ? `network error (${code})` : redact(err instanceof Error ? err.message : String(err));

@@ -8,6 +8,7 @@
  */
 import { Readable } from 'node:stream';
 import { CancelledError, OcmError } from '../errors.js';
+import { formatDuration } from './registry-errors.js';
 import { sleep } from './retry-policy.js';
 
 /** One response body, positioned: `skip` leading bytes must be dropped (server ignored our Range). */
@@ -175,7 +176,7 @@ export class ResumableDownload extends Readable {
       void this.restart(
         new OcmError(
           'IDLE_TIMEOUT',
-          `no data for ${Math.round(this.options.idleTimeoutMs / 1000)}s at byte ${this.position}`,
+          `no data for ${formatDuration(this.options.idleTimeoutMs)} at byte ${this.position}`,
         ),
       );
     }, this.options.idleTimeoutMs);

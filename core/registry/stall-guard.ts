@@ -6,6 +6,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { OcmError } from '../errors.js';
+import { formatDuration } from './registry-errors.js';
 
 export class StallGuard extends Transform {
   private readonly idleTimeoutMs: number;
@@ -41,7 +42,7 @@ export class StallGuard extends Transform {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.destroy(
-        new OcmError('IDLE_TIMEOUT', `the receiver accepted no data for ${Math.round(this.idleTimeoutMs / 1000)}s`),
+        new OcmError('IDLE_TIMEOUT', `the receiver accepted no data for ${formatDuration(this.idleTimeoutMs)}`),
       );
     }, this.idleTimeoutMs);
   }

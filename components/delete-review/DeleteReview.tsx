@@ -1,0 +1,60 @@
+/**
+ * The interactive delete review: a grouped, filterable list with per-item and per-group toggles, then a typed
+ * confirmation. It never deletes anything itself: it reports the confirmed selection (or the cancellation)
+ * once, and the caller acts on it.
+ */
+import { useEffect, useReducer, useRef } from 'react';
+import type { DeleteItem } from '../../core/delete/delete-list.js';
+import { useGuardedInput } from '../shared/use-guarded-input.js';
+import { useTerminalSize } from '../shared/use-terminal-size.js';
+import { ConfirmDelete } from './ConfirmDelete.js';
+import { ReviewList } from './ReviewList.js';
+import { deleteReviewEventReducer } from './delete-review-keys.js';
+import { computeReviewLayout } from './delete-review-layout.js';
+import { createDeleteReviewState, selectedItems } from './delete-review-state.js';
+
+export interface DeleteReviewProps {
+  /** The items of the delete file. */
+  items: readonly DeleteItem[];
+  /** Destination registry (`host[:port][/path]`, `docker://` optional). */
+  registry: string;
+  /** Shown in the title. */
+  sourceFile?: string;
+  /** Called once with the selection the user confirmed by typing the registry host. */
+  onConfirm: (selected: DeleteItem[]) => void;
+  /** Called once when the user leaves with Esc or Ctrl+C: nothing must be deleted. */
+  onCancel: () => void;
+}
+
+export function DeleteReview({ items, registry, sourceFile, onConfirm, onCancel }: DeleteReviewProps) {
+  const { columns, rows } = useTerminalSize();
+  const [state, dispatch] = useReducer(deleteReviewEventReducer, undefined, () => {
+    const initial = createDeleteReviewState({ items, registry });
+    const layout = computeReviewLayout({ rows, excludedCount: initial.excluded.length });
+    return { ...initial, viewport: layout.listRows };
+  });
+  const layout = computeReviewLayout({ rows, excludedCount: state.excluded.length });
+
+  useEffect(() => {
+    if (layout.listRows !== state.viewport) dispatch({ type: 'resize', viewport: layout.listRows });
+  }, [layout.listRows, state.viewport]);
+
+  const reported = useRef(false);
+  useEffect(() => {
+    if (reported.current) return;
+    if (state.phase === 'confirmed') {
+      reported.current = true;
+      onConfirm(selectedItems(state));
+    } else if (state.phase === 'cancelled') {
+      reported.current = true;
+      onCancel();
+    }
+  }, [state, onConfirm, onCancel]);
+
+  useGuardedInput((input, key) => dispatch({ type: 'key', input, key }), {
+    isActive: state.phase === 'review' || state.phase === 'confirm',
+  });
+
+  if (state.phase === 'confirm') return <ConfirmDelete state={state} columns={columns} maxLines={Math.max(1, rows - 2)} />;
+  return <ReviewList state={state} layout={layout} columns={columns} sourceFile={sourceFile} />;
+}

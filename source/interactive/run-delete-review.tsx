@@ -1,0 +1,113 @@
+/**
+ * Runs the interactive delete review and turns its outcome into what the delete command needs: the confirmed
+ * selection (also saved as a new delete file beside the original, so the same deletion can be re-run
+ * headless), or undefined when the user cancelled. Nothing is deleted here.
+ */
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { DeleteItem } from '../../core/delete/delete-list.js';
+import { formatDeleteList } from '../../core/delete/delete-list.js';
+import { UsageError } from '../../core/errors.js';
+import { applyColorEnv } from './color-env.js';
+
+export interface RunDeleteReviewOptions {
+  /** The items of the delete file. */
+  items: DeleteItem[];
+  /** Destination registry (`host[:port][/path]`, no transport). */
+  registry: string;
+  /** The delete file that was read; the reviewed file is written beside it. */
+  sourceFile: string;
+  /** Aborting (SIGTERM, SIGHUP) closes the review as cancelled. */
+  signal?: AbortSignal;
+  /** Terminal streams; default the process' own. Tests pass fakes. */
+  io?: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream };
+  /** Where the saved file's path is printed. @default a line on process.stdout */
+  log?: (line: string) => void;
+  /** Clock for the file name. @default new Date() */
+  now?: () => Date;
+}
+
+/** `delete-images-reviewed-20250101_120000.yaml` beside `delete-images.yaml` (local time, like oc-mirror's logs). */
+export function reviewedFilePath(sourceFile: string, now: Date, attempt = 0): string {
+  const ext = extname(sourceFile);
+  const name = basename(sourceFile, /^\.ya?ml$/i.test(ext) ? ext : '');
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp =
+    `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}_` +
+    `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  return join(dirname(sourceFile), `${name}-reviewed-${stamp}${attempt > 0 ? `-${attempt + 1}` : ''}.yaml`);
+}
+
+/** Writes the selection without ever overwriting a file (two reviews within one second get `-2`, `-3`…). */
+async function saveReviewedList(sourceFile: string, now: Date, items: DeleteItem[]): Promise<string> {
+  const text = formatDeleteList(items);
+  for (let attempt = 0; ; attempt++) {
+    const path = reviewedFilePath(sourceFile, now, attempt);
+    try {
+      await writeFile(path, text, { flag: 'wx' });
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 99) throw err;
+    }
+  }
+}
+
+/**
+ * Shows the review; resolves with the confirmed selection, or undefined when cancelled (Esc, Ctrl+C, abort).
+ * On confirmation the selection is saved with `formatDeleteList` to `<name>-reviewed-<YYYYMMDD_HHMMSS>.yaml`
+ * beside `sourceFile`, and that path is printed.
+ */
+export async function runDeleteReview(options: RunDeleteReviewOptions): Promise<DeleteItem[] | undefined> {
+  const stdin = options.io?.stdin ?? process.stdin;
+  if (!stdin.isTTY) {
+    throw new UsageError(
+      'the delete review needs an interactive terminal',
+      'use --no-ui to delete headless exactly what the delete file lists',
+    );
+  }
+  applyColorEnv();
+  const { render } = await import('ink');
+  const { DeleteReview } = await import('../../components/delete-review/DeleteReview.js');
+  const { ThemeContext, themeFromEnv } = await import('../../components/shared/theme.js');
+
+  let settle: (selection: DeleteItem[] | undefined) => void = () => undefined;
+  const decision = new Promise<DeleteItem[] | undefined>((resolve) => {
+    settle = resolve;
+  });
+  const onAbort = () => settle(undefined);
+  if (options.signal?.aborted) return undefined;
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const instance = render(
+    <ThemeContext.Provider value={themeFromEnv()}>
+      <DeleteReview
+        items={options.items}
+        registry={options.registry}
+        sourceFile={options.sourceFile}
+        onConfirm={(selected) => settle(selected)}
+        onCancel={() => settle(undefined)}
+      />
+    </ThemeContext.Provider>,
+    {
+      exitOnCtrlC: false,
+      patchConsole: false,
+      incrementalRendering: true,
+      maxFps: 15,
+      ...(options.io ?? {}),
+    },
+  );
+  let selection: DeleteItem[] | undefined;
+  try {
+    selection = await decision;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => undefined);
+  }
+  if (!selection) return undefined;
+  const path = await saveReviewedList(options.sourceFile, (options.now ?? (() => new Date()))(), selection);
+  const log = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  log(`saved the reviewed selection (${selection.length} item(s)) to ${path}`);
+  log(`to repeat this deletion headless: ocm-tui delete --delete-yaml-file ${path} docker://${options.registry}`);
+  return selection;
+}
