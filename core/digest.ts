@@ -88,9 +88,7 @@ export class DigestVerifier extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.seen += chunk.length;
     if (this.expectedSize !== undefined && this.seen > this.expectedSize) {
-      callback(
-        new DigestMismatchError(this.expected, `more than ${this.expectedSize} bytes`, this.where),
-      );
+      callback(new DigestMismatchError(this.expected, `more than ${this.expectedSize} bytes`, this.where));
       return;
     }
     this.hash.update(chunk);

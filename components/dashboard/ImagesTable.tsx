@@ -18,24 +18,30 @@ export interface ImagesTableProps {
 
 const COUNT_ORDER: (keyof StatusCounts)[] = ['active', 'queued', 'done', 'failed', 'skipped'];
 
-function describeCounts(counts: StatusCounts): string {
+function describeCounts(counts: StatusCounts, joiner: string): string {
   return COUNT_ORDER.filter((k) => counts[k] > 0)
     .map((k) => `${counts[k]} ${k}`)
-    .join(', ');
+    .join(joiner);
 }
 
-/** "↓ 120 more: 86 queued, 34 done · total 4 active, 86 queued, 100 done, 2 failed" */
-export function countsLine(view: VisibleImages, theme: Theme): string {
-  const parts: string[] = [];
-  if (view.hiddenAbove > 0) parts.push(`${theme.glyphs.up} ${view.hiddenAbove} above`);
-  if (view.hiddenBelow > 0) parts.push(`${theme.glyphs.down} ${view.hiddenBelow} below`);
-  const hidden = describeCounts(view.hiddenCounts);
-  const head = parts.length > 0 ? `${parts.join(' ')}${hidden ? ` (${hidden})` : ''}` : '';
-  const totals = describeCounts(view.counts);
+/**
+ * "↓ 187 below (185 queued, 2 done) · total 4 active 185 queued 10 done 1 failed", shortened to fit `width`
+ * by dropping first the breakdown of hidden rows, then the word "total".
+ */
+export function countsLine(view: VisibleImages, theme: Theme, width: number): string {
+  const sep = ` ${theme.glyphs.separator} `;
+  const moves: string[] = [];
+  if (view.hiddenAbove > 0) moves.push(`${theme.glyphs.up} ${view.hiddenAbove} above`);
+  if (view.hiddenBelow > 0) moves.push(`${theme.glyphs.down} ${view.hiddenBelow} below`);
+  const hidden = describeCounts(view.hiddenCounts, ', ');
+  const totals = describeCounts(view.counts, ' ');
   const filter = view.filter === 'failed' ? `failed only: ${view.total} shown` : '';
-  return [filter, head, totals ? `total ${totals}` : 'no images yet']
-    .filter((p) => p !== '')
-    .join(`  ${theme.glyphs.separator}  `);
+  const candidates = [
+    [filter, moves.length > 0 ? `${moves.join(' ')}${hidden ? ` (${hidden})` : ''}` : '', totals ? `total ${totals}` : 'no images yet'],
+    [filter, moves.join(' '), totals ? `total ${totals}` : 'no images yet'],
+    [filter, moves.join(' '), totals],
+  ].map((parts) => parts.filter((p) => p !== '').join(sep));
+  return candidates.find((c) => Array.from(c).length <= width) ?? truncateEnd(candidates[2], width, theme.glyphs.ellipsis);
 }
 
 function headerLine(c: ImageColumns): string {
@@ -91,7 +97,7 @@ export function ImagesTable({ view, columns, width, tick }: ImagesTableProps) {
         <Row key={row.id} row={row} c={columns} theme={theme} tick={tick} />
       ))}
       <Text wrap="truncate" color={theme.tone('muted')}>
-        {truncateEnd(countsLine(view, theme), width, theme.glyphs.ellipsis)}
+        {countsLine(view, theme, width - 1)}
       </Text>
     </Box>
   );

@@ -18,12 +18,14 @@ function summaryOf(counts: { label: string; count: number }[]): string {
   return counts.map((c) => `${c.count} ${c.label}`).join(', ');
 }
 
-/** "Layers of quay.io/…:4.16 · 12 blobs: 3 copied, 2 already exists, 1 copying" */
+/** "Layers · 12 blobs: 3 copied, 2 existing, 1 copying · quay.io/…:4.16" (the reference gets what is left). */
 export function layerTitle(layers: LayerRows, width: number, theme: Theme): string {
-  const counts = layers.total > 0 ? ` ${theme.glyphs.separator} ${layers.total} blobs: ${summaryOf(layers.byLabel)}` : '';
-  const prefix = 'Layers of ';
-  const refWidth = Math.max(12, width - prefix.length - counts.length - 1);
-  return truncateEnd(prefix + truncateMiddle(layers.reference, refWidth, theme.glyphs.ellipsis) + counts, width - 1, theme.glyphs.ellipsis);
+  const sep = ` ${theme.glyphs.separator} `;
+  const counts = layers.total > 0 ? `${layers.total} blobs: ${summaryOf(layers.byLabel)}` : 'no blobs yet';
+  const head = `Layers${sep}${counts}${sep}`;
+  const room = width - 1 - head.length;
+  if (room < 12) return truncateEnd(head + layers.reference, width - 1, theme.glyphs.ellipsis);
+  return head + truncateMiddle(layers.reference, room, theme.glyphs.ellipsis);
 }
 
 function LayerLine({ row, c, theme, tick }: { row: LayerRow; c: LayerColumns; theme: Theme; tick: number }) {

@@ -244,18 +244,25 @@ export interface LayerRows {
   blobsKnown: boolean;
   rows: LayerRow[];
   total: number;
-  /** Blobs not shown, counted by label ("copied": 10, "waiting": 2). */
+  /** Blobs not shown, counted by state word ("copied": 10, "waiting": 2, "existing": 1). */
   hidden: { label: string; count: number }[];
   hiddenCount: number;
-  /** All blobs counted by label, in display order. */
+  /** All blobs counted by state word, in display order. */
   byLabel: { label: string; count: number }[];
 }
 
 const BLOB_PRIORITY: Record<BlobStatus, number> = { retrying: 0, copying: 1, failed: 2, waiting: 3, done: 4 };
 
+/** One word per state for counts ("retrying", "existing"), so "retrying 2/5" and "retrying 1/5" add up. */
+function countWord(row: LayerRow): string {
+  if (row.status === 'retrying') return 'retrying';
+  if (row.status === 'done' && row.outcome === 'exists') return 'existing';
+  return row.label;
+}
+
 function countLabels(blobs: readonly LayerRow[]): { label: string; count: number }[] {
   const counts = new Map<string, number>();
-  for (const blob of blobs) counts.set(blob.label, (counts.get(blob.label) ?? 0) + 1);
+  for (const blob of blobs) counts.set(countWord(blob), (counts.get(countWord(blob)) ?? 0) + 1);
   return [...counts].map(([label, count]) => ({ label, count }));
 }
 

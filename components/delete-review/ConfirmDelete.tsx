@@ -11,8 +11,8 @@ export interface ConfirmDeleteProps {
   maxLines: number;
 }
 
-/** Lines of the confirm screen besides the per-type summary. */
-const CONFIRM_FIXED_LINES = 7;
+/** Lines of the confirm screen besides the per-type summary (the prompt may wrap to two). */
+const CONFIRM_FIXED_LINES = 8;
 
 /**
  * The second step: what will be deleted, then a typed confirmation. Only the exact registry host confirms;
@@ -38,9 +38,13 @@ export function ConfirmDelete({ state, columns, maxLines }: ConfirmDeleteProps) 
         {truncateEnd("Only manifests are deleted; the registry's garbage collection frees the space.", width)}
       </Text>
       <Text> </Text>
-      <Text wrap="truncate-end">
-        {truncateEnd(`Type ${state.confirmWord} to delete ${manifests(n)} from ${state.registry}, or Esc to go back`, width)}
-      </Text>
+      {promptLines(`Type ${state.confirmWord} to delete ${manifests(n)} from ${state.registry},`, 'or Esc to go back', width).map(
+        (line) => (
+          <Text key={line} wrap="truncate-end">
+            {line}
+          </Text>
+        ),
+      )}
       <Text wrap="truncate-end">
         {'> '}
         <Text bold>{truncateEnd(state.confirmText, width - 4)}</Text>
@@ -54,4 +58,11 @@ export function ConfirmDelete({ state, columns, maxLines }: ConfirmDeleteProps) 
       </Text>
     </Box>
   );
+}
+
+/** The prompt on one line when it fits, else broken before "or Esc…" (never cut: the word to type is in it). */
+function promptLines(first: string, second: string, width: number): string[] {
+  const one = `${first} ${second}`;
+  if (one.length <= width) return [one];
+  return [first.length <= width ? first : truncateEnd(first, width), second];
 }

@@ -3,7 +3,7 @@ import { useTheme } from '../shared/theme.js';
 import { formatHints } from '../shared/keymap.js';
 import { truncateEnd, truncateMiddle } from '../shared/format.js';
 import { REVIEW_KEYMAP } from './delete-review-keys.js';
-import { excludedText, manifests, rowText, scrollText, type ReviewLayout } from './delete-review-layout.js';
+import { excludedHeader, excludedText, manifests, rowText, scrollText, windowStart, type ReviewLayout } from './delete-review-layout.js';
 import { selectedCount, type DeleteReviewState } from './delete-review-state.js';
 
 export interface ReviewListProps {
@@ -22,7 +22,8 @@ export interface ReviewListProps {
 export function ReviewList({ state, layout, columns, sourceFile }: ReviewListProps) {
   const theme = useTheme();
   const width = Math.max(20, columns - 1);
-  const visible = state.rows.slice(state.scroll, state.scroll + layout.listRows);
+  const start = windowStart(state, layout.listRows);
+  const visible = state.rows.slice(start, start + layout.listRows);
   const total = state.deletable.length;
   const title =
     `Delete from ${state.registry}: ${state.selected.size} of ${manifests(total)} selected` +
@@ -32,13 +33,15 @@ export function ReviewList({ state, layout, columns, sourceFile }: ReviewListPro
     <Box flexDirection="column" width={columns}>
       <Text bold wrap="truncate-end">
         {truncateEnd(title, width)}
-        {sourceFile ? <Text color={theme.tone('muted')}>{truncateMiddle(`  (${sourceFile})`, Math.max(0, width - title.length))}</Text> : null}
+      </Text>
+      <Text color={theme.tone('muted')} wrap="truncate-end">
+        {sourceFile ? truncateMiddle(`file: ${sourceFile}`, width) : ' '}
       </Text>
       {total === 0 ? (
         <Text color={theme.tone('warn')}>{truncateEnd('Nothing in this file can be deleted from this registry (see below).', width)}</Text>
       ) : null}
       {visible.map((row, i) => {
-        const index = state.scroll + i;
+        const index = start + i;
         const active = index === state.cursor;
         const pointer = active ? `${theme.glyphs.pointer} ` : '  ';
         const text = rowText(state, row, width - 2);
@@ -52,19 +55,19 @@ export function ReviewList({ state, layout, columns, sourceFile }: ReviewListPro
         );
       })}
       <Text color={theme.tone('muted')} wrap="truncate-end">
-        {scrollText(state, theme.glyphs) || ' '}
+        {scrollText(state, layout.listRows, theme.glyphs) || ' '}
       </Text>
       {state.excluded.length > 0 ? (
         <Box flexDirection="column">
           <Text bold wrap="truncate-end">
-            {truncateEnd(`Will not be deleted (${state.excluded.length}):`, width)}
+            {truncateEnd(excludedHeader(state.excluded, layout.excludedRows), width)}
           </Text>
           {state.excluded.slice(0, layout.excludedRows).map((entry) => (
             <Text key={entry.item.imageReference} color={theme.tone('muted')} wrap="truncate-end">
               {excludedText(entry, width)}
             </Text>
           ))}
-          {hidden > 0 ? (
+          {hidden > 0 && layout.excludedRows > 0 ? (
             <Text color={theme.tone('muted')} wrap="truncate-end">{`  +${hidden} more`}</Text>
           ) : null}
         </Box>

@@ -12,22 +12,25 @@ import { selectedCount, type DeleteReviewState } from './delete-review-state.js'
 export interface ReviewLayout {
   /** Rows of the scrollable list. */
   listRows: number;
-  /** Lines listing excluded items (their header and "+k more" line are extra). */
+  /** Lines listing excluded items (their header and, when rows > 0, a "+k more" line are extra). */
   excludedRows: number;
-  /** Upper bound of the frame's lines; always < terminal rows on terminals of 12 rows or more. */
+  /** Upper bound of the frame's lines; at most rows - 2 on terminals of 11 rows or more. */
   totalLines: number;
 }
 
-/** Title, scroll indicator, filter line, message line, hint line. */
-const FIXED_LINES = 5;
+/** Title, file line, scroll indicator, filter line, message line, hint line. */
+const FIXED_LINES = 6;
 const SPARE_LINES = 2;
 const MIN_LIST_ROWS = 3;
 
 export function computeReviewLayout(input: { rows: number; excludedCount: number }): ReviewLayout {
   const budget = Math.max(1, input.rows - SPARE_LINES);
-  const maxExcluded = input.rows >= 20 ? 3 : 1;
-  const excludedRows = Math.min(input.excludedCount, maxExcluded);
-  const excludedLines = input.excludedCount === 0 ? 0 : 1 + excludedRows + (input.excludedCount > excludedRows ? 1 : 0);
+  const sectionLines = (rows: number): number =>
+    input.excludedCount === 0 ? 0 : 1 + rows + (rows > 0 && input.excludedCount > rows ? 1 : 0);
+  let excludedRows = Math.min(input.excludedCount, input.rows >= 20 ? 3 : 1);
+  // On short terminals the list keeps its minimum and the section shrinks to its header line.
+  if (budget - FIXED_LINES - sectionLines(excludedRows) < MIN_LIST_ROWS) excludedRows = 0;
+  const excludedLines = sectionLines(excludedRows);
   const listRows = Math.max(MIN_LIST_ROWS, budget - FIXED_LINES - excludedLines);
   return { listRows, excludedRows, totalLines: FIXED_LINES + excludedLines + listRows };
 }
@@ -49,8 +52,10 @@ export function rowText(state: DeleteReviewState, row: ReviewRow, width: number)
     const room = width - head.length;
     if (room <= 0) return truncateEnd(head, width);
     if (version.length + origin.length <= room) return head + version + origin;
-    const versionText = truncateMiddle(version, Math.min(version.length, Math.max(12, room - 20)));
-    return head + versionText + truncateMiddle(origin, Math.max(0, room - versionText.length));
+    // The tag/digest identifies the item; the origin is context and goes first when space is short.
+    const versionText = truncateMiddle(version, Math.min(version.length, Math.max(20, Math.floor(room / 2))));
+    const left = room - versionText.length;
+    return head + versionText + (left >= 20 ? truncateMiddle(origin, left) : '');
   }
   const selected = selectedCount(state, row);
   const total = row.items.length;
@@ -62,23 +67,46 @@ export function rowText(state: DeleteReviewState, row: ReviewRow, width: number)
   return `${indent}${mark} ${truncateMiddle(name, Math.max(8, room))}${counts}`;
 }
 
+/**
+ * First row shown in a list of `listRows` rows: the state's scroll, moved just enough to keep the cursor on
+ * screen. The state learns the new size one render later (resize action); this keeps that render right too.
+ */
+export function windowStart(state: DeleteReviewState, listRows: number): number {
+  let start = state.scroll;
+  if (state.cursor < start) start = state.cursor;
+  if (state.cursor >= start + listRows) start = state.cursor - listRows + 1;
+  return Math.max(0, Math.min(start, state.rows.length - listRows));
+}
+
 /** "↑ 3 more above  ↓ 12 more below", or '' when the whole list fits. */
-export function scrollText(state: DeleteReviewState, glyphs: Pick<Glyphs, 'up' | 'down'>): string {
-  const above = state.scroll;
-  const below = Math.max(0, state.rows.length - state.scroll - state.viewport);
+export function scrollText(state: DeleteReviewState, listRows: number, glyphs: Pick<Glyphs, 'up' | 'down'>): string {
+  const above = windowStart(state, listRows);
+  const below = Math.max(0, state.rows.length - above - listRows);
   const parts: string[] = [];
   if (above > 0) parts.push(`${glyphs.up} ${above} more above`);
   if (below > 0) parts.push(`${glyphs.down} ${below} more below`);
   return parts.join('  ');
 }
 
+/** Header of the "will not be deleted" section: "Will not be deleted (3: 1 catalog, 2 outside the registry)". */
+export function excludedHeader(excluded: readonly ExcludedItem[], listed: number): string {
+  const catalogs = excluded.filter((e) => e.reason === 'catalog').length;
+  const outside = excluded.length - catalogs;
+  const reasons = [
+    catalogs > 0 ? `${catalogs} catalog${catalogs === 1 ? '' : 's'}` : '',
+    outside > 0 ? `${outside} outside the registry` : '',
+  ].filter(Boolean);
+  return `Will not be deleted (${excluded.length}: ${reasons.join(', ')})${listed === 0 ? ' — a taller terminal lists them' : ':'}`;
+}
+
 /** One line of the "will not be deleted" section. */
 export function excludedText(entry: ExcludedItem, width: number): string {
-  const reason = ` — ${entry.explanation}`;
   const ref = entry.item.imageReference.replace(/^docker:\/\//, '');
-  const room = width - 4 - reason.length;
-  if (room < 16) return truncateEnd(`  · ${ref}${reason}`, width);
-  return `  · ${truncateMiddle(ref, room)}${reason}`;
+  const full = `  · ${ref} — ${entry.explanation}`;
+  if (Array.from(full).length <= width) return full;
+  // The reference says which item; the reason is cut first, the reference keeps at least 60% of the line.
+  const refText = truncateMiddle(ref, Math.min(ref.length, Math.max(16, Math.floor(width * 0.6) - 4)));
+  return truncateEnd(`  · ${refText} — ${entry.explanation}`, width);
 }
 
 /** Counts of the selected items per type, in display order: "2 Additional images". */

@@ -28,6 +28,7 @@ import {
   pathFieldsFor,
   pathsToDescribe,
   previewedConfigPath,
+  withArticle,
   wizardReducer,
   workflowChoice,
 } from './wizard-state.js';
@@ -221,7 +222,7 @@ function ConfigPreview({ state, width, lines }: { state: WizardState; width: num
     <Box flexDirection="column">
       <Text wrap="truncate" bold color={theme.tone(mismatch ? 'warn' : 'ok')}>
         {truncateEnd(
-          `${mismatch ? theme.glyphs.warning : theme.glyphs.done} ${path}: ${result.summary.kind}${mismatch ? ` (this workflow needs a ${wanted})` : ''}`,
+          `${mismatch ? theme.glyphs.warning : theme.glyphs.done} ${path}: ${result.summary.kind}${mismatch ? ` (this workflow needs ${withArticle(wanted)})` : ''}`,
           width - 1,
           theme.glyphs.ellipsis,
         )}

@@ -47,7 +47,10 @@ export function configSummaryLines(summary: ConfigSummary, maxLines: number): st
   lines.push(`Releases     ${summary.channels.length > 0 ? listWithMore(summary.channels, 6) : 'none'}`);
   if (summary.catalogs.length === 0) lines.push('Operators    none');
   for (const { catalog, packages } of summary.catalogs) {
-    const what = packages.length > 0 ? `${packages.length} package(s): ${listWithMore(packages, 5)}` : 'all packages';
+    const what =
+      packages.length > 0
+        ? `${packages.length} package${packages.length === 1 ? '' : 's'}: ${listWithMore(packages, 5)}`
+        : 'all packages';
     lines.push(`Operators    ${catalog} (${what})`);
   }
   lines.push(

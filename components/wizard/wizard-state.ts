@@ -373,6 +373,11 @@ export function formatCommandLine(argv: readonly string[], program = 'ocm-tui'):
   return [program, ...argv.map(shellQuote)].join(' ');
 }
 
+/** "an ImageSetConfiguration", "a DeleteImageSetConfiguration". */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}
+
 function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }
@@ -396,7 +401,10 @@ function evaluateConfig(state: WizardState, path: string, retryProblems: boolean
   }
   const wanted = workflowChoice(state.workflow).configKind;
   if (result.summary.kind !== wanted) {
-    return { ...base, message: `${path} is a ${result.summary.kind}; ${workflowChoice(state.workflow).label} needs a ${wanted}` };
+    return {
+      ...base,
+      message: `${path} is ${withArticle(result.summary.kind)}; ${workflowChoice(state.workflow).label} needs ${withArticle(wanted)}`,
+    };
   }
   return { ...base, configPath: path, step: 'paths', message: undefined };
 }
@@ -451,7 +459,7 @@ function onConfigKey(state: WizardState, key: WizardKeyAction): WizardState {
       if (state.configs.status === 'loading') return state;
       const path = highlightedConfigPath(state) ?? state.typedPath.trim();
       if (path === '') {
-        return { ...state, message: `type the path of a ${workflowChoice(state.workflow).configKind} file, then Enter` };
+        return { ...state, message: `type the path of ${withArticle(workflowChoice(state.workflow).configKind)} file, then Enter` };
       }
       return evaluateConfig(state, path, true);
     }

@@ -37,7 +37,10 @@ export function routeEntry(name: string): EntryRoute {
       const m = BLOB_PATH.exec(path);
       const digest = m ? `${m[1]}:${m[3]}` : '';
       if (!m || !isDigest(digest) || m[3].slice(0, 2) !== m[2]) {
-        return { action: 'refuse', reason: 'not a blob path of the form docker/registry/v2/blobs/sha256/<hh>/<hex>/data' };
+        return {
+          action: 'refuse',
+          reason: 'not a blob path of the form docker/registry/v2/blobs/sha256/<hh>/<hex>/data',
+        };
       }
       return { action: 'write', target: 'cache', path, blobDigest: digest };
     }

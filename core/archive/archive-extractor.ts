@@ -42,9 +42,13 @@ export async function findChunks(dir: string): Promise<string[]> {
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ENOENT') {
-      throw new ArchiveError(`archive directory "${dir}" does not exist`, 'pass the directory holding mirror_000001.tar … with --from file://<dir>');
+      throw new ArchiveError(
+        `archive directory "${dir}" does not exist`,
+        'pass the directory holding mirror_000001.tar … with --from file://<dir>',
+      );
     }
-    if (code === 'ENOTDIR') throw new ArchiveError(`"${dir}" is not a directory`, 'pass the directory holding the archives, not a file');
+    if (code === 'ENOTDIR')
+      throw new ArchiveError(`"${dir}" is not a directory`, 'pass the directory holding the archives, not a file');
     throw err;
   }
   const chunks = entries
@@ -201,7 +205,9 @@ async function extractEntry(
   }
   const remaining = chunkSize - (header.byteOffset ?? 0);
   if (!(header.size >= 0) || header.size > remaining) {
-    throw refuse(`its header announces ${header.size} bytes but only ${remaining} bytes remain in the chunk`);
+    throw refuse(
+      `its header announces ${header.size} bytes but only ${remaining} bytes remain in the chunk (truncated file or forged header)`,
+    );
   }
   const route = routeEntry(header.name);
   if (route.action === 'refuse') throw refuse(route.reason);

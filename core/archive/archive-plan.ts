@@ -55,7 +55,12 @@ export async function planArchive(input: ArchivePlanInput): Promise<PlannedFile[
   for (const path of await walkRegularFiles(input.workingDir, input.signal)) {
     files.push(await describe(path, tarName(input.workspaceRoot, path)));
   }
-  files.push(await describe(input.configFile, iscArchiveName(input.now)));
+  try {
+    files.push(await describe(input.configFile, iscArchiveName(input.now)));
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ENOENT') throw err;
+    throw new ArchiveError(`the image set configuration ${input.configFile} disappeared before it could be archived`);
+  }
   return files;
 }
 

@@ -10,7 +10,7 @@
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
@@ -50,6 +50,8 @@ export interface WriteArchiveOptions {
 export interface WriteArchiveResult {
   /** Final paths, in chunk order. */
   chunks: string[];
+  /** Size in bytes of each chunk file (same order). */
+  chunkBytes: number[];
   /** Files larger than the chunk size (each in a chunk of its own), with their path on disk. */
   oversized: { path: string; size: number }[];
   /** Sum of the archived files' sizes. */
@@ -88,7 +90,10 @@ export async function writeArchive(options: WriteArchiveOptions): Promise<WriteA
       }
     }
     progress.flush();
-    await publish(outputDir, [...chunks.values()].sort((a, b) => a.number - b.number));
+    await publish(
+      outputDir,
+      [...chunks.values()].sort((a, b) => a.number - b.number),
+    );
   } catch (err) {
     await Promise.all([...chunks.values()].map((c) => c.discard(err)));
     if (signal.aborted) throw new CancelledError('archive cancelled: the previous archive set was left untouched');
@@ -98,11 +103,9 @@ export async function writeArchive(options: WriteArchiveOptions): Promise<WriteA
   const oversized = segmentation.oversized.map((i) => ({ path: files[i].source, size: files[i].size }));
   const warning = oversizedWarning(oversized);
   if (warning) options.onWarning?.(warning);
-  return {
-    chunks: [...chunks.keys()].sort((a, b) => a - b).map((n) => join(outputDir, chunkFileName(n))),
-    oversized,
-    totalBytes,
-  };
+  const finalPaths = [...chunks.keys()].sort((a, b) => a - b).map((n) => join(outputDir, chunkFileName(n)));
+  const chunkBytes = await Promise.all(finalPaths.map(async (p) => (await stat(p)).size));
+  return { chunks: finalPaths, chunkBytes, oversized, totalBytes };
 }
 
 /** One tar file being written: a tar-stream pack piped into the partial file. */

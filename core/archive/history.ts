@@ -36,11 +36,9 @@ export async function readHistory(workingDir: string, since?: Date): Promise<Set
     if (entry.isDirectory() || !entry.name.startsWith(HISTORY_FILE_PREFIX)) continue;
     const time = parseRfc3339(entry.name.slice(HISTORY_FILE_PREFIX.length));
     if (!time) {
-      throw new OcmError(
-        'HISTORY_INVALID',
-        `unable to parse the time in history file name "${entry.name}" in ${dir}`,
-        { hint: 'history files are named .history-<RFC 3339 UTC time>, e.g. .history-2025-01-31T10:00:00Z: rename or delete the file' },
-      );
+      throw new OcmError('HISTORY_INVALID', `unable to parse the time in history file name "${entry.name}" in ${dir}`, {
+        hint: 'history files are named .history-<RFC 3339 UTC time>, e.g. .history-2025-01-31T10:00:00Z: rename or delete the file',
+      });
     }
     const t = time.getTime();
     if (since && !(t < since.getTime())) continue;

@@ -10,7 +10,13 @@ import type { CredentialStore, Credential } from './credentials.js';
 import { findChallenge, parseWwwAuthenticate, type AuthChallenge } from './auth-challenge.js';
 import { TokenCache } from './token-cache.js';
 import type { HttpDispatchers } from './http-agent.js';
-import { httpError, MAX_ERROR_BODY_BYTES, networkError, protocolError, type OperationContext } from './registry-errors.js';
+import {
+  httpError,
+  MAX_ERROR_BODY_BYTES,
+  networkError,
+  protocolError,
+  type OperationContext,
+} from './registry-errors.js';
 import { readCapped } from './read-body.js';
 
 export interface AuthenticatorOptions {

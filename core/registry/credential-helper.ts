@@ -65,11 +65,7 @@ export async function credentialsFromHelper(
   return { username, password: secret };
 }
 
-function run(
-  binary: string,
-  input: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ stdout: string; exitCode: number }> {
+function run(binary: string, input: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; exitCode: number }> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       binary,

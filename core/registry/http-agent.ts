@@ -37,9 +37,13 @@ export function loadCertDir(dir: string): TlsMaterial {
   try {
     names = readdirSync(dir).sort();
   } catch (err) {
-    throw new OcmError('CERT_DIR', `cannot read certificate directory ${dir}: ${(err as { code?: string }).code ?? err}`, {
-      hint: 'the directory must contain the registry CA as *.crt (PEM) files',
-    });
+    throw new OcmError(
+      'CERT_DIR',
+      `cannot read certificate directory ${dir}: ${(err as { code?: string }).code ?? err}`,
+      {
+        hint: 'the directory must contain the registry CA as *.crt (PEM) files',
+      },
+    );
   }
   const extra = names.filter((n) => n.endsWith('.crt')).map((n) => readFileSync(path.join(dir, n), 'utf8'));
   const material: TlsMaterial = extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {};

@@ -195,7 +195,8 @@ export class RegistryClient {
       throw networkError(ctx, err, this.idleTimeoutMs);
     }
     const mediaType = detectMediaType(bytes, header(res.headers, 'content-type'));
-    if (isSchema1MediaType(mediaType)) throw schema1Error(`${this.side} registry ${this.host}: ${describeOperation(ctx)}`);
+    if (isSchema1MediaType(mediaType))
+      throw schema1Error(`${this.side} registry ${this.host}: ${describeOperation(ctx)}`);
     let digest = digestOf(bytes);
     if (isDigest(reference)) {
       const actual = digestLike(reference, bytes);
@@ -236,7 +237,8 @@ export class RegistryClient {
       const m = await this.getManifest(repository, reference, signal);
       return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
     }
-    if (isSchema1MediaType(mediaType)) throw schema1Error(`${this.side} registry ${this.host}: ${describeOperation(ctx)}`);
+    if (isSchema1MediaType(mediaType))
+      throw schema1Error(`${this.side} registry ${this.host}: ${describeOperation(ctx)}`);
     return { digest, mediaType, size };
   }
 
@@ -246,7 +248,8 @@ export class RegistryClient {
     checkReference(reference);
     const ctx = this.ctx('push manifest', repository, reference);
     const actual = digestLike(manifest.digest, manifest.bytes);
-    if (actual !== manifest.digest) throw new DigestMismatchError(manifest.digest, actual, `manifest for ${repository}`);
+    if (actual !== manifest.digest)
+      throw new DigestMismatchError(manifest.digest, actual, `manifest for ${repository}`);
     if (isDigest(reference) && reference !== manifest.digest) {
       throw new DigestMismatchError(reference, manifest.digest, `manifest pushed by digest to ${repository}`);
     }
@@ -263,7 +266,11 @@ export class RegistryClient {
     await discard(res.body);
     const stored = header(res.headers, 'docker-content-digest');
     if (stored && stored.startsWith('sha256:') && manifest.digest.startsWith('sha256:') && stored !== manifest.digest) {
-      throw protocolError(ctx, `the registry stored the manifest as ${stored} instead of ${manifest.digest}`, 'DIGEST_CHANGED');
+      throw protocolError(
+        ctx,
+        `the registry stored the manifest as ${stored} instead of ${manifest.digest}`,
+        'DIGEST_CHANGED',
+      );
     }
   }
 
@@ -327,9 +334,12 @@ export class RegistryClient {
       canRestart: (err) =>
         err instanceof RegistryError
           ? err.temporary
-          : isTemporaryNetworkError(err) || (err instanceof OcmError && ['IDLE_TIMEOUT', 'TRUNCATED'].includes(err.code)),
+          : isTemporaryNetworkError(err) ||
+            (err instanceof OcmError && ['IDLE_TIMEOUT', 'TRUNCATED'].includes(err.code)),
       finalError: (err) =>
-        err instanceof RegistryError || err instanceof CancelledError ? err : networkError(ctx, err, this.idleTimeoutMs),
+        err instanceof RegistryError || err instanceof CancelledError
+          ? err
+          : networkError(ctx, err, this.idleTimeoutMs),
       onRestart: (info) =>
         this.options.onRetry?.({
           attempt: info.attempt,
@@ -367,7 +377,13 @@ export class RegistryClient {
     });
     if (this.chunkedUploads) return this.putBlobChunked(ctx, repo, blob, body, verifier, options.signal);
 
-    const location = await this.startUpload(ctx, repo, options.signal);
+    let location: URL;
+    try {
+      location = await this.startUpload(ctx, repo, options.signal);
+    } catch (err) {
+      body.destroy(); // the body is ours to consume: an unread source would hold its connection open
+      throw err;
+    }
     const guard = new StallGuard(this.idleTimeoutMs);
     const piped = new Promise<Error | undefined>((resolve) => {
       pipeline(body, verifier, guard, (err) => resolve(err ?? undefined));
@@ -421,7 +437,8 @@ export class RegistryClient {
       });
     } catch (err) {
       // No access to the source repository, or no mount support: the caller uploads instead.
-      if (err instanceof RegistryError && err.status !== undefined && err.status >= 400 && err.status < 500) return false;
+      if (err instanceof RegistryError && err.status !== undefined && err.status >= 400 && err.status < 500)
+        return false;
       throw err;
     }
     await discard(res.body);
@@ -461,9 +478,13 @@ export class RegistryClient {
   /** Validated repository path, with Docker Hub's implicit `library/`. */
   private repo(repository: string): string {
     if (!REPOSITORY_PATTERN.test(repository)) {
-      throw new OcmError('INVALID_REFERENCE', `invalid repository name "${repository.slice(0, 200)}" for ${this.host}`, {
-        hint: 'repository names are lower-case path components separated by "/"',
-      });
+      throw new OcmError(
+        'INVALID_REFERENCE',
+        `invalid repository name "${repository.slice(0, 200)}" for ${this.host}`,
+        {
+          hint: 'repository names are lower-case path components separated by "/"',
+        },
+      );
     }
     return this.dockerHub && !repository.includes('/') ? `library/${repository}` : repository;
   }
@@ -566,7 +587,9 @@ export class RegistryClient {
         const res = await this.exchange(req, replayable);
         if (req.expect.includes(res.status)) return res;
         const errorBody =
-          req.method === 'HEAD' ? undefined : await readCapped(res.body, MAX_ERROR_BODY_BYTES, true).catch(() => undefined);
+          req.method === 'HEAD'
+            ? undefined
+            : await readCapped(res.body, MAX_ERROR_BODY_BYTES, true).catch(() => undefined);
         if (req.method === 'HEAD') await discard(res.body);
         throw httpError(req.ctx, res.status, errorBody, parseRetryAfter(res.headers['retry-after']));
       },
@@ -583,7 +606,7 @@ export class RegistryClient {
       target.origin === base.origin ? this.auth.header(req.ctx, req.scopes, req.signal) : Promise.resolve(undefined);
     let authorization = await authFor(url);
     let refreshed = false;
-    for (let hops = 0; ; ) {
+    for (let hops = 0; ;) {
       const headers: Record<string, string> = { ...req.headers };
       if (authorization) headers.authorization = authorization;
       const res = await this.raw(url, method, headers, body, req.signal);
@@ -675,9 +698,17 @@ export class RegistryClient {
     signal: AbortSignal,
   ): Promise<void> {
     const chunkSize = this.options.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE;
-    let location = await this.startUpload(ctx, repo, signal);
+    let location: URL;
+    try {
+      location = await this.startUpload(ctx, repo, signal);
+    } catch (err) {
+      body.destroy();
+      throw err;
+    }
     const verified = body.pipe(verifier);
     body.once('error', (err) => verifier.destroy(err));
+    const onAbort = () => verifier.destroy(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
     let offset = 0;
     const pending: Buffer[] = [];
     let pendingBytes = 0;
@@ -727,10 +758,13 @@ export class RegistryClient {
       await discard(res.body);
     } catch (err) {
       verified.destroy();
+      body.destroy();
       void this.cancelUpload(ctx, repo, location);
       if (signal.aborted) throw new CancelledError();
       if (err instanceof OcmError) throw err;
       throw networkError(ctx, err, this.idleTimeoutMs);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -788,7 +822,10 @@ export class RegistryClient {
       const res = await this.send({ ctx, method: 'GET', target, scopes: wanted, expect: [200], signal });
       let doc: Record<string, unknown>;
       try {
-        doc = JSON.parse((await readCapped(res.body, MAX_LIST_BYTES, false)).toString('utf8')) as Record<string, unknown>;
+        doc = JSON.parse((await readCapped(res.body, MAX_LIST_BYTES, false)).toString('utf8')) as Record<
+          string,
+          unknown
+        >;
       } catch (err) {
         if (signal.aborted) throw new CancelledError();
         throw err instanceof SyntaxError || err instanceof OcmError

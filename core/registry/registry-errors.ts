@@ -98,9 +98,7 @@ export function parseRegistryErrorBody(body: Buffer | undefined): { code?: strin
     return {
       code: typeof first.code === 'string' ? first.code : undefined,
       message:
-        typeof first.message === 'string'
-          ? redact(first.message).slice(0, MAX_REGISTRY_MESSAGE_CHARS)
-          : undefined,
+        typeof first.message === 'string' ? redact(first.message).slice(0, MAX_REGISTRY_MESSAGE_CHARS) : undefined,
     };
   } catch {
     return {};

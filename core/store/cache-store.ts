@@ -91,7 +91,7 @@ export class CacheStore implements ImageStore {
       onBytes: options.onBytes,
     });
     const source = createReadStream(path);
-    // The callback form keeps the returned stream in charge: destroying it closes the file too.
+    // The caller consumes (or destroys) the verifier; pipeline then closes the file either way.
     pipeline(source, verifier).catch(() => undefined);
     addAbortSignal(options.signal, verifier);
     return { stream: verifier, size };
@@ -213,7 +213,10 @@ export class CacheStore implements ImageStore {
     const blobPath = this.blobPath(manifest.digest);
     if ((await fileSize(blobPath)) !== manifest.bytes.length) await this.writeAtomic(blobPath, manifest.bytes);
     const repoDir = this.repositoryPath(repository);
-    await this.writeLink(join(repoDir, '_manifests', 'revisions', ...digestDirs(manifest.digest), 'link'), manifest.digest);
+    await this.writeLink(
+      join(repoDir, '_manifests', 'revisions', ...digestDirs(manifest.digest), 'link'),
+      manifest.digest,
+    );
     if (isTag) {
       const tagDir = join(repoDir, '_manifests', 'tags', reference);
       await this.writeLink(join(tagDir, 'index', ...digestDirs(manifest.digest), 'link'), manifest.digest);
@@ -301,6 +304,7 @@ export class CacheStore implements ImageStore {
       }
     }
 
+    await this.removeStaleTempFiles(60 * 60 * 1000);
     const result: GarbageCollectResult = { blobsDeleted: 0, bytesFreed: 0, blobsKept: 0 };
     const blobsDir = join(this.v2, 'blobs');
     for (const algorithm of await listDir(blobsDir, true)) {
@@ -322,13 +326,37 @@ export class CacheStore implements ImageStore {
       const layers = join(this.repositoryPath(repository), '_layers');
       for (const algorithm of await listDir(layers, true)) {
         for (const hex of await listDir(join(layers, algorithm), true)) {
-          if (!marked.has(`${algorithm}:${hex}`) && (await fileSize(this.blobPath(`${algorithm}:${hex}`))) === undefined) {
+          if (
+            !marked.has(`${algorithm}:${hex}`) &&
+            (await fileSize(this.blobPath(`${algorithm}:${hex}`))) === undefined
+          ) {
             await rm(join(layers, algorithm, hex), { recursive: true, force: true });
           }
         }
       }
     }
     return result;
+  }
+
+  /**
+   * Removes temp files older than `maxAgeMs` left in `<root>/.ocm-tmp` by crashed runs (a killed download
+   * can leave a large partial blob there). Younger files may belong to a run in progress and are kept.
+   */
+  async removeStaleTempFiles(maxAgeMs = 24 * 60 * 60 * 1000): Promise<number> {
+    let removed = 0;
+    const now = Date.now();
+    for (const name of await listDir(this.tmpDir)) {
+      const path = join(this.tmpDir, name);
+      try {
+        if (now - (await stat(path)).mtimeMs > maxAgeMs) {
+          await rm(path, { force: true, recursive: true });
+          removed++;
+        }
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    return removed;
   }
 
   // ---------------------------------------------------------------- internals
@@ -355,7 +383,11 @@ export class CacheStore implements ImageStore {
     const bytes = await readFile(path);
     const actual = digestLike(digest, bytes);
     if (actual !== digest) {
-      throw new DigestMismatchError(digest, actual, `manifest ${repository}@${digest} in ${this.description} (${path})`);
+      throw new DigestMismatchError(
+        digest,
+        actual,
+        `manifest ${repository}@${digest} in ${this.description} (${path})`,
+      );
     }
     return bytes;
   }

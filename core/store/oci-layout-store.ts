@@ -62,7 +62,18 @@ export class OciLayoutStore implements ImageStore {
   async getManifest(_repository: string, reference: string, signal: AbortSignal): Promise<Manifest> {
     signal.throwIfAborted();
     const found = await this.resolve(reference);
-    if (!found) throw this.notFound('get manifest', reference, 'MANIFEST_UNKNOWN');
+    if (!found) {
+      if (!(await this.readIndex())) {
+        throw new OcmError(
+          'OCI_LAYOUT_INVALID',
+          `${this.description} is not an OCI image layout: ${join(this.dir, 'index.json')} not found`,
+          {
+            hint: 'oci:// must name a directory holding oci-layout, index.json and blobs/ (e.g. written by skopeo copy … oci:<dir>)',
+          },
+        );
+      }
+      throw this.notFound('get manifest', reference, 'MANIFEST_UNKNOWN');
+    }
     const bytes = await this.readManifestBlob(found.digest);
     return { bytes, digest: found.digest, mediaType: detectMediaType(bytes, found.mediaType) };
   }

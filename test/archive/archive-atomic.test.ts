@@ -9,7 +9,11 @@ import { createArchiveFixture, treeDigests, type ArchiveFixture } from './archiv
 
 const MAX = 1_200_000;
 
-function options(fx: ArchiveFixture, signal: AbortSignal, extra: Partial<WriteArchiveOptions> = {}): WriteArchiveOptions {
+function options(
+  fx: ArchiveFixture,
+  signal: AbortSignal,
+  extra: Partial<WriteArchiveOptions> = {},
+): WriteArchiveOptions {
   return { ...fx, blobDigests: fx.imageBlobs, maxChunkBytes: MAX, strict: false, signal, ...extra };
 }
 
@@ -63,7 +67,8 @@ test('a blob missing from the cache fails before anything is written', async (t)
   const absent = `sha256:${'ab'.repeat(32)}`;
   await assert.rejects(
     writeArchive(options(fx, new AbortController().signal, { blobDigests: [...fx.imageBlobs, absent] })),
-    (err: unknown) => err instanceof ArchiveError && err.message.includes(absent) && err.message.includes('missing from the cache'),
+    (err: unknown) =>
+      err instanceof ArchiveError && err.message.includes(absent) && err.message.includes('missing from the cache'),
   );
   assert.deepEqual(await treeDigests(fx.outputDir), before);
 });

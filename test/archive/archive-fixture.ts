@@ -49,7 +49,9 @@ export async function createArchiveFixture(root: string): Promise<ArchiveFixture
   const signed = image.filter((b) => b.kind === 'index' || b.kind === 'manifest').map((b) => b.digest);
   for (const digest of signed) {
     const tag = `${digest.replace(':', '-')}.sig`;
-    const sigLayout = new OciLayoutStore(testdataPath('oci', `multi-platform-container-${digest.replace(':', '-')}-sig`));
+    const sigLayout = new OciLayoutStore(
+      testdataPath('oci', `multi-platform-container-${digest.replace(':', '-')}-sig`),
+    );
     await copyImage(sigLayout, '', 'latest', cache, IMAGE_REPO, tag, signal);
   }
   const allBlobs = (await collectImageBlobs(cache, IMAGE_REPO, 'latest', { includeSignatures: true, signal })).map(
@@ -90,7 +92,9 @@ export async function treeDigests(dir: string): Promise<Map<string, string>> {
       const path = join(current, e.name);
       if (e.isDirectory()) await walk(path);
       else if (e.isFile()) {
-        const hash = createHash('sha256').update(await readFile(path)).digest('hex');
+        const hash = createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex');
         out.set(relative(dir, path).split(sep).join('/'), hash);
       }
     }

@@ -60,7 +60,12 @@ async function assertOnlyFiles(sb: Sandbox, allowed: string[] = []): Promise<voi
   assert.deepEqual(files, ['archives/mirror_000001.tar', ...allowed].sort());
 }
 
-const refusals: { title: string; entries: (sb: Sandbox) => TarEntrySpec[]; entry: (sb: Sandbox) => string; reason: RegExp }[] = [
+const refusals: {
+  title: string;
+  entries: (sb: Sandbox) => TarEntrySpec[];
+  entry: (sb: Sandbox) => string;
+  reason: RegExp;
+}[] = [
   {
     title: 'parent traversal at the start',
     entries: () => [{ header: { name: '../escape.txt' }, content: 'x' }],
@@ -147,25 +152,44 @@ for (const c of refusals) {
 test('refused before reading: a header announcing more bytes than the chunk holds', async (t) => {
   const sb = await sandbox(t);
   const honest = await buildTar([{ header: { name: 'working-dir/big.bin' }, content: 'abc' }]);
-  await expectRefused(sb, forgeHeaderSize(honest, 0, 0o7777777777), 'working-dir/big.bin', /announces 1073741823 bytes but only \d+ bytes remain/);
+  await expectRefused(
+    sb,
+    forgeHeaderSize(honest, 0, 0o7777777777),
+    'working-dir/big.bin',
+    /announces 1073741823 bytes but only \d+ bytes remain/,
+  );
   await assertOnlyFiles(sb);
 });
 
-test('a truncated chunk is an ArchiveError and the cut file never lands', async (t) => {
+test('a chunk truncated inside a file: refused from the header, the cut file never lands', async (t) => {
   const sb = await sandbox(t);
   const full = await buildTar([
     { header: { name: 'working-dir/first.txt' }, content: 'complete' },
     { header: { name: 'working-dir/cut.bin' }, content: Buffer.alloc(5000, 1) },
   ]);
   const cut = full.subarray(0, 512 + 512 + 512 + 2000); // first header+data, second header, 2000 of 5000 bytes
-  await writeFile(sb.chunk, cut);
+  await expectRefused(
+    sb,
+    cut,
+    'working-dir/cut.bin',
+    /announces 5000 bytes but only 2000 bytes remain in the chunk \(truncated/,
+  );
+  await assertOnlyFiles(sb, ['workspace/working-dir/first.txt']);
+});
+
+test('a chunk truncated inside a header is an ArchiveError naming the chunk', async (t) => {
+  const sb = await sandbox(t);
+  const full = await buildTar([
+    { header: { name: 'working-dir/first.txt' }, content: 'complete' },
+    { header: { name: 'working-dir/second.txt' }, content: 'never seen' },
+  ]);
+  await writeFile(sb.chunk, full.subarray(0, 512 + 512 + 300));
   await assert.rejects(
     extractArchives({ fromDir: sb.archives, cacheRoot: sb.cacheRoot, workspaceRoot: sb.workspaceRoot, signal }),
     (err: unknown) =>
       err instanceof ArchiveError &&
       err.message.includes(sb.chunk) &&
-      err.message.includes('"working-dir/cut.bin"') &&
-      /truncated or corrupt/.test(err.message),
+      /Unexpected end of data \(the file is truncated or corrupt\)/.test(err.message),
   );
   await assertOnlyFiles(sb, ['workspace/working-dir/first.txt']);
 });
@@ -177,7 +201,8 @@ test('a corrupt header (bad checksum) is an ArchiveError naming the chunk', asyn
   await writeFile(sb.chunk, bytes);
   await assert.rejects(
     extractArchives({ fromDir: sb.archives, cacheRoot: sb.cacheRoot, workspaceRoot: sb.workspaceRoot, signal }),
-    (err: unknown) => err instanceof ArchiveError && err.message.includes(sb.chunk) && /truncated or corrupt/.test(err.message),
+    (err: unknown) =>
+      err instanceof ArchiveError && err.message.includes(sb.chunk) && /truncated or corrupt/.test(err.message),
   );
   await assertOnlyFiles(sb);
 });

@@ -44,6 +44,7 @@ test('write → GNU tar lists it in §4.2 order → extract gives byte-identical
   });
   const chunk = join(fx.outputDir, 'mirror_000001.tar');
   assert.deepEqual(result.chunks, [chunk]);
+  assert.deepEqual(result.chunkBytes, [(await readFile(chunk)).length]);
   assert.deepEqual(result.oversized, []);
   assert.deepEqual(await readdir(fx.outputDir), ['mirror_000001.tar']);
   const last = progress[progress.length - 1];

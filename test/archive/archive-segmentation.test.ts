@@ -15,7 +15,8 @@ const run = promisify(execFile);
 const signal = new AbortController().signal;
 const GIB = 1024 ** 3;
 
-const files = (...sizes: number[]): { name: string; size: number }[] => sizes.map((size, i) => ({ name: `f${i}`, size }));
+const files = (...sizes: number[]): { name: string; size: number }[] =>
+  sizes.map((size, i) => ({ name: `f${i}`, size }));
 
 test('roll-over: a file that does not fit closes the chunk; only content bytes count', () => {
   assert.deepEqual(segmentFiles(files(4, 6, 1, 9, 10, 0), 10, false), {
@@ -38,7 +39,15 @@ test('permissive: an oversized file goes alone into chunk current+1; the open ch
 
 test("strict: oc-mirror's message (sizes in whole GiB), before anything is written", () => {
   assert.throws(
-    () => segmentFiles([{ name: 'a', size: 1 }, { name: 'docker/registry/v2/blobs/sha256/ab/abc/data', size: 3 * GIB + 5 }], 2 * GIB, true),
+    () =>
+      segmentFiles(
+        [
+          { name: 'a', size: 1 },
+          { name: 'docker/registry/v2/blobs/sha256/ab/abc/data', size: 3 * GIB + 5 },
+        ],
+        2 * GIB,
+        true,
+      ),
     (err: unknown) =>
       err instanceof ArchiveError &&
       err.message ===
@@ -80,7 +89,12 @@ test('a small archiveSize splits the real image into several chunks that extract
   assert.equal(listedTotal, result.totalBytes);
 
   const target = join(root, 'target');
-  await extractArchives({ fromDir: fx.outputDir, cacheRoot: join(target, 'cache'), workspaceRoot: join(target, 'ws'), signal });
+  await extractArchives({
+    fromDir: fx.outputDir,
+    cacheRoot: join(target, 'cache'),
+    workspaceRoot: join(target, 'ws'),
+    signal,
+  });
   assert.deepEqual(await treeDigests(join(target, 'ws')), await treeDigests(fx.workspaceRoot));
   const extractedBlobs = [...(await treeDigests(join(target, 'cache'))).keys()].filter((p) => p.includes('/blobs/'));
   assert.equal(extractedBlobs.length, fx.imageBlobs.length);
@@ -99,11 +113,9 @@ test('permissive oversized files: own chunks, warning with the sizes; strict: er
     signal,
     onWarning: (m) => warnings.push(m),
   });
-  assert.deepEqual(
-    result.oversized.map((o) => o.size).sort(),
-    [1116318, 1141361],
-  );
-  for (const o of result.oversized) assert.match(o.path, /docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}\/data$/);
+  assert.deepEqual(result.oversized.map((o) => o.size).sort(), [1116318, 1141361]);
+  for (const o of result.oversized)
+    assert.match(o.path, /docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}\/data$/);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /^The following files exceed the archiveSize configured:\n/);
   assert.match(warnings[0], /Please consider updating archiveSize to at least 1$/);

@@ -8,12 +8,18 @@ test('bearer challenge with realm, service and a scope containing commas', () =>
   );
   assert.deepEqual(c, {
     scheme: 'bearer',
-    params: { realm: 'https://auth.example.com/token', service: 'registry.example.com', scope: 'repository:a/b:pull,push' },
+    params: {
+      realm: 'https://auth.example.com/token',
+      service: 'registry.example.com',
+      scope: 'repository:a/b:pull,push',
+    },
   });
 });
 
 test('several challenges in one header, spaces around separators, unquoted values', () => {
-  const challenges = parseWwwAuthenticate('Basic realm="Registry Realm" , Bearer realm=https://t/x, service = svc,error="insufficient_scope"');
+  const challenges = parseWwwAuthenticate(
+    'Basic realm="Registry Realm" , Bearer realm=https://t/x, service = svc,error="insufficient_scope"',
+  );
   assert.deepEqual(challenges, [
     { scheme: 'basic', params: { realm: 'Registry Realm' } },
     { scheme: 'bearer', params: { realm: 'https://t/x', service: 'svc', error: 'insufficient_scope' } },

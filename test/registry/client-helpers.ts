@@ -2,7 +2,7 @@
  * Helpers shared by the registry client tests: clients with fast retries for harness registries,
  * reading streams, and a minimal image copy (GET → PUT) built only from the client's public API.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { RegistryClient, type RegistryClientOptions, type RetryInfo } from '../../core/registry/registry-client.js';
 import { parseManifest } from '../../core/registry/media-types.js';
 

@@ -69,7 +69,11 @@ test('lookup order: --authfile, $REGISTRY_AUTH_FILE, XDG runtime auth.json, ~/.d
 test('repository-scoped keys: the most specific entry wins', async (t) => {
   const dir = await tempDir(t);
   const authFile = await json(join(dir, 'auth.json'), {
-    auths: { 'r.example': { auth: b64('host:0') }, 'r.example/team': { auth: b64('team:1') }, 'r.example/team/app': { auth: b64('app:2') } },
+    auths: {
+      'r.example': { auth: b64('host:0') },
+      'r.example/team': { auth: b64('team:1') },
+      'r.example/team/app': { auth: b64('app:2') },
+    },
   });
   const store = await loadCredentials({ authFile, env: { HOME: dir, PATH: '' } });
   assert.deepEqual(await store.get('r.example', 'team/app'), { username: 'app', password: '2' });
@@ -84,9 +88,10 @@ test('credHelpers and credsStore run docker-credential-<name> with the server on
   await mkdir(bin);
   // A real helper speaking the protocol: reads the server URL on stdin, answers JSON or "not found".
   const helper = (name: string, body: string) =>
-    writeFile(join(bin, `docker-credential-${name}`), `#!/bin/sh\n[ "$1" = get ] || exit 2\nread server\n${body}\n`).then(() =>
-      chmod(join(bin, `docker-credential-${name}`), 0o755),
-    );
+    writeFile(
+      join(bin, `docker-credential-${name}`),
+      `#!/bin/sh\n[ "$1" = get ] || exit 2\nread server\n${body}\n`,
+    ).then(() => chmod(join(bin, `docker-credential-${name}`), 0o755));
   await helper(
     'pass',
     `case "$server" in
@@ -99,7 +104,13 @@ esac`,
   await helper('broken', 'echo "secret-in-output"; exit 3');
   const authFile = await json(join(dir, 'auth.json'), {
     auths: { 'h.example': { auth: b64('file:ignored') }, 'f.example': { auth: b64('file:used') } },
-    credHelpers: { 'h.example': 'pass', 'docker.io': 'pass', 'missing.example': 'pass', 'b.example': 'broken', 'n.example': 'not-installed' },
+    credHelpers: {
+      'h.example': 'pass',
+      'docker.io': 'pass',
+      'missing.example': 'pass',
+      'b.example': 'broken',
+      'n.example': 'not-installed',
+    },
     credsStore: 'store',
   });
   const store = await loadCredentials({ authFile, env: { HOME: dir, PATH: bin } });
@@ -108,7 +119,11 @@ esac`,
   assert.deepEqual(await store.get('f.example'), { username: 'file', password: 'used' }, 'auths before credsStore');
   assert.deepEqual(await store.get('other.example'), { username: 'store-user', password: 'for-other.example' });
   assert.deepEqual(await store.get('missing.example'), { username: 'store-user', password: 'for-missing.example' });
-  assert.deepEqual(await store.get('n.example'), { username: 'store-user', password: 'for-n.example' }, 'helper not on PATH is skipped');
+  assert.deepEqual(
+    await store.get('n.example'),
+    { username: 'store-user', password: 'for-n.example' },
+    'helper not on PATH is skipped',
+  );
   await assert.rejects(
     store.get('b.example'),
     (err: unknown) =>
@@ -121,12 +136,18 @@ esac`,
 
 test('a missing --authfile is an error; invalid JSON never echoes the file', async (t) => {
   const dir = await tempDir(t);
-  await assert.rejects(loadCredentials({ authFile: join(dir, 'nope.json'), env: { HOME: dir } }), /cannot read auth file .*nope\.json: ENOENT/);
+  await assert.rejects(
+    loadCredentials({ authFile: join(dir, 'nope.json'), env: { HOME: dir } }),
+    /cannot read auth file .*nope\.json: ENOENT/,
+  );
   const bad = join(dir, 'bad.json');
   await writeFile(bad, '{"auths": {"x": {"auth": "c2VjcmV0LXZhbHVl"}}, oops');
   await assert.rejects(
     loadCredentials({ authFile: bad, env: { HOME: dir } }),
-    (err: unknown) => err instanceof OcmError && err.message === `auth file ${bad} is not valid JSON` && !String(err.hint).includes('c2Vj'),
+    (err: unknown) =>
+      err instanceof OcmError &&
+      err.message === `auth file ${bad} is not valid JSON` &&
+      !String(err.hint).includes('c2Vj'),
   );
   const fixed = await loadCredentials({ authFile: join(dir, 'nope.json'), fixed: { username: 'u', password: 'p' } });
   assert.deepEqual(await fixed.get('any.example'), { username: 'u', password: 'p' });

@@ -50,13 +50,20 @@ test('a wrong byte fails at the end with DigestMismatchError naming the blob', a
   bad[5] ^= 1;
   await assert.rejects(
     pipeline(Readable.from([bad]), new DigestVerifier(expected, { where: 'blob x' }), sink().writable),
-    (err: unknown) => err instanceof DigestMismatchError && err.expected === expected && err.message.startsWith('digest mismatch for blob x'),
+    (err: unknown) =>
+      err instanceof DigestMismatchError &&
+      err.expected === expected &&
+      err.message.startsWith('digest mismatch for blob x'),
   );
 });
 
 test('too many bytes fail at once', async () => {
   await assert.rejects(
-    pipeline(Readable.from([data, Buffer.from('x')]), new DigestVerifier(expected, { expectedSize: data.length }), sink().writable),
+    pipeline(
+      Readable.from([data, Buffer.from('x')]),
+      new DigestVerifier(expected, { expectedSize: data.length }),
+      sink().writable,
+    ),
     DigestMismatchError,
   );
 });

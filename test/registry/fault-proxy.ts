@@ -117,7 +117,12 @@ export async function startFaultProxy(upstreamUrl: string, rules: FaultRule[] = 
   };
 }
 
-function forward(upstreamUrl: string, req: IncomingMessage, res: ServerResponse, action: FaultAction | undefined): void {
+function forward(
+  upstreamUrl: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  action: FaultAction | undefined,
+): void {
   const headers: OutgoingHttpHeaders = { ...req.headers };
   for (const h of HOP_BY_HOP) delete headers[h];
   if (action?.kind === 'ignore-range') delete headers.range;

@@ -5,7 +5,11 @@ import { excludedByNoProxy, proxyFor } from '../../core/registry/proxy-env.js';
 import { TokenCache } from '../../core/registry/token-cache.js';
 
 test('HTTP(S)_PROXY per scheme, NO_PROXY entries, loopback always direct', () => {
-  const env = { HTTPS_PROXY: 'http://proxy:3128', http_proxy: 'proxy2:8080', NO_PROXY: 'internal.example,.corp.example,10.0.0.0/8,special:5000' };
+  const env = {
+    HTTPS_PROXY: 'http://proxy:3128',
+    http_proxy: 'proxy2:8080',
+    NO_PROXY: 'internal.example,.corp.example,10.0.0.0/8,special:5000',
+  };
   assert.equal(proxyFor(new URL('https://quay.io/v2/'), env), 'http://proxy:3128');
   assert.equal(proxyFor(new URL('http://quay.io/v2/'), env), 'http://proxy2:8080');
   assert.equal(proxyFor(new URL('https://internal.example/v2/'), env), undefined);
@@ -14,18 +18,31 @@ test('HTTP(S)_PROXY per scheme, NO_PROXY entries, loopback always direct', () =>
   assert.equal(proxyFor(new URL('https://10.1.2.3:5000/v2/'), env), undefined);
   assert.equal(proxyFor(new URL('https://special:5000/v2/'), env), undefined);
   assert.equal(proxyFor(new URL('https://special:5001/v2/'), env), 'http://proxy:3128');
-  for (const local of ['https://127.0.0.1:5000/', 'http://localhost:55000/', 'https://[::1]:5000/', 'http://127.1.2.3/']) {
+  for (const local of [
+    'https://127.0.0.1:5000/',
+    'http://localhost:55000/',
+    'https://[::1]:5000/',
+    'http://127.1.2.3/',
+  ]) {
     assert.equal(proxyFor(new URL(local), env), undefined, local);
   }
-  assert.equal(proxyFor(new URL('https://quay.io/'), { HTTP_PROXY: 'http://p:1' }), undefined, 'https does not fall back to HTTP_PROXY');
+  assert.equal(
+    proxyFor(new URL('https://quay.io/'), { HTTP_PROXY: 'http://p:1' }),
+    undefined,
+    'https does not fall back to HTTP_PROXY',
+  );
   assert.equal(excludedByNoProxy('anything.example', 443, '*'), true);
 });
 
 test('Link pagination: relative and absolute next, other rels ignored', () => {
   const base = new URL('https://r.example/v2/_catalog?n=2');
-  assert.equal(nextPageUrl('</v2/_catalog?last=b&n=2>; rel="next"', base)?.href, 'https://r.example/v2/_catalog?last=b&n=2');
   assert.equal(
-    nextPageUrl('<https://r.example/v2/x/tags/list?last=a,b>; rel=prev, <https://r.example/p2>; rel="next"', base)?.href,
+    nextPageUrl('</v2/_catalog?last=b&n=2>; rel="next"', base)?.href,
+    'https://r.example/v2/_catalog?last=b&n=2',
+  );
+  assert.equal(
+    nextPageUrl('<https://r.example/v2/x/tags/list?last=a,b>; rel=prev, <https://r.example/p2>; rel="next"', base)
+      ?.href,
     'https://r.example/p2',
   );
   assert.equal(nextPageUrl('<https://r.example/p0>; rel="prev"', base), undefined);

@@ -19,7 +19,8 @@ import { testdataPath } from '../harness/testdata-paths.js';
 const d = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 
 test('the Accept list names the four manifest types and never schema 1', () => {
-  for (const t of [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST]) assert.ok(MANIFEST_ACCEPT.includes(t));
+  for (const t of [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST])
+    assert.ok(MANIFEST_ACCEPT.includes(t));
   assert.ok(!MANIFEST_ACCEPT.includes('distribution.manifest.v1'));
 });
 
@@ -29,7 +30,12 @@ test('an index lists its children with platforms (variant kept, absent platform 
       schemaVersion: 2,
       mediaType: DOCKER_MANIFEST_LIST,
       manifests: [
-        { mediaType: DOCKER_MANIFEST, digest: d(1), size: 10, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        {
+          mediaType: DOCKER_MANIFEST,
+          digest: d(1),
+          size: 10,
+          platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+        },
         { mediaType: DOCKER_MANIFEST, digest: d(2), size: 11 },
       ],
     }),
@@ -38,7 +44,12 @@ test('an index lists its children with platforms (variant kept, absent platform 
   assert.equal(parsed.kind, 'index');
   assert.equal(parsed.mediaType, DOCKER_MANIFEST_LIST);
   assert.deepEqual(parsed.kind === 'index' && parsed.manifests, [
-    { mediaType: DOCKER_MANIFEST, digest: d(1), size: 10, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+    {
+      mediaType: DOCKER_MANIFEST,
+      digest: d(1),
+      size: 10,
+      platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    },
     { mediaType: DOCKER_MANIFEST, digest: d(2), size: 11 },
   ]);
 });
@@ -82,6 +93,9 @@ test('schema 1 is refused with a clear, non-retryable error naming the manifest'
       err.message === 'quay.io/a/b:v1: is a Docker schema 1 manifest, which is not supported (deprecated since 2017)' &&
       /skopeo copy --format v2s2/.test(err.hint ?? ''),
   );
-  assert.throws(() => parseManifest(Buffer.from('{"schemaVersion":2}'), OCI_MANIFEST), /not an image manifest or index/);
+  assert.throws(
+    () => parseManifest(Buffer.from('{"schemaVersion":2}'), OCI_MANIFEST),
+    /not an image manifest or index/,
+  );
   assert.throws(() => parseManifest(Buffer.from('not json'), OCI_MANIFEST), /not valid JSON/);
 });

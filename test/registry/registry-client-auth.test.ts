@@ -37,7 +37,10 @@ test('basic auth: credentials from --authfile pull and push; wrong or no credent
   const user = registry.users[0];
   const signal = AbortSignal.timeout(30_000);
 
-  const client = clientFor(t, registry, { tlsVerify: false, credentials: await credentialsFile(t, registry.host, user) });
+  const client = clientFor(t, registry, {
+    tlsVerify: false,
+    credentials: await credentialsFile(t, registry.host, user),
+  });
   assert.equal((await client.ping(signal)).authScheme, 'basic');
   const manifest = await client.getManifest('secure/app', 'v1', signal);
   assert.deepEqual(manifest.bytes, image.manifestBytes);
@@ -47,7 +50,10 @@ test('basic auth: credentials from --authfile pull and push; wrong or no credent
     credentials: await credentialsFile(t, registry.host, user),
   });
   assert.equal(await copyImage(client, 'secure/app', 'v1', dest, 'secure/copy', 'v2', signal), image.digest);
-  assert.deepEqual(await skopeoInspectRaw(`${registry.host}/secure/copy:v2`, skopeoOptionsFor(registry, user)), image.manifestBytes);
+  assert.deepEqual(
+    await skopeoInspectRaw(`${registry.host}/secure/copy:v2`, skopeoOptionsFor(registry, user)),
+    image.manifestBytes,
+  );
 
   const wrong = { username: user.username, password: 'not-the-password-123' };
   const log = retryLog();
@@ -59,21 +65,31 @@ test('basic auth: credentials from --authfile pull and push; wrong or no credent
   });
   await assert.rejects(denied.getManifest('secure/app', 'v1', signal), (err: unknown) => {
     assert.ok(err instanceof RegistryError);
-    assert.equal(err.message, `destination registry ${registry.host}: get manifest secure/app:v1: 401 UNAUTHORIZED authentication required`);
-    assert.equal(err.hint, `check the credentials for ${registry.host} in --authfile / $REGISTRY_AUTH_FILE / ~/.docker/config.json`);
+    assert.equal(
+      err.message,
+      `destination registry ${registry.host}: get manifest secure/app:v1: 401 UNAUTHORIZED authentication required`,
+    );
+    assert.equal(
+      err.hint,
+      `check the credentials for ${registry.host} in --authfile / $REGISTRY_AUTH_FILE / ~/.docker/config.json`,
+    );
     assert.equal(err.temporary, false);
     assertNoSecret(err, wrong.password, Buffer.from(`${wrong.username}:${wrong.password}`).toString('base64'));
     return true;
   });
   assert.equal(log.calls.length, 0, '401 is not retried');
   const anonymous = clientFor(t, registry, { tlsVerify: false });
-  await assert.rejects(anonymous.headBlob('secure/app', image.blobs[0].digest, signal), (err: unknown) =>
-    err instanceof RegistryError && err.status === 401,
+  await assert.rejects(
+    anonymous.headBlob('secure/app', image.blobs[0].digest, signal),
+    (err: unknown) => err instanceof RegistryError && err.status === 401,
   );
 });
 
 /** A token-auth registry with alice (everything) and bob (only `team-b/`). */
-async function tokenRegistry(t: { after: (fn: () => Promise<void>) => void }, expires?: number): Promise<RunningRegistry> {
+async function tokenRegistry(
+  t: { after: (fn: () => Promise<void>) => void },
+  expires?: number,
+): Promise<RunningRegistry> {
   const registry = await startRegistry({
     auth: 'token',
     users: [
@@ -93,11 +109,16 @@ test('bearer tokens: scopes per operation, cached per scope, push and cross-repo
   const image = await pushImage(registry, 'team-a/app:v1', { layers: 2 });
   const alice = registry.users[0];
   const signal = AbortSignal.timeout(30_000);
-  const client = clientFor(t, registry, { tlsVerify: false, side: 'destination', credentials: await credentialsFile(t, registry.host, alice) });
+  const client = clientFor(t, registry, {
+    tlsVerify: false,
+    side: 'destination',
+    credentials: await credentialsFile(t, registry.host, alice),
+  });
   tokens.requests.length = 0;
 
   assert.equal((await client.ping(signal)).authScheme, 'bearer');
-  for (let i = 0; i < 3; i++) assert.deepEqual((await client.getManifest('team-a/app', 'v1', signal)).bytes, image.manifestBytes);
+  for (let i = 0; i < 3; i++)
+    assert.deepEqual((await client.getManifest('team-a/app', 'v1', signal)).bytes, image.manifestBytes);
   const blob = image.blobs[0];
   assert.equal(await client.headBlob('team-a/app', blob.digest, signal), blob.size);
   const pulled = await readAll((await client.openBlob('team-a/app', blob.digest, { signal })).stream);
@@ -119,19 +140,32 @@ test('bearer tokens: scopes per operation, cached per scope, push and cross-repo
 
   await copyImage(client, 'team-a/app', 'v1', client, 'team-a/pushed', 'v9', signal);
   assert.ok(tokens.requests.some((r) => r.scopes.join() === 'repository:team-a/pushed:pull,push' && r.status === 200));
-  assert.deepEqual(await skopeoInspectRaw(`${registry.host}/team-a/pushed:v9`, skopeoOptionsFor(registry, alice)), image.manifestBytes);
+  assert.deepEqual(
+    await skopeoInspectRaw(`${registry.host}/team-a/pushed:v9`, skopeoOptionsFor(registry, alice)),
+    image.manifestBytes,
+  );
   await client.deleteManifest('team-a/pushed', image.digest, signal);
-  assert.ok(tokens.requests.some((r) => r.scopes.join() === 'repository:team-a/pushed:delete' && r.granted[0]?.actions.join() === 'delete'));
+  assert.ok(
+    tokens.requests.some(
+      (r) => r.scopes.join() === 'repository:team-a/pushed:delete' && r.granted[0]?.actions.join() === 'delete',
+    ),
+  );
 });
 
 test('bearer tokens: a user without access gets a 401 naming the repository, never the password', async (t) => {
   const registry = await tokenRegistry(t);
   await pushImage(registry, 'team-a/app:v1', { layers: 1 });
   const bob = registry.users[1];
-  const client = clientFor(t, registry, { tlsVerify: false, credentials: await credentialsFile(t, registry.host, bob) });
+  const client = clientFor(t, registry, {
+    tlsVerify: false,
+    credentials: await credentialsFile(t, registry.host, bob),
+  });
   await assert.rejects(client.getManifest('team-a/app', 'v1', AbortSignal.timeout(30_000)), (err: unknown) => {
     assert.ok(err instanceof RegistryError);
-    assert.match(err.message, new RegExp(`^source registry ${registry.host}: get manifest team-a/app:v1: 401 UNAUTHORIZED`));
+    assert.match(
+      err.message,
+      new RegExp(`^source registry ${registry.host}: get manifest team-a/app:v1: 401 UNAUTHORIZED`),
+    );
     assertNoSecret(err, bob.password);
     return true;
   });
@@ -195,7 +229,10 @@ test('anonymous pull from a token registry gets an anonymous token', async (t) =
   t.after(() => registry.stop());
   const image = await pushImage(registry, 'public/app:v1', { layers: 1 });
   const client = clientFor(t, registry, { tlsVerify: false });
-  assert.deepEqual((await client.getManifest('public/app', 'v1', AbortSignal.timeout(30_000))).bytes, image.manifestBytes);
+  assert.deepEqual(
+    (await client.getManifest('public/app', 'v1', AbortSignal.timeout(30_000))).bytes,
+    image.manifestBytes,
+  );
   assert.deepEqual(
     registry.tokenServer?.requests.filter((r) => r.username === undefined).map((r) => [r.scopes, r.status]),
     [[['repository:public/app:pull'], 200]],

@@ -38,7 +38,10 @@ test('a cut connection resumes with Range and the stream stays byte-exact', asyn
   const log = retryLog();
   const client = clientFor(t, p, { tlsVerify: false, onRetry: log.onRetry });
   let counted = 0;
-  const opened = await client.openBlob('faults/big', big.digest, { signal: AbortSignal.timeout(30_000), onBytes: (n) => (counted += n) });
+  const opened = await client.openBlob('faults/big', big.digest, {
+    signal: AbortSignal.timeout(30_000),
+    onBytes: (n) => (counted += n),
+  });
   const bytes = await readAll(opened.stream);
   assert.equal(digestOf(bytes), big.digest);
   assert.equal(counted, big.size);
@@ -73,14 +76,21 @@ test('a stalled body trips the idle watchdog and resumes', async (t) => {
 });
 
 test('cuts beyond the retry budget fail with a temporary RegistryError', async (t) => {
-  const p = await proxy(t, [{ method: 'GET', path: blobPath(), times: 10, action: { kind: 'cut', afterBytes: 100_000 } }]);
+  const p = await proxy(t, [
+    { method: 'GET', path: blobPath(), times: 10, action: { kind: 'cut', afterBytes: 100_000 } },
+  ]);
   const client = clientFor(t, p, { tlsVerify: false, retry: { times: 1, delayMs: 1 } });
   const opened = await client.openBlob('faults/big', big.digest, { signal: AbortSignal.timeout(30_000) });
   await assert.rejects(readAll(opened.stream), (err: unknown) => {
     assert.ok(err instanceof RegistryError);
     assert.equal(err.temporary, true);
     assert.equal(err.side, 'source');
-    assert.match(err.message, new RegExp(`^source registry ${p.host}: pull blob sha256:[0-9a-f]{12}… from faults/big: connection closed unexpectedly`));
+    assert.match(
+      err.message,
+      new RegExp(
+        `^source registry ${p.host}: pull blob sha256:[0-9a-f]{12}… from faults/big: connection closed unexpectedly`,
+      ),
+    );
     return true;
   });
   assert.equal(p.requests.filter((r) => r.method === 'GET' && blobPath().test(r.path)).length, 2);
@@ -98,13 +108,30 @@ test('503 then success: retried; a reset before the answer: retried', async (t) 
   assert.equal(m.digest, digestOf(m.bytes));
   assert.equal(await client.headBlob('faults/big', big.digest, signal), big.size);
   assert.equal(log.calls.length, 2);
-  assert.equal(log.calls[0].reason, `source registry ${p.host}: get manifest faults/small:v1: 503 UNAVAILABLE injected fault`);
-  assert.match(log.calls[1].reason, new RegExp(`^source registry ${p.host}: check blob sha256:[0-9a-f]{12}… in faults/big: connection closed unexpectedly`));
+  assert.equal(
+    log.calls[0].reason,
+    `source registry ${p.host}: get manifest faults/small:v1: 503 UNAVAILABLE injected fault`,
+  );
+  assert.match(
+    log.calls[1].reason,
+    new RegExp(
+      `^source registry ${p.host}: check blob sha256:[0-9a-f]{12}… in faults/big: connection closed unexpectedly`,
+    ),
+  );
 });
 
 test('429 with Retry-After: the wait is what the server asked for', async (t) => {
   const p = await proxy(t, [
-    { method: 'GET', path: /\/tags\/list/, action: { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }) } },
+    {
+      method: 'GET',
+      path: /\/tags\/list/,
+      action: {
+        kind: 'status',
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }),
+      },
+    },
   ]);
   const log = retryLog();
   const client = clientFor(t, p, { tlsVerify: false, onRetry: log.onRetry });
@@ -118,10 +145,15 @@ test('persistent 503: attempts exhausted, error says so and is temporary', async
   const p = await proxy(t, [{ path: /\/manifests\//, times: 100, action: { kind: 'status', status: 503 } }]);
   const log = retryLog();
   const client = clientFor(t, p, { tlsVerify: false, onRetry: log.onRetry, retry: { times: 2, delayMs: 1 } });
-  await assert.rejects(client.getManifest('faults/small', 'v1', AbortSignal.timeout(30_000)), (err: unknown) =>
-    err instanceof RegistryError && err.status === 503 && err.temporary && /server error/.test(err.hint ?? ''),
+  await assert.rejects(
+    client.getManifest('faults/small', 'v1', AbortSignal.timeout(30_000)),
+    (err: unknown) =>
+      err instanceof RegistryError && err.status === 503 && err.temporary && /server error/.test(err.hint ?? ''),
   );
-  assert.deepEqual(log.calls.map((c) => c.attempt), [2, 3]);
+  assert.deepEqual(
+    log.calls.map((c) => c.attempt),
+    [2, 3],
+  );
   assert.equal(p.requests.filter((r) => r.fault === 'status').length, 3);
 });
 
@@ -133,18 +165,28 @@ test('413 on a monolithic PUT: temporary error, the next attempt uploads in PATC
   const signal = AbortSignal.timeout(30_000);
   const data = randomBytes(MiB + 1000);
   const blob = { digest: digestOf(data), size: data.length };
-  await assert.rejects(client.putBlob('faults/upload', blob, Readable.from([data]), { signal }), (err: unknown) =>
-    err instanceof RegistryError && err.status === 413 && err.temporary && /the next attempt uploads in chunks/.test(err.message),
+  await assert.rejects(
+    client.putBlob('faults/upload', blob, Readable.from([data]), { signal }),
+    (err: unknown) =>
+      err instanceof RegistryError &&
+      err.status === 413 &&
+      err.temporary &&
+      /the next attempt uploads in chunks/.test(err.message),
   );
   await client.putBlob('faults/upload', blob, Readable.from([data.subarray(0, 1000), data.subarray(1000)]), { signal });
   const patches = p.requests.filter((r) => r.method === 'PATCH');
-  assert.deepEqual(patches.map((r) => r.headers['content-range']), ['0-262143', '262144-524287', '524288-786431', '786432-1048575', '1048576-1049575']);
+  assert.deepEqual(
+    patches.map((r) => r.headers['content-range']),
+    ['0-262143', '262144-524287', '524288-786431', '786432-1048575', '1048576-1049575'],
+  );
   assert.equal(await client.headBlob('faults/upload', blob.digest, signal), blob.size);
   assert.deepEqual(await readAll((await client.openBlob('faults/upload', blob.digest, { signal })).stream), data);
 });
 
 test('an upload the server stops reading trips the upload watchdog', async (t) => {
-  const p = await proxy(t, [{ method: 'PUT', path: /\/blobs\/uploads\/.*digest=/, action: { kind: 'never-read-body' } }]);
+  const p = await proxy(t, [
+    { method: 'PUT', path: /\/blobs\/uploads\/.*digest=/, action: { kind: 'never-read-body' } },
+  ]);
   const client = clientFor(t, p, { tlsVerify: false, side: 'destination', idleTimeoutMs: 300 });
   const size = 64 * MiB;
   let produced = 0;
@@ -157,8 +199,13 @@ test('an upload the server stops reading trips the upload watchdog', async (t) =
     },
   });
   await assert.rejects(
-    client.putBlob('faults/stall', { digest: `sha256:${'0'.repeat(64)}`, size }, body, { signal: AbortSignal.timeout(30_000) }),
-    (err: unknown) => err instanceof RegistryError && err.temporary && /push blob .* to faults\/stall: transfer stalled/.test(err.message),
+    client.putBlob('faults/stall', { digest: `sha256:${'0'.repeat(64)}`, size }, body, {
+      signal: AbortSignal.timeout(30_000),
+    }),
+    (err: unknown) =>
+      err instanceof RegistryError &&
+      err.temporary &&
+      /push blob .* to faults\/stall: transfer stalled/.test(err.message),
   );
   assert.ok(produced < size);
 });

@@ -6,10 +6,15 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { digestOf } from '../../core/digest.js';
 import { CancelledError, DigestMismatchError, RegistryError } from '../../core/errors.js';
-import { OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST } from '../../core/registry/media-types.js';
+import {
+  OCI_INDEX,
+  OCI_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  UnsupportedManifestError,
+} from '../../core/registry/media-types.js';
 import { pushImage, pushMultiArchImage, seedTestdataMultiArch } from '../harness/fixture-images.js';
 import { startRegistry } from '../harness/registry-server.js';
-import { runSkopeo, skopeoInspectConfigRaw, skopeoInspectRaw, skopeoListTags } from '../harness/skopeo.js';
+import { runSkopeo, skopeoCopy, skopeoInspectConfigRaw, skopeoInspectRaw, skopeoListTags } from '../harness/skopeo.js';
 import { makeTempDir, removeTempDir } from '../harness/temp-dir.js';
 import { testdataPath } from '../harness/testdata-paths.js';
 import { clientFor, copyImage, readAll } from './client-helpers.js';
@@ -80,17 +85,31 @@ test('push round trip: GET→PUT copy between two registries, checked with skope
   // skopeo pulls every blob of the copy into a dir: layout; each file must hash to its name.
   const dir = await makeTempDir('ocm-roundtrip-');
   t.after(() => removeTempDir(dir));
-  await runSkopeo(['copy', '--quiet', '--insecure-policy', '--src-tls-verify=false', `docker://${dst.host}/mirror/tool:v2`, `dir:${dir}`]);
+  await runSkopeo([
+    'copy',
+    '--quiet',
+    '--insecure-policy',
+    '--src-tls-verify=false',
+    `docker://${dst.host}/mirror/tool:v2`,
+    `dir:${dir}`,
+  ]);
   const files = (await readdir(dir)).filter((f) => /^[0-9a-f]{64}$/.test(f));
   assert.deepEqual(files.sort(), single.blobs.map((b) => b.digest.slice(7)).sort());
-  for (const f of files) assert.equal(createHash('sha256').update(await readFile(join(dir, f))).digest('hex'), f);
+  for (const f of files)
+    assert.equal(
+      createHash('sha256')
+        .update(await readFile(join(dir, f)))
+        .digest('hex'),
+      f,
+    );
 });
 
 test('tags; catalog follows Link pagination; deletes remove a manifest', async (t) => {
   const registry = await startRegistry();
   t.after(() => registry.stop());
   const images = [];
-  for (const tag of ['a', 'b', 'c', 'd', 'e']) images.push(await pushImage(registry, `paged/repo:${tag}`, { layers: 1, seed: 'same' }));
+  for (const tag of ['a', 'b', 'c', 'd', 'e'])
+    images.push(await pushImage(registry, `paged/repo:${tag}`, { layers: 1, seed: 'same' }));
   await pushImage(registry, 'other/one:x', { layers: 1 });
   await pushImage(registry, 'other/two:x', { layers: 1 });
   const client = clientFor(t, registry, plain);
@@ -131,16 +150,27 @@ test('errors name side, registry, operation and reference; 404s of HEAD are unde
   const signal = AbortSignal.timeout(30_000);
   await assert.rejects(client.getManifest('exists/app', 'nope', signal), (err: unknown) => {
     assert.ok(err instanceof RegistryError);
-    assert.equal(err.message, `source registry ${registry.host}: get manifest exists/app:nope: 404 MANIFEST_UNKNOWN manifest unknown`);
+    assert.equal(
+      err.message,
+      `source registry ${registry.host}: get manifest exists/app:nope: 404 MANIFEST_UNKNOWN manifest unknown`,
+    );
     assert.equal(err.hint, `check that ${registry.host}/exists/app:nope exists`);
-    assert.deepEqual([err.status, err.registryCode, err.side, err.operation, err.reference, err.temporary], [404, 'MANIFEST_UNKNOWN', 'source', 'get manifest', 'exists/app:nope', false]);
+    assert.deepEqual(
+      [err.status, err.registryCode, err.side, err.operation, err.reference, err.temporary],
+      [404, 'MANIFEST_UNKNOWN', 'source', 'get manifest', 'exists/app:nope', false],
+    );
     return true;
   });
   const missing = digestOf(Buffer.from('missing'));
   assert.equal(await client.headManifest('exists/app', 'nope', signal), undefined);
   assert.equal(await client.headBlob('exists/app', missing, signal), undefined);
-  await assert.rejects(client.openBlob('exists/app', missing, { signal }), (err: unknown) =>
-    err instanceof RegistryError && err.status === 404 && err.message === `source registry ${registry.host}: pull blob ${missing.slice(0, 19)}… from exists/app: 404 BLOB_UNKNOWN blob unknown to registry`,
+  await assert.rejects(
+    client.openBlob('exists/app', missing, { signal }),
+    (err: unknown) =>
+      err instanceof RegistryError &&
+      err.status === 404 &&
+      err.message ===
+        `source registry ${registry.host}: pull blob ${missing.slice(0, 19)}… from exists/app: 404 BLOB_UNKNOWN blob unknown to registry`,
   );
   await assert.rejects(client.getManifest('Bad Name', 'v1', signal), /invalid repository name "Bad Name"/);
 });
@@ -156,14 +186,20 @@ test('putBlob verifies while streaming: wrong bytes never become the blob', asyn
   bad[10] ^= 0xff;
   await assert.rejects(
     client.putBlob('verify/app', { digest, size: bad.length }, Readable.from([bad]), { signal }),
-    (err: unknown) => err instanceof DigestMismatchError || (err instanceof RegistryError && err.registryCode === 'DIGEST_INVALID'),
+    (err: unknown) =>
+      err instanceof DigestMismatchError || (err instanceof RegistryError && err.registryCode === 'DIGEST_INVALID'),
   );
   assert.equal(await client.headBlob('verify/app', digest, signal), undefined);
   let counted = 0;
-  await client.putBlob('verify/app', { digest, size: good.length }, Readable.from([good.subarray(0, 100), good.subarray(100)]), {
-    signal,
-    onBytes: (n) => (counted += n),
-  });
+  await client.putBlob(
+    'verify/app',
+    { digest, size: good.length },
+    Readable.from([good.subarray(0, 100), good.subarray(100)]),
+    {
+      signal,
+      onBytes: (n) => (counted += n),
+    },
+  );
   assert.equal(counted, good.length);
   assert.equal(await client.headBlob('verify/app', digest, signal), good.length);
   assert.deepEqual(await readAll((await client.openBlob('verify/app', digest, { signal })).stream), good);
@@ -193,4 +229,24 @@ test('cancellation: an aborted signal stops a call and a running download', asyn
     CancelledError,
   );
   assert.ok(seen < big.size);
+});
+
+test('a Docker schema 1 manifest is refused with a clear error', async (t) => {
+  const registry = await startRegistry({ configOverrides: { compatibility: { schema1: { enabled: true } } } });
+  t.after(() => registry.stop());
+  await pushImage(registry, 'src/app:v1', { layers: 1, format: 'docker' });
+  await skopeoCopy(`${registry.host}/src/app:v1`, `${registry.host}/old/app:v1`, { tlsVerify: false, format: 'v2s1' });
+  const client = clientFor(t, registry, plain);
+  const signal = AbortSignal.timeout(30_000);
+  const expected = (err: unknown) =>
+    err instanceof UnsupportedManifestError &&
+    err.code === 'MANIFEST_SCHEMA1' &&
+    err.message ===
+      `source registry ${registry.host}: get manifest old/app:v1: is a Docker schema 1 manifest, which is not supported (deprecated since 2017)` &&
+    /--format v2s2/.test(err.hint ?? '');
+  await assert.rejects(client.getManifest('old/app', 'v1', signal), expected);
+  await assert.rejects(
+    client.headManifest('old/app', 'v1', signal),
+    (err: unknown) => err instanceof UnsupportedManifestError && err.code === 'MANIFEST_SCHEMA1',
+  );
 });

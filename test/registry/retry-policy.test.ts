@@ -16,7 +16,9 @@ test('408, 429 and 500-504 are temporary; other statuses are not', () => {
 });
 
 test('resets, refusals and timeouts are temporary, also when wrapped; certificate errors never', () => {
-  const wrapped = Object.assign(new Error('fetch failed'), { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) });
+  const wrapped = Object.assign(new Error('fetch failed'), {
+    cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
+  });
   assert.equal(isTemporaryNetworkError(wrapped), true);
   assert.equal(isTemporaryNetworkError({ code: 'ECONNREFUSED' }), true);
   assert.equal(isTemporaryNetworkError({ code: 'UND_ERR_HEADERS_TIMEOUT' }), true);
@@ -29,8 +31,14 @@ test('resets, refusals and timeouts are temporary, also when wrapped; certificat
 test('exponential backoff 1s, 2s, 4s… capped at 30s with ±10% jitter; a constant delay wins', () => {
   const low = () => 0;
   const high = () => 1;
-  assert.deepEqual([1, 2, 3, 4].map((a) => backoffDelay(a, 0, low)), [900, 1800, 3600, 7200]);
-  assert.deepEqual([1, 2, 3].map((a) => backoffDelay(a, 0, high)), [1100, 2200, 4400]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((a) => backoffDelay(a, 0, low)),
+    [900, 1800, 3600, 7200],
+  );
+  assert.deepEqual(
+    [1, 2, 3].map((a) => backoffDelay(a, 0, high)),
+    [1100, 2200, 4400],
+  );
   assert.equal(backoffDelay(20, 0, low), 27_000);
   assert.equal(backoffDelay(3, 250, low), 250);
 });

@@ -34,12 +34,17 @@ test('docker-registry serves a multi-arch image written by CacheStore exactly (s
   const dir = await tempDirForTest(t, 'ocm-cache-registry-');
   const cache = new CacheStore(join(dir, '.oc-mirror', '.cache'));
   const layout = new OciLayoutStore(LAYOUT);
-  assert.equal(await copyImage(layout, '', 'latest', cache, 'ocm/multi-platform-container', 'latest', signal), INDEX_DIGEST);
+  assert.equal(
+    await copyImage(layout, '', 'latest', cache, 'ocm/multi-platform-container', 'latest', signal),
+    INDEX_DIGEST,
+  );
 
   // An OCI manifest and index without a mediaType field: the registry derives the type from the content,
   // and CacheStore must report the same type.
   const config = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}');
-  await cache.putBlob('ocm/no-media-type', { digest: digestOf(config), size: config.length }, Readable.from([config]), { signal });
+  await cache.putBlob('ocm/no-media-type', { digest: digestOf(config), size: config.length }, Readable.from([config]), {
+    signal,
+  });
   const image = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -47,7 +52,12 @@ test('docker-registry serves a multi-arch image written by CacheStore exactly (s
       layers: [],
     }),
   );
-  await cache.putManifest('ocm/no-media-type', digestOf(image), { bytes: image, digest: digestOf(image), mediaType: '' }, signal);
+  await cache.putManifest(
+    'ocm/no-media-type',
+    digestOf(image),
+    { bytes: image, digest: digestOf(image), mediaType: '' },
+    signal,
+  );
   const index = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -61,7 +71,12 @@ test('docker-registry serves a multi-arch image written by CacheStore exactly (s
       ],
     }),
   );
-  await cache.putManifest('ocm/no-media-type', 'list', { bytes: index, digest: digestOf(index), mediaType: '' }, signal);
+  await cache.putManifest(
+    'ocm/no-media-type',
+    'list',
+    { bytes: index, digest: digestOf(index), mediaType: '' },
+    signal,
+  );
 
   const registry = await startRegistry({ storageDir: cache.root });
   t.after(() => registry.stop());

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -75,7 +75,9 @@ test('putBlob refuses bytes that do not match the digest and leaves no data file
   const claimed = Buffer.from('the real content');
   const digest = digestOf(claimed);
   await assert.rejects(
-    cache.putBlob('a/b', { digest, size: claimed.length }, Readable.from([Buffer.from('the fake content')]), { signal }),
+    cache.putBlob('a/b', { digest, size: claimed.length }, Readable.from([Buffer.from('the fake content')]), {
+      signal,
+    }),
     (err: unknown) => err instanceof DigestMismatchError && err.expected === digest,
   );
   assert.equal(existsSync(cache.blobPath(digest)), false);
@@ -126,7 +128,9 @@ test('two concurrent putBlob of the same blob both succeed and leave one correct
     assert.equal(await readFile(link, 'utf8'), digest);
   }
   // idempotent: a third put of a present blob only links (the body is not needed)
-  await cache.putBlob('three/repo', { digest, size: bytes.length }, Readable.from([Buffer.from('ignored')]), { signal });
+  await cache.putBlob('three/repo', { digest, size: bytes.length }, Readable.from([Buffer.from('ignored')]), {
+    signal,
+  });
   assert.equal(digestOf(await readFile(cache.blobPath(digest))), digest);
   assert.deepEqual(await tmpLeftovers(cache), []);
 });
@@ -148,7 +152,12 @@ test('putManifest writes revision, tag current and tag index links; get/head by 
   await putBytes(cache, 'team/app', layer);
   const bytes = imageManifest(config, [layer]);
   const digest = digestOf(bytes);
-  await cache.putManifest('team/app', 'v1', { bytes, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json' }, signal);
+  await cache.putManifest(
+    'team/app',
+    'v1',
+    { bytes, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json' },
+    signal,
+  );
 
   const repo = join(cache.root, 'docker/registry/v2/repositories/team/app/_manifests');
   const hex = hexOf(digest);
@@ -194,7 +203,10 @@ test('media type of manifests without a mediaType field follows distribution (in
   );
   const indexDigest = digestOf(index);
   await cache.putManifest('p/q', 'multi', { bytes: index, digest: indexDigest, mediaType: '' }, signal);
-  assert.equal((await cache.getManifest('p/q', imageDigest, signal)).mediaType, 'application/vnd.oci.image.manifest.v1+json');
+  assert.equal(
+    (await cache.getManifest('p/q', imageDigest, signal)).mediaType,
+    'application/vnd.oci.image.manifest.v1+json',
+  );
   assert.equal((await cache.getManifest('p/q', 'multi', signal)).mediaType, 'application/vnd.oci.image.index.v1+json');
 });
 
@@ -212,7 +224,10 @@ test('putManifest refuses an image whose blobs are missing, a wrong digest, and 
 
   await putBytes(cache, 'm/n', config);
   const wrong = digestOf(Buffer.from('something else'));
-  await assert.rejects(cache.putManifest('m/n', 'v1', { bytes, digest: wrong, mediaType: '' }, signal), DigestMismatchError);
+  await assert.rejects(
+    cache.putManifest('m/n', 'v1', { bytes, digest: wrong, mediaType: '' }, signal),
+    DigestMismatchError,
+  );
   for (const repo of ['../escape', 'a/../../b', '/abs', 'UPPER', 'a//b', '_layers']) {
     await assert.rejects(cache.putManifest(repo, 'v1', { bytes, digest, mediaType: '' }, signal), OcmError, repo);
   }
@@ -255,7 +270,7 @@ test('garbageCollect deletes only blobs no manifest revision reaches', async (t)
   await cache.putManifest('g/b', 'latest', { bytes: b, digest: digestOf(b), mediaType: '' }, signal);
 
   const first = await cache.garbageCollect(signal);
-  assert.deepEqual(first, { blobsDeleted: 1, bytesFreed: "never referenced".length, blobsKept: 6 });
+  assert.deepEqual(first, { blobsDeleted: 1, bytesFreed: 'never referenced'.length, blobsKept: 6 });
   assert.equal(await cache.hasBlob('g/a', orphan, signal), undefined);
 
   await cache.deleteManifest('g/a', digestOf(a), signal);
@@ -271,4 +286,16 @@ test('garbageCollect deletes only blobs no manifest revision reaches', async (t)
   const layers = join(cache.repositoryPath('g/a'), '_layers/sha256');
   assert.deepEqual(await readdir(layers), [hexOf(digestOf(shared))]);
   assert.deepEqual(await buffer((await cache.openBlob('g/b', digestOf(shared), { signal })).stream), shared);
+});
+
+test('removeStaleTempFiles removes only old leftovers of crashed runs', async (t) => {
+  const cache = await newCache(t);
+  const tmp = join(cache.root, '.ocm-tmp');
+  await mkdir(tmp, { recursive: true });
+  await writeFile(join(tmp, 'blob-old'), 'partial download of a crashed run');
+  await writeFile(join(tmp, 'blob-young'), 'upload in progress');
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+  await utimes(join(tmp, 'blob-old'), twoDaysAgo, twoDaysAgo);
+  assert.equal(await cache.removeStaleTempFiles(), 1);
+  assert.deepEqual(await readdir(tmp), ['blob-young']);
 });

@@ -22,7 +22,12 @@ const LAYOUT = testdataPath('oci', 'multi-platform-container-latest');
 test('all platforms: the index, then per child its manifest, config and layer (13 unique blobs)', async () => {
   const blobs = await collectImageBlobs(new OciLayoutStore(LAYOUT), '', 'latest', { includeSignatures: false, signal });
   assert.equal(blobs.length, 13);
-  assert.deepEqual(blobs[0], { digest: INDEX, size: 897, mediaType: 'application/vnd.oci.image.index.v1+json', kind: 'index' });
+  assert.deepEqual(blobs[0], {
+    digest: INDEX,
+    size: 897,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    kind: 'index',
+  });
   assert.deepEqual(
     blobs.filter((b) => b.kind === 'manifest').map((b) => b.digest),
     [CHILDREN.amd64, CHILDREN.arm64, CHILDREN.s390x, CHILDREN.ppc64le],
@@ -69,7 +74,15 @@ test('with signatures: each signed manifest is followed by its sha256-<hex>.sig 
   // the real cosign signatures, pushed as oc-mirror's copy does: tag sha256-<hex>.sig in the same repository
   for (const digest of signed) {
     const sigLayout = testdataPath('oci', `multi-platform-container-${digest.replace(':', '-')}-sig`);
-    await copyImage(new OciLayoutStore(sigLayout), '', 'latest', cache, repo, `${digest.replace(':', '-')}.sig`, signal);
+    await copyImage(
+      new OciLayoutStore(sigLayout),
+      '',
+      'latest',
+      cache,
+      repo,
+      `${digest.replace(':', '-')}.sig`,
+      signal,
+    );
   }
   const blobs = await collectImageBlobs(cache, repo, 'latest', { includeSignatures: true, signal });
   const signatures = blobs.filter((b) => b.signatureOf);

@@ -49,8 +49,18 @@ test('tags resolve through org.opencontainers.image.ref.name; several manifests 
   const index = {
     schemaVersion: 2,
     manifests: [
-      { mediaType: 'application/vnd.oci.image.index.v1+json', digest: INDEX_DIGEST, size: 897, annotations: { [REF_NAME_ANNOTATION]: 'multi' } },
-      { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: AMD64, size: 503, annotations: { [REF_NAME_ANNOTATION]: 'quay.io/x/y:amd' } },
+      {
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        digest: INDEX_DIGEST,
+        size: 897,
+        annotations: { [REF_NAME_ANNOTATION]: 'multi' },
+      },
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: AMD64,
+        size: 503,
+        annotations: { [REF_NAME_ANNOTATION]: 'quay.io/x/y:amd' },
+      },
     ],
   };
   await writeFile(join(dir, 'index.json'), JSON.stringify(index));
@@ -63,6 +73,14 @@ test('tags resolve through org.opencontainers.image.ref.name; several manifests 
     (err: unknown) => err instanceof RegistryError && err.status === 404,
   );
   assert.deepEqual(await store.listTags('', signal), ['multi', 'quay.io/x/y:amd']);
+});
+
+test('a directory that is not a layout gives a clear error', async (t) => {
+  const dir = await tempDirForTest(t, 'ocm-oci-none-');
+  await assert.rejects(new OciLayoutStore(dir).getManifest('', 'latest', signal), {
+    message: `oci://${dir} is not an OCI image layout: ${join(dir, 'index.json')} not found`,
+  });
+  assert.equal(await new OciLayoutStore(dir).headManifest('', 'latest', signal), undefined);
 });
 
 test('a corrupted blob is detected on read', async (t) => {

@@ -43,10 +43,13 @@ export class FakeStdin extends EventEmitter {
   unref(): void {}
 }
 
-/** The last frame that is not blank (in CI mode Ink writes a lone "\n" at unmount). */
+/**
+ * The last frame with visible text: at unmount Ink writes a lone "\n" in CI mode and a cursor-show escape,
+ * neither of which is a frame.
+ */
 export function lastMeaningfulFrame(frames: readonly string[]): string {
   for (let i = frames.length - 1; i >= 0; i--) {
-    if (frames[i].trim() !== '') return frames[i];
+    if (stripAnsi(frames[i]).trim() !== '') return frames[i];
   }
   return '';
 }

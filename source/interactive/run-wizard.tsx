@@ -1,0 +1,41 @@
+/**
+ * `ocm-tui` with no arguments on a terminal: the wizard builds an argv, then that argv runs exactly as if it
+ * had been typed (same parsing, same validation, same dashboard, same exit code).
+ */
+import { applyColorEnv } from './color-env.js';
+import { listConfigFiles, describeConfigFile } from './config-files.js';
+
+export async function runWizard(opts: { fps: number }): Promise<number> {
+  applyColorEnv();
+  const { render } = await import('ink');
+  const { Wizard } = await import('../../components/wizard/Wizard.js');
+  const cwd = process.cwd();
+  let chosen: string[] | undefined;
+  const instance = render(
+    <Wizard
+      cwd={cwd}
+      listConfigs={() => listConfigFiles(cwd)}
+      describeConfig={(path) => describeConfigFile(path)}
+      onSubmit={(argv) => {
+        chosen = argv;
+        instance.unmount();
+      }}
+      onCancel={() => instance.unmount()}
+    />,
+    { exitOnCtrlC: false, maxFps: opts.fps, patchConsole: false },
+  );
+  await instance.waitUntilExit();
+  if (!chosen) {
+    process.stderr.write('wizard cancelled: nothing was run\n');
+    return 0;
+  }
+  process.stdout.write(`running: ocm-tui ${chosen.map(quoteArg).join(' ')}\n`);
+  const { parseCli } = await import('../parse-cli.js');
+  const { main } = await import('../main.js');
+  const cli = parseCli(chosen);
+  return main({ flags: { ...cli.flags, fps: opts.fps }, input: cli.input, useUi: true });
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
