@@ -66,6 +66,9 @@ export function Dashboard({ state, onAction, size }: DashboardProps) {
   const terminal = useTerminalSize();
   const { columns, rows } = size ?? terminal;
   const overall = selectOverall(state);
+  // The failed-only filter applies to the errors panel too: errors only, no warnings.
+  const errorsOnly = state.ui.filter === 'failed';
+  const errorEntries = errorsOnly ? state.errors.filter((e) => e.severity === 'error').length : state.errors.length;
   const selected = state.ui.selectedId !== undefined ? state.images.get(state.ui.selectedId) : undefined;
   const phaseLine = phaseLineText(state, theme);
   const layout = computeDashboardLayout({
@@ -73,7 +76,7 @@ export function Dashboard({ state, onAction, size }: DashboardProps) {
     rows,
     selected: selected !== undefined,
     blobCount: selected?.blobs.size ?? 0,
-    errorCount: state.errors.length,
+    errorCount: errorEntries,
     showErrors: state.ui.showErrors,
     cancelling: state.ui.cancelRequested,
     phaseLine: phaseLine !== undefined,
@@ -87,7 +90,7 @@ export function Dashboard({ state, onAction, size }: DashboardProps) {
 
   const view = selectVisibleImages(state, { rows: layout.tableRows });
   const layers = selected && layout.layerRows > 0 ? selectLayerRows(state, selected.id, layout.layerRows) : undefined;
-  const errors = layout.errorRows > 0 ? selectErrors(state, layout.errorRows) : [];
+  const errors = layout.errorRows > 0 ? selectErrors(state, layout.errorRows, errorsOnly) : [];
   const width = layout.columns;
 
   return (

@@ -29,7 +29,11 @@ export function headerText(state: DashboardState, overall: OverallView, width: n
   const room = width - head.length - sep.length - arrow.length;
   if (room < 16) return truncateEnd(head, width, theme.glyphs.ellipsis);
   const half = Math.floor(room / 2);
-  const source = truncateMiddle(state.run.source, Math.max(half, room - state.run.destination.length), theme.glyphs.ellipsis);
+  const source = truncateMiddle(
+    state.run.source,
+    Math.max(half, room - state.run.destination.length),
+    theme.glyphs.ellipsis,
+  );
   const destination = truncateMiddle(state.run.destination, room - source.length, theme.glyphs.ellipsis);
   return truncateEnd(head + sep + source + arrow + destination, width, theme.glyphs.ellipsis);
 }
@@ -47,7 +51,9 @@ export function statsText(overall: OverallView, theme: Theme): string {
   parts.push(`${formatBytes(overall.bytesDone)}/${formatBytes(overall.bytesTotal)}`);
   parts.push(formatSpeed(overall.speed, `-- /s`));
   if (overall.counts.queued + overall.counts.active > 0) {
-    parts.push(overall.etaMs === undefined ? 'ETA --' : `ETA ${overall.etaEstimated ? '~' : ''}${formatDuration(overall.etaMs)}`);
+    parts.push(
+      overall.etaMs === undefined ? 'ETA --' : `ETA ${overall.etaEstimated ? '~' : ''}${formatDuration(overall.etaMs)}`,
+    );
   }
   if (overall.retries > 0) parts.push(`${theme.glyphs.retry} ${overall.retries} retries`);
   return parts.join(sep);
@@ -91,10 +97,16 @@ export function DashboardHeader({ state, overall, width, stats, bar, phaseLine }
       <Text wrap="truncate" bold color={theme.tone('accent')}>
         {headerText(state, overall, width - 1, theme)}
       </Text>
-      {stats ? <Text wrap="truncate">{truncateEnd(statsText(overall, theme), width - 1, theme.glyphs.ellipsis)}</Text> : null}
+      {stats ? (
+        <Text wrap="truncate">{truncateEnd(statsText(overall, theme), width - 1, theme.glyphs.ellipsis)}</Text>
+      ) : null}
       {bar ? (
         <Text wrap="truncate">
-          <ProgressBar fraction={overall.fraction} width={Math.min(40, width - 8)} tone={overall.counts.failed > 0 ? 'warn' : 'ok'} />
+          <ProgressBar
+            fraction={overall.fraction}
+            width={Math.min(40, width - 8)}
+            tone={overall.counts.failed > 0 ? 'warn' : 'ok'}
+          />
           {' ' + percent}
         </Text>
       ) : null}

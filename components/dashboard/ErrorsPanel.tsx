@@ -18,7 +18,9 @@ export function errorLine(
 ): string {
   const glyph = entry.severity === 'error' ? glyphs.failed : glyphs.warning;
   // The reference gets at most ~40 % of the line so the message stays readable.
-  const reference = entry.reference ? truncateMiddle(entry.reference, Math.max(20, Math.floor(width * 0.4)), glyphs.ellipsis) : '';
+  const reference = entry.reference
+    ? truncateMiddle(entry.reference, Math.max(20, Math.floor(width * 0.4)), glyphs.ellipsis)
+    : '';
   const where = reference ? `${reference}${entry.digest ? ` [blob ${shortDigest(entry.digest)}]` : ''}: ` : '';
   const code = entry.code ? ` (${entry.code})` : '';
   return `${glyph} ${where}${entry.message.replace(/\s+/g, ' ')}${code}`;

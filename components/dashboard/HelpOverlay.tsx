@@ -14,9 +14,7 @@ export interface HelpOverlayProps<A extends string> {
 export function HelpOverlay<A extends string>({ bindings, rows, width }: HelpOverlayProps<A>) {
   const theme = useTheme();
   const labelWidth = Math.max(...bindings.map((b) => (theme.unicode ? b.label : b.asciiLabel).length)) + 2;
-  const lines = bindings.map(
-    (b) => '  ' + fit(theme.unicode ? b.label : b.asciiLabel, labelWidth) + b.description,
-  );
+  const lines = bindings.map((b) => '  ' + fit(theme.unicode ? b.label : b.asciiLabel, labelWidth) + b.description);
   const room = Math.max(0, rows - 2);
   const shown = lines.slice(0, room);
   return (

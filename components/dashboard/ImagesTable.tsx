@@ -37,11 +37,17 @@ export function countsLine(view: VisibleImages, theme: Theme, width: number): st
   const totals = describeCounts(view.counts, ' ');
   const filter = view.filter === 'failed' ? `failed only: ${view.total} shown` : '';
   const candidates = [
-    [filter, moves.length > 0 ? `${moves.join(' ')}${hidden ? ` (${hidden})` : ''}` : '', totals ? `total ${totals}` : 'no images yet'],
+    [
+      filter,
+      moves.length > 0 ? `${moves.join(' ')}${hidden ? ` (${hidden})` : ''}` : '',
+      totals ? `total ${totals}` : 'no images yet',
+    ],
     [filter, moves.join(' '), totals ? `total ${totals}` : 'no images yet'],
     [filter, moves.join(' '), totals],
   ].map((parts) => parts.filter((p) => p !== '').join(sep));
-  return candidates.find((c) => Array.from(c).length <= width) ?? truncateEnd(candidates[2], width, theme.glyphs.ellipsis);
+  return (
+    candidates.find((c) => Array.from(c).length <= width) ?? truncateEnd(candidates[2], width, theme.glyphs.ellipsis)
+  );
 }
 
 function headerLine(c: ImageColumns): string {
@@ -68,9 +74,13 @@ function Row({ row, c, theme, tick }: { row: ImageRow; c: ImageColumns; theme: T
   return (
     <Text wrap="truncate">
       <Text bold={row.selected}>{fit(row.selected ? theme.glyphs.pointer : '', c.pointer)}</Text>
-      <Text color={theme.tone(status.tone)}>{fit(`${status.glyph} ${status.word}`, c.status, 'left', theme.glyphs.ellipsis)}</Text>
+      <Text color={theme.tone(status.tone)}>
+        {fit(`${status.glyph} ${status.word}`, c.status, 'left', theme.glyphs.ellipsis)}
+      </Text>
       {c.type ? <Text color={theme.tone('muted')}>{' ' + fit(row.typeLabel, c.type)}</Text> : null}
-      <Text bold={row.selected}>{' ' + fit(truncateMiddle(row.reference, c.reference, theme.glyphs.ellipsis), c.reference)}</Text>
+      <Text bold={row.selected}>
+        {' ' + fit(truncateMiddle(row.reference, c.reference, theme.glyphs.ellipsis), c.reference)}
+      </Text>
       {c.bar ? (
         <Text>
           {' '}
@@ -80,7 +90,11 @@ function Row({ row, c, theme, tick }: { row: ImageRow; c: ImageColumns; theme: T
       ) : null}
       <Text>{' ' + fit(showProgress ? formatPercent(row.fraction) : '', c.percent, 'right')}</Text>
       {c.bytes ? <Text>{' ' + fit(bytesCell(row), c.bytes)}</Text> : null}
-      {c.speed ? <Text color={theme.tone('muted')}>{' ' + fit(row.status === 'active' ? formatSpeed(row.speed) : '', c.speed, 'right')}</Text> : null}
+      {c.speed ? (
+        <Text color={theme.tone('muted')}>
+          {' ' + fit(row.status === 'active' ? formatSpeed(row.speed) : '', c.speed, 'right')}
+        </Text>
+      ) : null}
     </Text>
   );
 }

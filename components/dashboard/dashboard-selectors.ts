@@ -173,7 +173,14 @@ export function selectVisibleImages(
   const order = orderImageIds(state.images, state.planOrder, filter);
   const selectedIndex = selectedId === undefined ? -1 : order.indexOf(selectedId);
   const scroll =
-    rows === 0 ? 0 : scrollToShow(clampScroll(options.scroll ?? state.ui.scroll, rows, order.length), selectedIndex, rows, order.length);
+    rows === 0
+      ? 0
+      : scrollToShow(
+          clampScroll(options.scroll ?? state.ui.scroll, rows, order.length),
+          selectedIndex,
+          rows,
+          order.length,
+        );
   const end = Math.min(order.length, scroll + rows);
   const visible: ImageRow[] = [];
   const hiddenCounts = zeroCounts();

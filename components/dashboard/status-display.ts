@@ -10,12 +10,7 @@ export interface StatusDisplay {
 }
 
 /** Image states: "⠋ copying", "↻ retry 2/5", "✓ done", "✗ failed", "↷ skipped", "· queued". */
-export function imageStatusDisplay(
-  status: ImageStatus,
-  theme: Theme,
-  tick: number,
-  retry?: RetryInfo,
-): StatusDisplay {
+export function imageStatusDisplay(status: ImageStatus, theme: Theme, tick: number, retry?: RetryInfo): StatusDisplay {
   const g = theme.glyphs;
   switch (status) {
     case 'queued':

@@ -46,11 +46,7 @@ function specMatches(spec: KeySpec, input: string, key: Key): boolean {
 }
 
 /** The action bound to a key press, if any (first match wins). */
-export function matchKey<A extends string>(
-  bindings: readonly KeyBinding<A>[],
-  input: string,
-  key: Key,
-): A | undefined {
+export function matchKey<A extends string>(bindings: readonly KeyBinding<A>[], input: string, key: Key): A | undefined {
   for (const binding of bindings) {
     if (binding.keys.some((spec) => specMatches(spec, input, key))) return binding.action;
   }
@@ -132,8 +128,20 @@ export const DASHBOARD_KEYMAP: readonly KeyBinding<DashboardKeyAction>[] = [
     hint: 'page',
     hintLabel: { unicode: 'PgUp/PgDn', ascii: 'PgUp/PgDn' },
   },
-  { action: 'home', keys: [{ key: 'home' }, { input: 'g' }], label: 'Home/g', asciiLabel: 'Home/g', description: 'first image' },
-  { action: 'end', keys: [{ key: 'end' }, { input: 'G' }], label: 'End/G', asciiLabel: 'End/G', description: 'last image' },
+  {
+    action: 'home',
+    keys: [{ key: 'home' }, { input: 'g' }],
+    label: 'Home/g',
+    asciiLabel: 'Home/g',
+    description: 'first image',
+  },
+  {
+    action: 'end',
+    keys: [{ key: 'end' }, { input: 'G' }],
+    label: 'End/G',
+    asciiLabel: 'End/G',
+    description: 'last image',
+  },
   {
     action: 'back',
     keys: [{ key: 'escape' }],
@@ -200,7 +208,14 @@ export const WIZARD_KEYMAP: readonly KeyBinding<WizardKeyAction>[] = [
     hintLabel: { unicode: '←/→', ascii: 'Left/Right' },
   },
   { action: 'toggle', keys: [{ input: ' ' }], label: 'Space', asciiLabel: 'Space', description: 'switch a toggle' },
-  { action: 'enter', keys: [{ key: 'return' }], label: 'Enter', asciiLabel: 'Enter', description: 'continue', hint: 'continue' },
+  {
+    action: 'enter',
+    keys: [{ key: 'return' }],
+    label: 'Enter',
+    asciiLabel: 'Enter',
+    description: 'continue',
+    hint: 'continue',
+  },
   { action: 'back', keys: [{ key: 'escape' }], label: 'Esc', asciiLabel: 'Esc', description: 'go back', hint: 'back' },
   {
     action: 'cancel',

@@ -32,9 +32,7 @@ export function useTerminalSize(): TerminalSize {
   useEffect(() => {
     const update = (): void => {
       const next = readTerminalSize(stdout);
-      setSize((previous) =>
-        previous.columns === next.columns && previous.rows === next.rows ? previous : next,
-      );
+      setSize((previous) => (previous.columns === next.columns && previous.rows === next.rows ? previous : next));
     };
     update();
     stdout.on('resize', update);

@@ -32,10 +32,7 @@ export function SummaryView({ summary, maxLines, width = 80 }: SummaryViewProps)
  * The summary as a string (via Ink's renderToString) to print after the Ink app has unmounted, so it stays
  * in scrollback and logs. Nothing is cut: long paths wrap.
  */
-export function renderSummaryText(
-  summary: RunSummary,
-  options: { columns?: number; theme?: Theme } = {},
-): string {
+export function renderSummaryText(summary: RunSummary, options: { columns?: number; theme?: Theme } = {}): string {
   const theme = options.theme ?? themeFromEnv();
   return renderToString(
     <ThemeContext.Provider value={theme}>

@@ -63,7 +63,8 @@ export function nextSteps(summary: RunSummary): string[] {
   }
   if (summary.workflow === 'delete') {
     const plan = outputs.find(isDeleteFile);
-    if (plan) steps.push(`Review ${plan.path}, then: ocm-tui delete --delete-yaml-file ${plan.path} docker://<registry>`);
+    if (plan)
+      steps.push(`Review ${plan.path}, then: ocm-tui delete --delete-yaml-file ${plan.path} docker://<registry>`);
   }
   const report = outputs.find(isErrorReport);
   if (report) steps.push(`See why images failed: ${report.path}`);
@@ -77,7 +78,12 @@ function headline(summary: RunSummary, theme: Theme): SummaryLine {
   const label = WORKFLOW_LABELS[summary.workflow];
   const duration = formatDuration(summary.durationMs);
   if (summary.cancelled) {
-    return { text: `${theme.glyphs.skipped} ${label} cancelled after ${duration}`, tone: 'warn', bold: true, section: 'head' };
+    return {
+      text: `${theme.glyphs.skipped} ${label} cancelled after ${duration}`,
+      tone: 'warn',
+      bold: true,
+      section: 'head',
+    };
   }
   if (summary.imagesFailed > 0 || summary.exitCode !== 0) {
     return {

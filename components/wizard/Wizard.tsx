@@ -206,7 +206,11 @@ function ConfigPreview({ state, width, lines }: { state: WizardState; width: num
     return (
       <Box flexDirection="column">
         <Text wrap="truncate" color={theme.tone('error')} bold>
-          {truncateEnd(`${theme.glyphs.failed} ${path}: ${result.problems.length} problem(s)`, width - 1, theme.glyphs.ellipsis)}
+          {truncateEnd(
+            `${theme.glyphs.failed} ${path}: ${result.problems.length} problem(s)`,
+            width - 1,
+            theme.glyphs.ellipsis,
+          )}
         </Text>
         {problemLines(result.problems, lines - 1).map((line, i) => (
           <Text key={i} wrap="truncate" color={theme.tone('error')}>
@@ -236,7 +240,17 @@ function ConfigPreview({ state, width, lines }: { state: WizardState; width: num
   );
 }
 
-function ConfigStep({ state, width, lines, onText }: { state: WizardState; width: number; lines: number; onText: OnText }) {
+function ConfigStep({
+  state,
+  width,
+  lines,
+  onText,
+}: {
+  state: WizardState;
+  width: number;
+  lines: number;
+  onText: OnText;
+}) {
   const theme = useTheme();
   const kind = workflowChoice(state.workflow).configKind;
   const files = matchingConfigs(state);
@@ -369,7 +383,14 @@ function OptionsStep({ state, width, onText }: { state: WizardState; width: numb
 
 function changedOptions(state: WizardState): string {
   const argv = buildArgv(state);
-  const first = argv.findIndex((a) => a.startsWith('--parallel') || a.startsWith('--src') || a.startsWith('--dest') || a === '--dry-run' || a === '--cache-dir');
+  const first = argv.findIndex(
+    (a) =>
+      a.startsWith('--parallel') ||
+      a.startsWith('--src') ||
+      a.startsWith('--dest') ||
+      a === '--dry-run' ||
+      a === '--cache-dir',
+  );
   return first < 0 ? 'defaults' : argv.slice(first).join(' ');
 }
 

@@ -56,7 +56,9 @@ export function configSummaryLines(summary: ConfigSummary, maxLines: number): st
   lines.push(
     `Images       ${summary.additionalImages.length > 0 ? `${summary.additionalImages.length}: ${listWithMore(summary.additionalImages, 3)}` : 'none'}`,
   );
-  lines.push(`Helm charts  ${summary.charts.length > 0 ? `${summary.charts.length}: ${listWithMore(summary.charts, 4)}` : 'none'}`);
+  lines.push(
+    `Helm charts  ${summary.charts.length > 0 ? `${summary.charts.length}: ${listWithMore(summary.charts, 4)}` : 'none'}`,
+  );
   if (lines.length <= maxLines) return lines;
   const keep = Math.max(0, maxLines - 1);
   return [...lines.slice(0, keep), `+${lines.length - keep} more line(s)`];

@@ -171,12 +171,36 @@ export interface OptionSpec {
 }
 
 const OPTION_SPECS: Record<OptionId, OptionSpec> = {
-  parallelImages: { id: 'parallelImages', label: 'Parallel images', kind: 'number', min: 1, max: 10, help: '--parallel-images, 1..10' },
-  parallelLayers: { id: 'parallelLayers', label: 'Parallel layers', kind: 'number', min: 1, max: 10, help: '--parallel-layers, 1..10' },
+  parallelImages: {
+    id: 'parallelImages',
+    label: 'Parallel images',
+    kind: 'number',
+    min: 1,
+    max: 10,
+    help: '--parallel-images, 1..10',
+  },
+  parallelLayers: {
+    id: 'parallelLayers',
+    label: 'Parallel layers',
+    kind: 'number',
+    min: 1,
+    max: 10,
+    help: '--parallel-layers, 1..10',
+  },
   srcTlsVerify: { id: 'srcTlsVerify', label: 'Verify source TLS', kind: 'boolean', help: '--src-tls-verify' },
   destTlsVerify: { id: 'destTlsVerify', label: 'Verify destination TLS', kind: 'boolean', help: '--dest-tls-verify' },
-  dryRun: { id: 'dryRun', label: 'Dry run', kind: 'boolean', help: '--dry-run: plan and write mapping.txt, copy nothing' },
-  cacheDir: { id: 'cacheDir', label: 'Cache directory', kind: 'text', help: '--cache-dir (the cache is <dir>/.oc-mirror/.cache)' },
+  dryRun: {
+    id: 'dryRun',
+    label: 'Dry run',
+    kind: 'boolean',
+    help: '--dry-run: plan and write mapping.txt, copy nothing',
+  },
+  cacheDir: {
+    id: 'cacheDir',
+    label: 'Cache directory',
+    kind: 'text',
+    help: '--cache-dir (the cache is <dir>/.oc-mirror/.cache)',
+  },
 };
 
 /** The options that mean something for a workflow. */
@@ -195,15 +219,20 @@ export function optionsFor(workflow: Workflow): readonly OptionSpec[] {
 }
 
 export function defaultOptions(homeDir: string): WizardOptions {
-  return { parallelImages: 4, parallelLayers: 5, srcTlsVerify: true, destTlsVerify: true, dryRun: false, cacheDir: homeDir };
+  return {
+    parallelImages: 4,
+    parallelLayers: 5,
+    srcTlsVerify: true,
+    destTlsVerify: true,
+    dryRun: false,
+    cacheDir: homeDir,
+  };
 }
 
 export type DescribeState = { status: 'loading' } | { status: 'done'; result: DescribeConfigResult };
 
 export type ConfigListState =
-  | { status: 'loading' }
-  | { status: 'ready'; files: readonly ConfigFile[] }
-  | { status: 'failed'; message: string };
+  { status: 'loading' } | { status: 'ready'; files: readonly ConfigFile[] } | { status: 'failed'; message: string };
 
 export type TextField = 'typedPath' | PathField | 'cacheDir';
 
@@ -303,7 +332,10 @@ export function highlightedConfigPath(state: WizardState): string | undefined {
 
 /** The config whose description the config step shows. */
 export function previewedConfigPath(state: WizardState): string | undefined {
-  return highlightedConfigPath(state) ?? (isTypingPath(state) ? state.awaitingPath ?? lastTypedDescribed(state) : undefined);
+  return (
+    highlightedConfigPath(state) ??
+    (isTypingPath(state) ? (state.awaitingPath ?? lastTypedDescribed(state)) : undefined)
+  );
 }
 
 function lastTypedDescribed(state: WizardState): string | undefined {
@@ -358,7 +390,8 @@ export function buildArgv(state: WizardState): string[] {
   if (applicable.has('destTlsVerify') && !options.destTlsVerify) argv.push('--dest-tls-verify=false');
   if (applicable.has('dryRun') && options.dryRun) argv.push('--dry-run');
   const cacheDir = options.cacheDir.trim();
-  if (applicable.has('cacheDir') && cacheDir !== '' && cacheDir !== defaults.cacheDir) argv.push('--cache-dir', cacheDir);
+  if (applicable.has('cacheDir') && cacheDir !== '' && cacheDir !== defaults.cacheDir)
+    argv.push('--cache-dir', cacheDir);
   return argv;
 }
 
@@ -459,7 +492,10 @@ function onConfigKey(state: WizardState, key: WizardKeyAction): WizardState {
       if (state.configs.status === 'loading') return state;
       const path = highlightedConfigPath(state) ?? state.typedPath.trim();
       if (path === '') {
-        return { ...state, message: `type the path of ${withArticle(workflowChoice(state.workflow).configKind)} file, then Enter` };
+        return {
+          ...state,
+          message: `type the path of ${withArticle(workflowChoice(state.workflow).configKind)} file, then Enter`,
+        };
       }
       return evaluateConfig(state, path, true);
     }
@@ -487,7 +523,11 @@ function onPathsKey(state: WizardState, key: WizardKeyAction): WizardState {
       }
       // Enter on a valid field moves to the next one; on the last field it checks everything.
       if (state.pathCursor < specs.length - 1) {
-        return { ...state, pathCursor: state.pathCursor + 1, pathErrors: { ...state.pathErrors, [current.field]: undefined } };
+        return {
+          ...state,
+          pathCursor: state.pathCursor + 1,
+          pathErrors: { ...state.pathErrors, [current.field]: undefined },
+        };
       }
       const errors: Partial<Record<PathField, string>> = {};
       for (const spec of specs) {
@@ -572,7 +612,9 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         ...state,
         descriptions: { ...state.descriptions, [action.path]: { status: 'done', result: action.result } as const },
       };
-      return state.step === 'config' && state.awaitingPath === action.path ? evaluateConfig(next, action.path, false) : next;
+      return state.step === 'config' && state.awaitingPath === action.path
+        ? evaluateConfig(next, action.path, false)
+        : next;
     }
     case 'text': {
       switch (action.field) {

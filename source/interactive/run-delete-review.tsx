@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { DeleteItem } from '../../core/delete/delete-list.js';
+import type { MirrorEvent } from '../../core/events.js';
 import { formatDeleteList } from '../../core/delete/delete-list.js';
 import { UsageError } from '../../core/errors.js';
 import { applyColorEnv } from './color-env.js';
@@ -110,4 +111,63 @@ export async function runDeleteReview(options: RunDeleteReviewOptions): Promise<
   log(`saved the reviewed selection (${selection.length} item(s)) to ${path}`);
   log(`to repeat this deletion headless: ocm-tui delete --delete-yaml-file ${path} docker://${options.registry}`);
   return selection;
+}
+
+export interface RunDeleteProgressOptions<T> {
+  /** Destination registry, for the title. */
+  registry: string;
+  /** Manifests that will be attempted. */
+  total: number;
+  /** Runs the deletion (executeDelete) with an event sink that feeds the view. */
+  run: (sink: (event: MirrorEvent) => void) => Promise<T>;
+  /** Terminal streams; default the process' own. */
+  io?: { stdin?: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream };
+  /** Where the result list is printed after the live view closes. @default lines on process.stdout */
+  log?: (line: string) => void;
+  /** @default 10 */
+  fps?: number;
+}
+
+/**
+ * Shows live progress while `run` deletes, then closes the view and prints the result list (deleted, already
+ * absent, failed; glyph and word on each line) as plain lines so it stays in the scrollback. Resolves or
+ * rejects with `run`. No input is read: cancellation stays with the caller's SIGINT/SIGTERM/SIGHUP handling.
+ */
+export async function runDeleteProgress<T>(options: RunDeleteProgressOptions<T>): Promise<T> {
+  applyColorEnv();
+  const { render } = await import('ink');
+  const { DeleteProgressApp } = await import('../../components/delete-review/DeleteProgressApp.js');
+  const { createDeleteProgressStore } = await import('../../components/delete-review/delete-progress-store.js');
+  const { resultHead } = await import('../../components/delete-review/DeleteProgress.js');
+  const { ThemeContext, themeFromEnv } = await import('../../components/shared/theme.js');
+  const theme = themeFromEnv();
+  const store = createDeleteProgressStore(options.total);
+  const instance = render(
+    <ThemeContext.Provider value={theme}>
+      <DeleteProgressApp store={store} registry={options.registry} />
+    </ThemeContext.Provider>,
+    {
+      exitOnCtrlC: false,
+      patchConsole: false,
+      incrementalRendering: true,
+      maxFps: options.fps ?? 10,
+      ...(options.io?.stdin ? { stdin: options.io.stdin } : {}),
+      ...(options.io ? { stdout: options.io.stdout, stderr: options.io.stderr } : {}),
+    },
+  );
+  try {
+    return await options.run((event) => store.dispatch(event));
+  } finally {
+    store.dispatch({ type: 'delete.finished' });
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => undefined);
+    const log = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
+    const results = store.getState().results;
+    // Full references here: this list is what stays in the scrollback and in pasted bug reports.
+    for (const outcome of ['deleted', 'absent', 'failed'] as const) {
+      for (const r of results.filter((x) => x.outcome === outcome)) {
+        log(`${resultHead(r, theme)}${r.reference.replace(/^docker:\/\//, '')}${r.error ? `: ${r.error}` : ''}`);
+      }
+    }
+  }
 }

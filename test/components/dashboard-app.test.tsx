@@ -14,7 +14,13 @@ const THEME = createTheme({ color: false, unicode: true });
 function runningStore() {
   const store = createDashboardStore({ now: () => T0 + 5_000 });
   store.dispatch(
-    at(T0, { type: 'run.started', workflow: 'mirrorToMirror', source: 'docker://quay.io', destination: 'docker://reg:5000', dryRun: false }),
+    at(T0, {
+      type: 'run.started',
+      workflow: 'mirrorToMirror',
+      source: 'docker://quay.io',
+      destination: 'docker://reg:5000',
+      dryRun: false,
+    }),
   );
   store.dispatch(at(T0, { type: 'plan', images: plannedImages(3) }));
   store.dispatch(at(T0, { type: 'image.started', imageId: 'img-000' }));
@@ -51,7 +57,12 @@ test('a cancel requested outside Ink (SIGINT) shows the banner and makes the nex
   const store = runningStore();
   const calls: string[] = [];
   const app = render(
-    <DashboardApp store={store} onCancel={() => calls.push('cancel')} onForceQuit={() => calls.push('force')} theme={THEME} />,
+    <DashboardApp
+      store={store}
+      onCancel={() => calls.push('cancel')}
+      onForceQuit={() => calls.push('force')}
+      theme={THEME}
+    />,
   );
   t.after(() => app.unmount());
   const frame = () => lastMeaningfulFrame(app.frames);

@@ -235,7 +235,10 @@ test('mounted and already-existing blobs complete the bytes without counting as 
   assert.equal(state.bytesTransferred, 2 * MiB);
   assert.equal(state.bytesTotal, 8 * MiB);
 
-  const done = run([at(T0 + 400, { type: 'image.done', imageId: id(0), bytesCopied: 4 * MiB, bytesSkipped: 4 * MiB })], state);
+  const done = run(
+    [at(T0 + 400, { type: 'image.done', imageId: id(0), bytesCopied: 4 * MiB, bytesSkipped: 4 * MiB })],
+    state,
+  );
   assert.equal(done.bytesDone, 8 * MiB);
   assert.equal(done.counts.done, 1);
   assert.deepEqual(
@@ -333,7 +336,15 @@ test('the reducer is pure, and one batch equals the same inputs one at a time', 
     at(T0 + 100, { type: 'blob.progress', imageId: id(0), digest: digest(0), bytes: MiB / 2, size: MiB }),
     at(T0 + 150, { type: 'blob.progress', imageId: id(0), digest: digest(0), bytes: MiB, size: MiB }),
     at(T0 + 160, { type: 'blob.done', imageId: id(0), digest: digest(0), size: MiB, outcome: 'copied' }),
-    at(T0 + 170, { type: 'retry', imageId: id(1), digest: digest(101), attempt: 1, maxAttempts: 5, delayMs: 1, reason: 'reset' }),
+    at(T0 + 170, {
+      type: 'retry',
+      imageId: id(1),
+      digest: digest(101),
+      attempt: 1,
+      maxAttempts: 5,
+      delayMs: 1,
+      reason: 'reset',
+    }),
     { type: 'ui.tick', now: T0 + 200 },
     { type: 'ui.move', delta: 1, rows: 5 },
     at(T0 + 300, { type: 'image.done', imageId: id(0), bytesCopied: 3 * MiB, bytesSkipped: 0 }),

@@ -35,16 +35,24 @@ function releaseRun(): MirrorEvent[] {
         type: 'image.blobs',
         imageId: id(i),
         manifests: 1,
-        blobs: Array.from({ length: 6 }, (_, k) => ({ digest: digest(i * 10 + k), size: (k + 1) * MiB, mediaType: 'layer' })),
+        blobs: Array.from({ length: 6 }, (_, k) => ({
+          digest: digest(i * 10 + k),
+          size: (k + 1) * MiB,
+          mediaType: 'layer',
+        })),
       }),
     );
   }
   for (let i = 4; i < 14; i++) {
     events.push(at(T0 + 100 + i, { type: 'image.done', imageId: id(i), bytesCopied: 21 * MiB, bytesSkipped: 0 }));
   }
-  events.push(at(T0 + 200, { type: 'image.failed', imageId: id(14), error: 'manifest unknown', code: 'MANIFEST_UNKNOWN' }));
+  events.push(
+    at(T0 + 200, { type: 'image.failed', imageId: id(14), error: 'manifest unknown', code: 'MANIFEST_UNKNOWN' }),
+  );
   events.push(at(T0 + 300, { type: 'blob.progress', imageId: id(0), digest: digest(0), bytes: MiB / 2, size: MiB }));
-  events.push(at(T0 + 300, { type: 'blob.done', imageId: id(0), digest: digest(1), size: 2 * MiB, outcome: 'mounted' }));
+  events.push(
+    at(T0 + 300, { type: 'blob.done', imageId: id(0), digest: digest(1), size: 2 * MiB, outcome: 'mounted' }),
+  );
   events.push(
     at(T0 + 400, {
       type: 'retry',
@@ -59,10 +67,16 @@ function releaseRun(): MirrorEvent[] {
   return events;
 }
 
-function startDashboard(theme: Theme, size: { columns: number; rows: number }): { app: SizedInstance; store: DashboardStore } {
+function startDashboard(
+  theme: Theme,
+  size: { columns: number; rows: number },
+): { app: SizedInstance; store: DashboardStore } {
   const store = createDashboardStore({ now: () => T0 + 1_000 });
   for (const event of releaseRun()) store.dispatch(event);
-  const app = renderSized(<DashboardApp store={store} onCancel={() => {}} onForceQuit={() => {}} theme={theme} />, size);
+  const app = renderSized(
+    <DashboardApp store={store} onCancel={() => {}} onForceQuit={() => {}} theme={theme} />,
+    size,
+  );
   return { app, store };
 }
 

@@ -66,7 +66,9 @@ test('next steps per workflow: archive for mirror to disk, delete file, dry run,
         outputs: [{ label: 'archive', path: '/data/mirror/mirror_000001.tar' }],
       }),
     ),
-    ['Carry /data/mirror to the disconnected side, then: ocm-tui -c <isc.yaml> --from file:///data/mirror docker://<registry>'],
+    [
+      'Carry /data/mirror to the disconnected side, then: ocm-tui -c <isc.yaml> --from file:///data/mirror docker://<registry>',
+    ],
   );
   assert.deepEqual(
     nextSteps(
@@ -81,7 +83,9 @@ test('next steps per workflow: archive for mirror to disk, delete file, dry run,
     ],
   );
   assert.deepEqual(
-    nextSteps(summary({ imagesFailed: 0, outputs: [{ label: 'dry-run mapping', path: '/w/working-dir/dry-run/mapping.txt' }] })),
+    nextSteps(
+      summary({ imagesFailed: 0, outputs: [{ label: 'dry-run mapping', path: '/w/working-dir/dry-run/mapping.txt' }] }),
+    ),
     ['Dry run: nothing was copied. Review /w/working-dir/dry-run/mapping.txt'],
   );
   const cancelled = summaryLines(summary({ cancelled: true, outputs: [] }), ASCII);
@@ -93,14 +97,20 @@ test('next steps per workflow: archive for mirror to disk, delete file, dry run,
 
 test('in a short live area, outputs then next steps give way to "+N more" lines', () => {
   const many = summary({
-    outputs: Array.from({ length: 30 }, (_, i) => ({ label: 'archive', path: `/data/mirror/mirror_${String(i + 1).padStart(6, '0')}.tar` })),
+    outputs: Array.from({ length: 30 }, (_, i) => ({
+      label: 'archive',
+      path: `/data/mirror/mirror_${String(i + 1).padStart(6, '0')}.tar`,
+    })),
   });
   const lines = summaryLines(many, UNICODE);
   const fitted = fitSummaryLines(lines, 80, 14);
   assert.ok(fitted.length <= 14, `${fitted.length} lines`);
   const texts = fitted.map((l) => l.text);
   assert.ok(texts.includes('  archive: /data/mirror/mirror_000001.tar'), texts.join('\n'));
-  assert.ok(texts.some((t) => /^ {2}\+\d+ more$/.test(t)), texts.join('\n'));
+  assert.ok(
+    texts.some((t) => /^ {2}\+\d+ more$/.test(t)),
+    texts.join('\n'),
+  );
   assert.equal(texts.at(-1), 'Exit code 1');
   const kept = texts.filter((t) => t.startsWith('  archive: ')).length;
   const more = Number(/\+(\d+) more/.exec(texts.join('\n'))?.[1]);
@@ -114,7 +124,11 @@ test('SummaryView renders in Ink with the theme from context', async (t) => {
     </ThemeContext.Provider>,
   );
   t.after(() => app.unmount());
-  const frame = await waitForFrame(() => lastMeaningfulFrame(app.frames), (f) => f.includes('Exit code 0'), 'the summary');
+  const frame = await waitForFrame(
+    () => lastMeaningfulFrame(app.frames),
+    (f) => f.includes('Exit code 0'),
+    'the summary',
+  );
   assert.match(frame, /^\+ Mirror to mirror finished in 12m 48s/);
   assert.match(frame, /Blobs {5}812 copied \| 95 already present \| 12 mounted/);
 });

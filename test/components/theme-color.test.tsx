@@ -14,6 +14,7 @@ const { renderSized, waitForFrame, stripAnsi } = await import('./helpers/ink-har
 const { T0, at, plannedImages } = await import('./helpers/events.js');
 
 /** SGR sequences that set or reset a foreground/background colour. */
+// eslint-disable-next-line no-control-regex
 const COLOUR_SGR = /\u001B\[(?:3\d|4\d|9[0-7]|10[0-7])(?:;\d+)*m/;
 
 const summary: RunSummary = {
@@ -45,13 +46,26 @@ test('the summary is coloured with a colour theme and plain with NO_COLOR, with 
 
 test('the dashboard carries no colour codes when the theme has colour off', async (t) => {
   const store = createDashboardStore({ now: () => T0 + 1000 });
-  store.dispatch(at(T0, { type: 'run.started', workflow: 'diskToMirror', source: 'file://a', destination: 'docker://r', dryRun: false }));
+  store.dispatch(
+    at(T0, {
+      type: 'run.started',
+      workflow: 'diskToMirror',
+      source: 'file://a',
+      destination: 'docker://r',
+      dryRun: false,
+    }),
+  );
   store.dispatch(at(T0, { type: 'plan', images: plannedImages(5) }));
   store.dispatch(at(T0, { type: 'image.started', imageId: 'img-000' }));
   store.dispatch(at(T0, { type: 'image.failed', imageId: 'img-001', error: 'boom' }));
   for (const color of [true, false]) {
     const app = renderSized(
-      <DashboardApp store={store} onCancel={() => {}} onForceQuit={() => {}} theme={createTheme({ color, unicode: true })} />,
+      <DashboardApp
+        store={store}
+        onCancel={() => {}}
+        onForceQuit={() => {}}
+        theme={createTheme({ color, unicode: true })}
+      />,
     );
     t.after(() => app.unmount());
     const frame = await waitForFrame(app.lastFrame, (f) => f.includes('✗ failed'), 'the dashboard');

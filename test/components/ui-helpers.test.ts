@@ -68,11 +68,18 @@ test('table columns fit the width and drop the bar and speed when narrow', () =>
   for (let width = 20; width <= 250; width++) {
     const c = computeImageColumns(width);
     const used =
-      c.pointer + c.status + c.reference + [c.type, c.bar, c.percent, c.bytes, c.speed].reduce((n, w) => n + (w > 0 ? w + 1 : 0), 0) + 1;
+      c.pointer +
+      c.status +
+      c.reference +
+      [c.type, c.bar, c.percent, c.bytes, c.speed].reduce((n, w) => n + (w > 0 ? w + 1 : 0), 0) +
+      1;
     if (width >= 40) assert.ok(used <= width - 1, `width ${width}: ${used}`);
     const l = computeLayerColumns(width);
     const layerUsed =
-      l.indent + l.glyph + l.detail + [l.digest, l.size, l.bar, l.percent, l.label].reduce((n, w) => n + (w > 0 ? w + 1 : 0), 0);
+      l.indent +
+      l.glyph +
+      l.detail +
+      [l.digest, l.size, l.bar, l.percent, l.label].reduce((n, w) => n + (w > 0 ? w + 1 : 0), 0);
     if (width >= 50) assert.ok(layerUsed <= width - 1, `layer width ${width}: ${layerUsed}`);
   }
   const at80 = computeImageColumns(80);

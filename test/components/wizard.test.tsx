@@ -46,11 +46,23 @@ const DESCRIPTIONS: Record<string, DescribeConfigResult> = {
   },
   'disc.yaml': {
     ok: true,
-    summary: { kind: 'DeleteImageSetConfiguration', channels: [], catalogs: [], additionalImages: ['quay.io/a/b:1'], charts: [] },
+    summary: {
+      kind: 'DeleteImageSetConfiguration',
+      channels: [],
+      catalogs: [],
+      additionalImages: ['quay.io/a/b:1'],
+      charts: [],
+    },
   },
   'other/typed.yaml': {
     ok: true,
-    summary: { kind: 'ImageSetConfiguration', channels: [], catalogs: [], additionalImages: ['quay.io/x/y:2'], charts: [] },
+    summary: {
+      kind: 'ImageSetConfiguration',
+      channels: [],
+      catalogs: [],
+      additionalImages: ['quay.io/x/y:2'],
+      charts: [],
+    },
   },
 };
 
@@ -85,7 +97,9 @@ function startWizard(t: { after: (fn: () => void) => void }): Session {
       listConfigs={async () => FILES}
       describeConfig={async (path) => {
         session.described.push(path);
-        return DESCRIPTIONS[path] ?? { ok: false, problems: [{ line: 0, column: 0, message: `no such file: ${path}` }] };
+        return (
+          DESCRIPTIONS[path] ?? { ok: false, problems: [{ line: 0, column: 0, message: `no such file: ${path}` }] }
+        );
       }}
       onSubmit={(argv) => session.submitted.push(argv)}
       onCancel={() => session.cancelled++}
@@ -97,7 +111,11 @@ function startWizard(t: { after: (fn: () => void) => void }): Session {
   session.type = (text) => typeText(app.stdin, text);
   session.waitFor = (text) => waitForFrame(session.frame, (f) => f.includes(text), JSON.stringify(text));
   session.waitForSubmit = async () => {
-    await waitForFrame(() => String(session.submitted.length), (n) => n !== '0', 'onSubmit');
+    await waitForFrame(
+      () => String(session.submitted.length),
+      (n) => n !== '0',
+      'onSubmit',
+    );
   };
   return session;
 }
@@ -111,7 +129,10 @@ test('mirror to mirror, by keys: config preview, locations, changed options, rev
   let frame = await s.waitFor('Releases     stable-4.16');
   assert.match(frame, /\[2 Config\]/);
   assert.match(frame, /❯ isc\.yaml/);
-  assert.match(frame, /Operators {4}registry\.redhat\.io\/redhat\/redhat-operator-index:v4\.16 \(1 package: cluster-logging\)/);
+  assert.match(
+    frame,
+    /Operators {4}registry\.redhat\.io\/redhat\/redhat-operator-index:v4\.16 \(1 package: cluster-logging\)/,
+  );
   assert.match(frame, /Helm charts {2}1: podinfo/);
   assert.match(frame, /1 other config\(s\) not listed \(DeleteImageSetConfiguration\)/);
   assert.doesNotMatch(frame, /disc\.yaml/);
@@ -198,7 +219,9 @@ test('delete lists only DeleteImageSetConfiguration files and produces delete --
   assert.match(review, /nothing is deleted until/);
   await s.key(KEYS.enter);
   await s.waitForSubmit();
-  assert.deepEqual(s.submitted, [['delete', '--generate', '-c', 'disc.yaml', '--workspace', 'file://ws', 'docker://reg:5000']]);
+  assert.deepEqual(s.submitted, [
+    ['delete', '--generate', '-c', 'disc.yaml', '--workspace', 'file://ws', 'docker://reg:5000'],
+  ]);
 });
 
 test('Esc goes back at every step, and leaves the wizard from the first one', async (t) => {
@@ -228,8 +251,30 @@ test('Esc goes back at every step, and leaves the wizard from the first one', as
   await s.key(KEYS.escape);
   await s.waitFor('[1 Workflow]');
   await s.key(KEYS.escape);
-  await waitForFrame(() => String(s.cancelled), (c) => c === '1', 'onCancel');
+  await waitForFrame(
+    () => String(s.cancelled),
+    (c) => c === '1',
+    'onCancel',
+  );
   assert.deepEqual(s.submitted, []);
+});
+
+test('Ctrl+C leaves the wizard from any step without submitting', async (t) => {
+  const s = startWizard(t);
+  await s.waitFor('What do you want to do?');
+  await s.key(KEYS.enter);
+  await s.waitFor('Releases');
+  await s.key(KEYS.enter);
+  await s.waitFor('[3 Locations]');
+  await s.key(KEYS.ctrlC);
+  await waitForFrame(
+    () => String(s.cancelled),
+    (c) => c === '1',
+    'onCancel',
+  );
+  assert.deepEqual(s.submitted, []);
+  // The key did not leak into the focused text field.
+  assert.match(s.frame(), /Archive directory +file:\/\/\n/);
 });
 
 test('config problems show inline with line:column and block Enter; a typed path is described on Enter', async (t) => {
@@ -239,7 +284,10 @@ test('config problems show inline with line:column and block Enter; a typed path
   await s.waitFor('Releases');
   await s.key(KEYS.down);
   let frame = await s.waitFor('2 problem(s)');
-  assert.match(frame, /broken\.yaml:4:3 {2}mirror\.platform\.channels\[0\]\.name is required\n\s+broken\.yaml:12:7 {2}unknown field 'packagess'/);
+  assert.match(
+    frame,
+    /broken\.yaml:4:3 {2}mirror\.platform\.channels\[0\]\.name is required\n\s+broken\.yaml:12:7 {2}unknown field 'packagess'/,
+  );
   await s.key(KEYS.enter);
   frame = await s.waitFor('fix them or choose another file');
   assert.match(frame, /\[2 Config\]/);
@@ -279,13 +327,22 @@ test('wizard reducer: validation rules, argv building and quoting', () => {
   const registry = pathFieldsFor('mirrorToMirror')[1];
   const workspace = pathFieldsFor('mirrorToMirror')[0];
   assert.equal(validatePathField(archive, '/data/mirror'), 'must start with file:// (for example file:///data/mirror)');
-  assert.equal(validatePathField(archive, 'file:///data/logs'), "contains the internal oc-mirror keyword 'logs': choose another directory name");
+  assert.equal(
+    validatePathField(archive, 'file:///data/logs'),
+    "contains the internal oc-mirror keyword 'logs': choose another directory name",
+  );
   assert.equal(validatePathField(workspace, 'file:///data/logs'), undefined);
-  assert.equal(validatePathField(registry, 'docker://'), 'give a registry host after docker:// (for example docker://registry.example.com:5000)');
+  assert.equal(
+    validatePathField(registry, 'docker://'),
+    'give a registry host after docker:// (for example docker://registry.example.com:5000)',
+  );
   assert.equal(validatePathField(registry, 'docker://bad host'), 'a registry reference has no spaces');
   assert.equal(validatePathField(registry, 'docker://reg:port/x'), "'reg:port' is not a registry host[:port]");
   assert.equal(validatePathField(registry, 'docker://[::1]:5000/ns'), undefined);
-  assert.equal(validatePathField(registry, 'http://reg'), 'must start with docker:// (for example docker://registry.example.com:5000)');
+  assert.equal(
+    validatePathField(registry, 'http://reg'),
+    'must start with docker:// (for example docker://registry.example.com:5000)',
+  );
 
   assert.equal(displayPath('/work/project', '/work/project/sub/isc.yaml'), 'sub/isc.yaml');
   assert.equal(displayPath('/work/project', '/etc/isc.yaml'), '/etc/isc.yaml');
@@ -317,5 +374,8 @@ test('wizard reducer: validation rules, argv building and quoting', () => {
     { type: 'config.described', path: 'disc.yaml', result: DESCRIPTIONS['disc.yaml'] },
   ]);
   assert.equal(mismatch.step, 'config');
-  assert.equal(mismatch.message, 'disc.yaml is a DeleteImageSetConfiguration; Mirror to disk needs an ImageSetConfiguration');
+  assert.equal(
+    mismatch.message,
+    'disc.yaml is a DeleteImageSetConfiguration; Mirror to disk needs an ImageSetConfiguration',
+  );
 });

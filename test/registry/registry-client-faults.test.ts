@@ -23,7 +23,7 @@ test.before(async () => {
   big = layer;
   await pushImage(registry, 'faults/small:v1', { layers: 1 });
 });
-test.after(() => registry.stop());
+test.after(() => registry?.stop());
 
 async function proxy(t: { after: (fn: () => Promise<void>) => void }, rules: FaultRule[]): Promise<FaultProxy> {
   const p = await startFaultProxy(registry.url, rules);
