@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CancelledError } from '../core/errors.js';
 
 /**
@@ -17,6 +18,7 @@ export function createCancellation(options: {
   onForce: () => void;
 }): Cancellation {
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
   let requests = 0;
   const request = (reason: string): 'graceful' | 'forced' => {
     requests++;

@@ -39,7 +39,9 @@ export function resultHead(r: DeleteResultLine, theme: Theme): string {
 export function resultBody(r: DeleteResultLine, width: number): string {
   const ref = r.reference.replace(/^docker:\/\//, '');
   if (!r.error) return truncateMiddle(ref, width);
-  return truncateEnd(`${truncateMiddle(ref, Math.max(16, Math.floor(width / 2)))}: ${r.error}`, width);
+  // The reference keeps priority; the error is cut first (the full text is printed after the live view).
+  const refText = truncateMiddle(ref, Math.min(ref.length, Math.max(16, width - 24)));
+  return truncateEnd(`${refText}: ${r.error}`, width);
 }
 
 /**
@@ -54,7 +56,7 @@ export function DeleteProgress({ state, registry, columns, rows }: DeleteProgres
   const room = Math.max(1, rows - SPARE_LINES - FIXED_LINES);
   const { lines, hidden } = state.finished ? { lines: [], hidden: 0 } : visibleResults(state, room);
   const title = state.finished
-    ? `Deleted from ${registry}: ${counts.deleted} deleted, ${counts.absent} already absent, ${counts.failed} failed of ${manifests(state.total)}`
+    ? `Finished: ${counts.deleted} deleted, ${counts.absent} already absent, ${counts.failed} failed of ${manifests(state.total)} on ${registry}`
     : `Deleting from ${registry}: ${done} / ${manifests(state.total)}${state.retries > 0 ? `, ${state.retries} retries` : ''}`;
   const fraction = state.total === 0 ? 1 : done / state.total;
   const barWidth = Math.min(30, Math.max(0, width - title.length - 8));

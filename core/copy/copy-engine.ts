@@ -6,6 +6,7 @@
  * Everything reports through events and stops on one AbortSignal.
  */
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { EventInput } from '../events.js';
 import type { PlannedImage } from '../image-types.js';
@@ -15,13 +16,8 @@ import { BlobMover } from './blob-mover.js';
 import { ProgressSampler } from './progress-sampler.js';
 import { resolveLocation, type ImageLocation, type StoreResolver } from './image-location.js';
 import { withRetries } from './retry.js';
-import {
-  formatPlatform,
-  parseManifest,
-  platformMatches,
-  type Descriptor,
-  type ParsedManifest,
-} from '../manifest/manifest-descriptors.js';
+import { parseManifest, type Descriptor, type ParsedManifest } from '../registry/media-types.js';
+import { formatPlatform, platformMatches } from '../manifest/platform-filter.js';
 
 export interface CopyEngineOptions {
   stores: StoreResolver;
@@ -62,6 +58,8 @@ const RELEASE_TYPES = new Set(['ocpRelease', 'ocpReleaseContent']);
 
 export async function copyImages(images: PlannedImage[], options: CopyEngineOptions): Promise<ImageResult[]> {
   const batch = new AbortController();
+  // Every in-flight request listens on these signals: dozens at once is normal, not a leak.
+  setMaxListeners(0, batch.signal);
   const onParentAbort = () => batch.abort(options.signal.reason);
   if (options.signal.aborted) batch.abort(options.signal.reason);
   options.signal.addEventListener('abort', onParentAbort, { once: true });
@@ -114,6 +112,7 @@ async function copyOneImage(
   }
   const timeout = AbortSignal.timeout(options.imageTimeoutMs);
   const signal = AbortSignal.any([batchSignal, timeout]);
+  setMaxListeners(0, signal);
   options.emit({ type: 'image.started', imageId: image.id });
   try {
     const src = resolveLocation(image.source, 'source', options.stores);

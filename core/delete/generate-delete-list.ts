@@ -14,7 +14,7 @@ import { splitDockerReference } from '../copy/image-location.js';
 import type { ImageStore } from '../store/image-store.js';
 import type { EventInput } from '../events.js';
 import { formatDeleteList, type DeleteItem } from './delete-list.js';
-import { parseManifest } from '../manifest/manifest-descriptors.js';
+import { parseManifest } from '../registry/media-types.js';
 import { RunFailure } from '../workflow/run-mirror.js';
 
 export interface GenerateDeleteOptions {

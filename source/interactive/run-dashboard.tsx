@@ -33,7 +33,7 @@ export async function runWithDashboard(opts: {
       onCancel={() => cancellation.request('Ctrl+C')}
       onForceQuit={() => cancellation.request('Ctrl+C')}
     />,
-    { exitOnCtrlC: false, maxFps: opts.fps, incrementalRendering: true, patchConsole: false },
+    { exitOnCtrlC: false, maxFps: opts.fps, incrementalRendering: process.env.OCM_TUI_INCREMENTAL === '1', patchConsole: false },
   );
   try {
     const summary = await opts.run(store.dispatch, cancellation.signal);

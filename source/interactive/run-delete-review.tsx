@@ -159,6 +159,8 @@ export async function runDeleteProgress<T>(options: RunDeleteProgressOptions<T>)
     return await options.run((event) => store.dispatch(event));
   } finally {
     store.dispatch({ type: 'delete.finished' });
+    // Let React commit the final counts before unmount flushes the last frame (it stays on screen).
+    await new Promise((resolve) => setImmediate(resolve));
     instance.unmount();
     await instance.waitUntilExit().catch(() => undefined);
     const log = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`));

@@ -1,0 +1,71 @@
+/** Fixtures the bench knows. */
+export type FixtureName = 'big' | 'release' | 'huge';
+export const ALL_FIXTURES: FixtureName[] = ['big', 'release', 'huge'];
+
+/** Command line of `npm run bench`. */
+export interface BenchOptions {
+  runs: number;
+  fixtures: FixtureName[];
+  /** smaller sizes for a smoke run */
+  quick: boolean;
+  /** parallel `skopeo sync` processes (ocm-tui copies 4 images at once by default) */
+  skopeoProcesses: number;
+  /** concurrent raw requests of the wire-limit jobs */
+  wireConcurrency: number;
+  /** where RESULTS.md goes */
+  resultsFile: string;
+}
+
+/** Parses `--runs N --fixtures a,b --quick --skopeo-procs N --wire-concurrency N --out FILE`. */
+export function parseBenchOptions(argv: string[], defaultResultsFile: string): BenchOptions {
+  const options: BenchOptions = {
+    runs: 3,
+    fixtures: [...ALL_FIXTURES],
+    quick: false,
+    skopeoProcesses: 4,
+    wireConcurrency: 20,
+    resultsFile: defaultResultsFile,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    const positive = (): number => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer`);
+      return n;
+    };
+    switch (flag) {
+      case '--runs':
+        options.runs = positive();
+        break;
+      case '--fixtures': {
+        const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+        for (const n of names)
+          if (!ALL_FIXTURES.includes(n as FixtureName))
+            throw new Error(`unknown fixture '${n}' (known: ${ALL_FIXTURES.join(', ')})`);
+        options.fixtures = names as FixtureName[];
+        break;
+      }
+      case '--quick':
+        options.quick = true;
+        break;
+      case '--skopeo-procs':
+        options.skopeoProcesses = positive();
+        break;
+      case '--wire-concurrency':
+        options.wireConcurrency = positive();
+        break;
+      case '--out':
+        options.resultsFile = value();
+        break;
+      default:
+        throw new Error(`unknown option ${arg}`);
+    }
+  }
+  return options;
+}

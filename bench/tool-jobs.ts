@@ -1,0 +1,94 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import type { PushedImage } from '../test/harness/fixture-images.js';
+import { measureCommand } from './process-sampler.js';
+import type { MeasuredRun } from './process-sampler.js';
+
+/** The three workflows of the bench. */
+export type Workflow = 'm2m' | 'm2d' | 'd2m';
+export const WORKFLOWS: Workflow[] = ['m2m', 'm2d', 'd2m'];
+
+/** Where one job runs: scratch dirs and registries. */
+export interface JobContext {
+  sourceHost: string;
+  /** empty destination registry (m2m, d2m) */
+  destHost: string;
+  /** fresh scratch dir of this job */
+  jobDir: string;
+  /** mirror-to-disk output of this tool in this run; d2m reads it */
+  diskDir: string;
+  images: PushedImage[];
+}
+
+/** dist/source/cli.js, relative to this compiled file (dist/bench/tool-jobs.js). */
+const CLI = fileURLToPath(new URL('../source/cli.js', import.meta.url));
+
+/** Writes the ImageSetConfiguration listing every image of the fixture. */
+export async function writeIsc(file: string, sourceHost: string, images: PushedImage[]): Promise<void> {
+  const isc = {
+    kind: 'ImageSetConfiguration',
+    apiVersion: 'mirror.openshift.io/v2alpha1',
+    mirror: { additionalImages: images.map((i) => ({ name: `${sourceHost}/${i.repository}:${i.tag}` })) },
+  };
+  await writeFile(file, stringify(isc));
+}
+
+/** Runs one ocm-tui workflow as a child process (`--no-ui`). */
+export async function runOcmTui(workflow: Workflow, ctx: JobContext): Promise<MeasuredRun> {
+  const isc = join(ctx.jobDir, 'isc.yaml');
+  await writeIsc(isc, ctx.sourceHost, ctx.images);
+  const common = ['--no-ui', '-c', isc, '--cache-dir', join(ctx.jobDir, 'cache')];
+  const args: Record<Workflow, string[]> = {
+    m2m: [
+      ...common,
+      '--workspace',
+      `file://${join(ctx.jobDir, 'workspace')}`,
+      `docker://${ctx.destHost}`,
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+    ],
+    m2d: [...common, `file://${ctx.diskDir}`, '--src-tls-verify=false'],
+    d2m: [...common, '--from', `file://${ctx.diskDir}`, `docker://${ctx.destHost}`, '--dest-tls-verify=false'],
+  };
+  return measureCommand(process.execPath, [CLI, ...args[workflow]], join(ctx.jobDir, 'ocm-tui.log'));
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Splits the images round-robin into `n` non-empty groups. */
+function partition<T>(items: T[], n: number): T[][] {
+  const groups: T[][] = Array.from({ length: Math.min(n, items.length) }, () => []);
+  items.forEach((item, i) => groups[i % groups.length].push(item));
+  return groups;
+}
+
+/**
+ * Runs one workflow with `processes` concurrent `skopeo sync` processes, each over its share of the images
+ * (skopeo sync copies one image at a time; ocm-tui copies 4 at once by default). Measured as one process tree.
+ */
+export async function runSkopeo(workflow: Workflow, ctx: JobContext, processes: number): Promise<MeasuredRun> {
+  const groups = partition(ctx.images, processes);
+  const commands: string[][] = [];
+  for (const [g, group] of groups.entries()) {
+    const yamlFile = join(ctx.jobDir, `skopeo-sync-${g}.yaml`);
+    const byRepo: Record<string, string[]> = {};
+    for (const image of group) (byRepo[image.repository] ??= []).push(image.tag ?? image.digest);
+    await writeFile(yamlFile, stringify({ [ctx.sourceHost]: { 'tls-verify': false, images: byRepo } }));
+    const part = join(ctx.diskDir, `part-${g}`);
+    const base = ['skopeo', 'sync', '--retry-times', '0'];
+    if (workflow === 'm2m')
+      commands.push([...base, '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', yamlFile, ctx.destHost]);
+    else if (workflow === 'm2d') commands.push([...base, '--src', 'yaml', '--dest', 'dir', yamlFile, part]);
+    else commands.push([...base, '--src', 'dir', '--dest', 'docker', '--dest-tls-verify=false', part, ctx.destHost]);
+  }
+  const mkdirs = workflow === 'm2d' ? `mkdir -p ${groups.map((_, g) => shellQuote(join(ctx.diskDir, `part-${g}`))).join(' ')}\n` : '';
+  const script =
+    `${mkdirs}pids=""\n` +
+    commands.map((c) => `${c.map(shellQuote).join(' ')} & pids="$pids $!"`).join('\n') +
+    `\nrc=0\nfor p in $pids; do wait $p || rc=1; done\nexit $rc\n`;
+  return measureCommand('bash', ['-c', script], join(ctx.jobDir, 'skopeo.log'));
+}
