@@ -100,10 +100,7 @@ export interface ConfigProblem {
 export class ConfigError extends OcmError {
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
-    super(
-      'CONFIG',
-      problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n'),
-    );
+    super('CONFIG', problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n'));
     this.problems = problems;
   }
 }

@@ -13,15 +13,7 @@ export const PROGRESS_INTERVAL_MS = 250;
 export type Workflow = 'mirrorToDisk' | 'diskToMirror' | 'mirrorToMirror' | 'delete';
 
 export type Phase =
-  | 'setup'
-  | 'collect'
-  | 'extract'
-  | 'copy'
-  | 'archive'
-  | 'cluster-resources'
-  | 'dry-run'
-  | 'delete'
-  | 'done';
+  'setup' | 'collect' | 'extract' | 'copy' | 'archive' | 'cluster-resources' | 'dry-run' | 'delete' | 'done';
 
 /** How a blob ended up at the destination. */
 export type BlobOutcome = 'copied' | 'exists' | 'mounted';
@@ -82,7 +74,13 @@ export type MirrorEvent = { at: number } & (
   | { type: 'archive.progress'; chunk: string; bytes: number; totalBytes: number }
   | { type: 'archive.chunk'; path: string; bytes: number }
   | { type: 'extract.progress'; chunk: string; index: number; count: number; bytes: number; totalBytes: number }
-  | { type: 'delete.item'; imageId: string; reference: string; outcome: 'deleted' | 'absent' | 'failed'; error?: string }
+  | {
+      type: 'delete.item';
+      imageId: string;
+      reference: string;
+      outcome: 'deleted' | 'absent' | 'failed';
+      error?: string;
+    }
   | { type: 'summary'; summary: RunSummary }
 );
 

@@ -35,11 +35,16 @@ export function resolveDeleteArgs(flags: CliFlags, positional: string[], env: No
   if (flags.workspace && !flags.workspace.startsWith('file://')) {
     throw new UsageError('when --workspace is used, it must have file:// prefix');
   }
-  if (flags.deleteV1Images && !flags.generate) throw new UsageError('--delete-v1-images can only be used with --generate');
-  if (flags.cacheDir && env.OC_MIRROR_CACHE) throw new UsageError('either OC_MIRROR_CACHE or --cache-dir can be used but not both');
+  if (flags.deleteV1Images && !flags.generate)
+    throw new UsageError('--delete-v1-images can only be used with --generate');
+  if (flags.cacheDir && env.OC_MIRROR_CACHE)
+    throw new UsageError('either OC_MIRROR_CACHE or --cache-dir can be used but not both');
   if (flags.generate) {
     if (!flags.config) throw new UsageError('use the --config flag it is mandatory with --generate');
-    if (!flags.workspace) throw new UsageError('use the --workspace flag, it is mandatory when using the delete command with the --generate flag');
+    if (!flags.workspace)
+      throw new UsageError(
+        'use the --workspace flag, it is mandatory when using the delete command with the --generate flag',
+      );
   } else if (!flags.deleteYamlFile) {
     throw new UsageError('the --delete-yaml-file flag is mandatory when not using --generate');
   }
@@ -104,7 +109,13 @@ export async function runDeleteCommand(
     let items = list.items;
     if (mode.useUi) {
       const { runDeleteReview } = await import('./interactive/run-delete-review.js');
-      const reviewed = await runDeleteReview({ items, registry: args.registry, sourceFile: resolve(flags.deleteYamlFile!) });
+      const reviewed = await runDeleteReview({
+        items,
+        registry: args.registry,
+        sourceFile: resolve(flags.deleteYamlFile!),
+        // SIGTERM/SIGHUP while the review is open: close it as cancelled, delete nothing.
+        signal: cancellation.signal,
+      });
       if (!reviewed) {
         out('cancelled: nothing was deleted');
         return 0;
@@ -116,7 +127,9 @@ export async function runDeleteCommand(
       items,
       destinationRegistry: args.registry,
       registry: (host) => stores.registry(host, 'destination'),
-      cache: flags.forceCacheDelete ? { store: stores.cache, garbageCollect: (s) => stores.cache.garbageCollect(s) } : undefined,
+      cache: flags.forceCacheDelete
+        ? { store: stores.cache, garbageCollect: (s) => stores.cache.garbageCollect(s) }
+        : undefined,
       parallel: args.parallel,
       retryTimes: args.retryTimes,
       retryDelayMs: args.retryDelayMs,

@@ -39,7 +39,9 @@ export async function runDemo(opts: { useUi: boolean; fps: number; json?: boolea
         '',
       ].join('\n'),
     );
-    say(`mirroring ${images.length} images ${proxy.host} → ${destination.host} (throttled to ${(rate / 1048576).toFixed(0)} MiB/s per connection)`);
+    say(
+      `mirroring ${images.length} images ${proxy.host} → ${destination.host} (throttled to ${(rate / 1048576).toFixed(0)} MiB/s per connection)`,
+    );
     const flags: CliFlags = {
       ui: opts.useUi,
       output: opts.json ? 'json' : 'text',
@@ -51,11 +53,15 @@ export async function runDemo(opts: { useUi: boolean; fps: number; json?: boolea
       destTlsVerify: false,
       retryDelay: '200ms',
     };
-    const code = await runMirrorCommand(flags, [`docker://${destination.host}/mirror`], { useUi: opts.useUi, json: Boolean(opts.json) });
+    const code = await runMirrorCommand(flags, [`docker://${destination.host}/mirror`], {
+      useUi: opts.useUi,
+      json: Boolean(opts.json),
+    });
     say(code === 0 ? 'done: every image landed in the destination registry' : `finished with exit code ${code}`);
     return code;
   } finally {
-    for (const s of started.reverse()) await (('stop' in s ? s.stop() : s.close()) as Promise<void>).catch(() => undefined);
+    for (const s of started.reverse())
+      await (('stop' in s ? s.stop() : s.close()) as Promise<void>).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -109,9 +109,7 @@ export function exitCodeOf(err: unknown): number {
 function fail(err: unknown, json: boolean): number {
   const code = exitCodeOf(err);
   if (json) {
-    process.stdout.write(
-      `${jsonErrorLine(err instanceof OcmError ? err.code : 'ERROR', describeError(err), code)}\n`,
-    );
+    process.stdout.write(`${jsonErrorLine(err instanceof OcmError ? err.code : 'ERROR', describeError(err), code)}\n`);
   } else if (err instanceof ConfigError) {
     process.stderr.write(`error: invalid configuration\n${err.message}\n`);
   } else {

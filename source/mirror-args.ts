@@ -52,7 +52,11 @@ export interface ResolvedMirrorArgs {
   warnings: string[];
 }
 
-export function resolveMirrorArgs(flags: MirrorFlags, positional: string[], env: NodeJS.ProcessEnv): ResolvedMirrorArgs {
+export function resolveMirrorArgs(
+  flags: MirrorFlags,
+  positional: string[],
+  env: NodeJS.ProcessEnv,
+): ResolvedMirrorArgs {
   const warnings: string[] = [];
   const destination = positional[0];
 
@@ -66,7 +70,8 @@ export function resolveMirrorArgs(flags: MirrorFlags, positional: string[], env:
   if (flags.cacheDir && env.OC_MIRROR_CACHE) {
     throw new UsageError('either OC_MIRROR_CACHE or --cache-dir can be used but not both');
   }
-  if (!flags.config) throw new UsageError('use the --config flag it is mandatory', 'e.g. ocm-tui -c isc.yaml file:///data/mirror');
+  if (!flags.config)
+    throw new UsageError('use the --config flag it is mandatory', 'e.g. ocm-tui -c isc.yaml file:///data/mirror');
   if (!destination) {
     throw new UsageError(
       'destination must have either file:// (mirror to disk) or docker:// (diskToMirror) protocol prefixes',
@@ -74,13 +79,16 @@ export function resolveMirrorArgs(flags: MirrorFlags, positional: string[], env:
     );
   }
   if (destination.includes('file://') && flags.from) {
-    throw new UsageError('when destination is file://, mirrorToDisk workflow is assumed, and the --from argument is not needed');
+    throw new UsageError(
+      'when destination is file://, mirrorToDisk workflow is assumed, and the --from argument is not needed',
+    );
   }
   if (destination.includes('file://')) {
     const word = RESERVED_WORDS.find((w) => destination.includes(w));
     if (word) throw new UsageError(`the destination contains an internal oc-mirror keyword '${word}'`);
   }
-  if (flags.from && !flags.from.includes('file://')) throw new UsageError('when --from is used, it must have file:// prefix');
+  if (flags.from && !flags.from.includes('file://'))
+    throw new UsageError('when --from is used, it must have file:// prefix');
   if (flags.from && flags.since) warnings.push('--since is ignored with --from (it only applies to mirror to disk)');
   if (flags.from) {
     const word = RESERVED_WORDS.find((w) => flags.from!.includes(w));
@@ -94,7 +102,9 @@ export function resolveMirrorArgs(flags: MirrorFlags, positional: string[], env:
     since = new Date(`${flags.since}T00:00:00Z`);
   }
   if (flags.dryRun && flags.dryRunManifestLists) {
-    throw new UsageError('--dry-run and --dry-run-manifest-lists cannot be used together (the latter implies the former)');
+    throw new UsageError(
+      '--dry-run and --dry-run-manifest-lists cannot be used together (the latter implies the former)',
+    );
   }
   const parallelImages = flags.parallelImages ?? DEFAULTS.parallelImages;
   const parallelLayers = flags.parallelLayers ?? DEFAULTS.parallelLayers;
@@ -105,7 +115,9 @@ export function resolveMirrorArgs(flags: MirrorFlags, positional: string[], env:
     throw new UsageError('the flag parallel-layers must be between the range 1 to 10');
   }
   if (destination.includes('file://') && flags.workspace) {
-    throw new UsageError('when destination is file://, mirrorToDisk workflow is assumed, and the --workspace argument is not needed');
+    throw new UsageError(
+      'when destination is file://, mirrorToDisk workflow is assumed, and the --workspace argument is not needed',
+    );
   }
   if (destination.includes('docker://') && flags.workspace && flags.from) {
     throw new UsageError(
@@ -118,13 +130,16 @@ export function resolveMirrorArgs(flags: MirrorFlags, positional: string[], env:
     );
   }
   if (!destination.includes('file://') && !destination.includes('docker://')) {
-    throw new UsageError('destination must have either file:// (mirror to disk) or docker:// (diskToMirror) protocol prefixes');
+    throw new UsageError(
+      'destination must have either file:// (mirror to disk) or docker:// (diskToMirror) protocol prefixes',
+    );
   }
 
   const retryTimes = flags.retryTimes ?? DEFAULTS.retryTimes;
   if (!Number.isInteger(retryTimes) || retryTimes < 0) throw new UsageError('--retry-times must be a whole number ≥ 0');
   const maxNestedPaths = flags.maxNestedPaths ?? 0;
-  if (!Number.isInteger(maxNestedPaths) || maxNestedPaths < 0) throw new UsageError('--max-nested-paths must be a whole number ≥ 0');
+  if (!Number.isInteger(maxNestedPaths) || maxNestedPaths < 0)
+    throw new UsageError('--max-nested-paths must be a whole number ≥ 0');
   const port = flags.port ?? DEFAULTS.port;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('--port must be between 1 and 65535');
 
@@ -171,7 +186,13 @@ export function resolveMirrorArgs(flags: MirrorFlags, positional: string[], env:
   if (flags.from) {
     const dir = resolve(stripFile(flags.from));
     return {
-      options: { ...common, workflow: 'diskToMirror', workspaceRoot: dir, archiveDir: dir, destinationRegistry: registry },
+      options: {
+        ...common,
+        workflow: 'diskToMirror',
+        workspaceRoot: dir,
+        archiveDir: dir,
+        destinationRegistry: registry,
+      },
       warnings,
     };
   }

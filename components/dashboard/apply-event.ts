@@ -338,4 +338,3 @@ export function applyEvent(d: Draft, e: MirrorEvent): void {
       return;
   }
 }
-

@@ -120,4 +120,3 @@ export class Draft {
     return this.s;
   }
 }
-

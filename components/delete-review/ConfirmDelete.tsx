@@ -24,7 +24,8 @@ export function ConfirmDelete({ state, columns, maxLines }: ConfirmDeleteProps) 
   const n = state.selected.size;
   const summary = selectedByType(state);
   const room = Math.max(1, maxLines - CONFIRM_FIXED_LINES);
-  const shown = summary.length > room ? [...summary.slice(0, room - 1), `+${summary.length - room + 1} more types`] : summary;
+  const shown =
+    summary.length > room ? [...summary.slice(0, room - 1), `+${summary.length - room + 1} more types`] : summary;
   const cursor = theme.unicode ? '▏' : '_';
   return (
     <Box flexDirection="column" width={columns}>
@@ -38,13 +39,15 @@ export function ConfirmDelete({ state, columns, maxLines }: ConfirmDeleteProps) 
         {truncateEnd("Only manifests are deleted; the registry's garbage collection frees the space.", width)}
       </Text>
       <Text> </Text>
-      {promptLines(`Type ${state.confirmWord} to delete ${manifests(n)} from ${state.registry},`, 'or Esc to go back', width).map(
-        (line) => (
-          <Text key={line} wrap="truncate-end">
-            {line}
-          </Text>
-        ),
-      )}
+      {promptLines(
+        `Type ${state.confirmWord} to delete ${manifests(n)} from ${state.registry},`,
+        'or Esc to go back',
+        width,
+      ).map((line) => (
+        <Text key={line} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
       <Text wrap="truncate-end">
         {'> '}
         <Text bold>{truncateEnd(state.confirmText, width - 4)}</Text>

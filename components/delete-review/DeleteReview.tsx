@@ -55,6 +55,7 @@ export function DeleteReview({ items, registry, sourceFile, onConfirm, onCancel 
     isActive: state.phase === 'review' || state.phase === 'confirm',
   });
 
-  if (state.phase === 'confirm') return <ConfirmDelete state={state} columns={columns} maxLines={Math.max(1, rows - 2)} />;
+  if (state.phase === 'confirm')
+    return <ConfirmDelete state={state} columns={columns} maxLines={Math.max(1, rows - 2)} />;
   return <ReviewList state={state} layout={layout} columns={columns} sourceFile={sourceFile} />;
 }

@@ -3,7 +3,15 @@ import { useTheme } from '../shared/theme.js';
 import { formatHints } from '../shared/keymap.js';
 import { truncateEnd, truncateMiddle } from '../shared/format.js';
 import { REVIEW_KEYMAP } from './delete-review-keys.js';
-import { excludedHeader, excludedText, manifests, rowText, scrollText, windowStart, type ReviewLayout } from './delete-review-layout.js';
+import {
+  excludedHeader,
+  excludedText,
+  manifests,
+  rowText,
+  scrollText,
+  windowStart,
+  type ReviewLayout,
+} from './delete-review-layout.js';
 import { selectedCount, type DeleteReviewState } from './delete-review-state.js';
 
 export interface ReviewListProps {
@@ -38,7 +46,9 @@ export function ReviewList({ state, layout, columns, sourceFile }: ReviewListPro
         {sourceFile ? truncateMiddle(`file: ${sourceFile}`, width) : ' '}
       </Text>
       {total === 0 ? (
-        <Text color={theme.tone('warn')}>{truncateEnd('Nothing in this file can be deleted from this registry (see below).', width)}</Text>
+        <Text color={theme.tone('warn')}>
+          {truncateEnd('Nothing in this file can be deleted from this registry (see below).', width)}
+        </Text>
       ) : null}
       {visible.map((row, i) => {
         const index = start + i;
@@ -48,7 +58,12 @@ export function ReviewList({ state, layout, columns, sourceFile }: ReviewListPro
         const on = row.kind === 'item' ? state.selected.has(row.index) : selectedCount(state, row) > 0;
         const tone = row.kind === 'item' ? (on ? 'warn' : 'muted') : 'accent';
         return (
-          <Text key={`${row.kind}-${index}`} wrap="truncate-end" bold={active || row.kind === 'type'} inverse={active && !theme.color}>
+          <Text
+            key={`${row.kind}-${index}`}
+            wrap="truncate-end"
+            bold={active || row.kind === 'type'}
+            inverse={active && !theme.color}
+          >
             {pointer}
             <Text color={theme.tone(tone)}>{text}</Text>
           </Text>
@@ -89,5 +104,8 @@ function filterLine(state: DeleteReviewState, width: number, unicode: boolean): 
   if (!state.filterEditing && state.filter === '') return ' ';
   const cursor = state.filterEditing ? (unicode ? '▏' : '_') : '';
   const shown = state.rows.filter((r) => r.kind === 'item').length;
-  return truncateEnd(`Filter: ${state.filter}${cursor}  (${shown} of ${state.deletable.length} shown; a/n/Space act on these)`, width);
+  return truncateEnd(
+    `Filter: ${state.filter}${cursor}  (${shown} of ${state.deletable.length} shown; a/n/Space act on these)`,
+    width,
+  );
 }

@@ -51,7 +51,10 @@ export function deleteCounts(state: DeleteProgressState): Record<DeleteOutcomeKi
 }
 
 /** The latest results that fit in `room` lines (one of them goes to "k earlier" when some are hidden). */
-export function visibleResults(state: DeleteProgressState, room: number): { lines: DeleteResultLine[]; hidden: number } {
+export function visibleResults(
+  state: DeleteProgressState,
+  room: number,
+): { lines: DeleteResultLine[]; hidden: number } {
   const n = state.results.length;
   const shown = n <= room ? n : Math.max(0, room - 1);
   return { lines: state.results.slice(n - shown), hidden: n - shown };

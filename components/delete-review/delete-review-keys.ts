@@ -23,7 +23,13 @@ export type ReviewKeyAction =
 
 /** Bindings of the review list. */
 export const REVIEW_KEYMAP: readonly KeyBinding<ReviewKeyAction>[] = [
-  { action: 'up', keys: [{ key: 'upArrow' }, { input: 'k' }], label: '↑/k', asciiLabel: 'Up/k', description: 'previous line' },
+  {
+    action: 'up',
+    keys: [{ key: 'upArrow' }, { input: 'k' }],
+    label: '↑/k',
+    asciiLabel: 'Up/k',
+    description: 'previous line',
+  },
   {
     action: 'down',
     keys: [{ key: 'downArrow' }, { input: 'j' }],
@@ -35,8 +41,20 @@ export const REVIEW_KEYMAP: readonly KeyBinding<ReviewKeyAction>[] = [
   },
   { action: 'pageUp', keys: [{ key: 'pageUp' }], label: 'PgUp', asciiLabel: 'PgUp', description: 'one page up' },
   { action: 'pageDown', keys: [{ key: 'pageDown' }], label: 'PgDn', asciiLabel: 'PgDn', description: 'one page down' },
-  { action: 'home', keys: [{ key: 'home' }, { input: 'g' }], label: 'Home/g', asciiLabel: 'Home/g', description: 'first line' },
-  { action: 'end', keys: [{ key: 'end' }, { input: 'G' }], label: 'End/G', asciiLabel: 'End/G', description: 'last line' },
+  {
+    action: 'home',
+    keys: [{ key: 'home' }, { input: 'g' }],
+    label: 'Home/g',
+    asciiLabel: 'Home/g',
+    description: 'first line',
+  },
+  {
+    action: 'end',
+    keys: [{ key: 'end' }, { input: 'G' }],
+    label: 'End/G',
+    asciiLabel: 'End/G',
+    description: 'last line',
+  },
   {
     action: 'toggle',
     keys: [{ input: ' ' }],
@@ -45,12 +63,53 @@ export const REVIEW_KEYMAP: readonly KeyBinding<ReviewKeyAction>[] = [
     description: 'select / deselect the item or the whole group',
     hint: 'toggle',
   },
-  { action: 'all', keys: [{ input: 'a' }], label: 'a', asciiLabel: 'a', description: 'select all shown items', hint: 'all' },
-  { action: 'none', keys: [{ input: 'n' }], label: 'n', asciiLabel: 'n', description: 'deselect all shown items', hint: 'none' },
-  { action: 'filter', keys: [{ input: '/' }], label: '/', asciiLabel: '/', description: 'filter by text', hint: 'filter' },
-  { action: 'confirm', keys: [{ key: 'return' }], label: 'Enter', asciiLabel: 'Enter', description: 'continue to confirmation', hint: 'continue' },
-  { action: 'back', keys: [{ key: 'escape' }], label: 'Esc', asciiLabel: 'Esc', description: 'clear the filter, or cancel', hint: 'cancel' },
-  { action: 'cancel', keys: [{ input: 'c', ctrl: true }], label: 'Ctrl+C', asciiLabel: 'Ctrl+C', description: 'cancel: delete nothing' },
+  {
+    action: 'all',
+    keys: [{ input: 'a' }],
+    label: 'a',
+    asciiLabel: 'a',
+    description: 'select all shown items',
+    hint: 'all',
+  },
+  {
+    action: 'none',
+    keys: [{ input: 'n' }],
+    label: 'n',
+    asciiLabel: 'n',
+    description: 'deselect all shown items',
+    hint: 'none',
+  },
+  {
+    action: 'filter',
+    keys: [{ input: '/' }],
+    label: '/',
+    asciiLabel: '/',
+    description: 'filter by text',
+    hint: 'filter',
+  },
+  {
+    action: 'confirm',
+    keys: [{ key: 'return' }],
+    label: 'Enter',
+    asciiLabel: 'Enter',
+    description: 'continue to confirmation',
+    hint: 'continue',
+  },
+  {
+    action: 'back',
+    keys: [{ key: 'escape' }],
+    label: 'Esc',
+    asciiLabel: 'Esc',
+    description: 'clear the filter, or cancel',
+    hint: 'cancel',
+  },
+  {
+    action: 'cancel',
+    keys: [{ input: 'c', ctrl: true }],
+    label: 'Ctrl+C',
+    asciiLabel: 'Ctrl+C',
+    description: 'cancel: delete nothing',
+  },
 ];
 
 function isErase(key: Key): boolean {

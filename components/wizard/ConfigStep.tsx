@@ -1,9 +1,8 @@
 /** The config step: configs of the right kind, a typed path, and what the highlighted config asks for. */
 import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
-import { fit, truncateEnd, truncateMiddle } from '../shared/format.js';
+import { truncateEnd, truncateMiddle } from '../shared/format.js';
 import { useTheme } from '../shared/theme.js';
-import type { Theme } from '../shared/theme.js';
 import { configSummaryLines, problemLines } from './config-summary.js';
 import {
   displayPath,

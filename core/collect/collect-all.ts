@@ -30,7 +30,9 @@ export async function collectAll(
     ctx.signal.throwIfAborted();
     try {
       let images = await collector.collect(spec, ctx);
-      images = filterBlockedImages(images, spec.blockedImages ?? [], (message) => ctx.emit({ type: 'warning', message }));
+      images = filterBlockedImages(images, spec.blockedImages ?? [], (message) =>
+        ctx.emit({ type: 'warning', message }),
+      );
       collected.push(...dropConsecutiveDuplicates(images, ctx.workflow === 'delete'));
     } catch (err) {
       if (err instanceof CollectorError) {

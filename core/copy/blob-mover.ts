@@ -23,7 +23,6 @@ export class BlobMover {
   private readonly known = new Map<ImageStore, Map<string, Set<string>>>();
   private readonly inFlight = new Map<ImageStore, Map<string, Promise<void>>>();
 
-
   /**
    * Moves of the same digest into the same store are chained (registered synchronously, before any await),
    * so the second caller sees the first one's result and mounts instead of uploading again.

@@ -10,7 +10,7 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { EventInput } from '../events.js';
 import type { PlannedImage } from '../image-types.js';
-import type { ImageStore, Manifest } from '../store/image-store.js';
+import type { Manifest } from '../store/image-store.js';
 import { CancelledError, OcmError, describeError, isCancellation } from '../errors.js';
 import { BlobMover } from './blob-mover.js';
 import { ProgressSampler } from './progress-sampler.js';
@@ -148,7 +148,8 @@ async function copyOneImage(
               destination: dst.store,
               destinationRepository: dst.repository,
               signal,
-              transfer: () => transferBlob(blob, src, dst, image.id, signal, sampler, retry(`blob ${short(blob.digest)}`)),
+              transfer: () =>
+                transferBlob(blob, src, dst, image.id, signal, sampler, retry(`blob ${short(blob.digest)}`)),
             });
             if (outcome === 'copied') {
               result.bytesCopied += blob.size;
@@ -182,10 +183,14 @@ async function copyOneImage(
   } catch (err) {
     let error = err;
     if (timeout.aborted && !batchSignal.aborted) {
-      error = new OcmError('IMAGE_TIMEOUT', `image ${image.origin}: not copied within --image-timeout (${formatDuration(options.imageTimeoutMs)})`, {
-        hint: 'raise --image-timeout for very large images or slow links',
-        cause: err,
-      });
+      error = new OcmError(
+        'IMAGE_TIMEOUT',
+        `image ${image.origin}: not copied within --image-timeout (${formatDuration(options.imageTimeoutMs)})`,
+        {
+          hint: 'raise --image-timeout for very large images or slow links',
+          cause: err,
+        },
+      );
     } else if (batchSignal.aborted) {
       error = batchSignal.reason instanceof Error ? batchSignal.reason : new CancelledError();
     }
@@ -230,7 +235,10 @@ async function resolveImage(src: ImageLocation, image: PlannedImage, signal: Abo
       const manifest = await src.store.getManifest(src.repository, descriptor.digest, signal);
       const parsed = parseManifest(manifest.bytes, manifest.mediaType, `${image.source} (${descriptor.digest})`);
       if (parsed.kind === 'index') {
-        throw new OcmError('MANIFEST_INVALID', `${image.source}: nested indexes are not supported (${descriptor.digest})`);
+        throw new OcmError(
+          'MANIFEST_INVALID',
+          `${image.source}: nested indexes are not supported (${descriptor.digest})`,
+        );
       }
       children.push({ descriptor, manifest, parsed });
     }
@@ -336,11 +344,15 @@ async function copySignatures(
   const digests = [resolved.top.digest, ...resolved.children.map((c) => c.manifest.digest)];
   for (const digest of digests) {
     const tag = `${digest.replace(':', '-')}.sig`;
-    const head = await withRetries(() => src.store.headManifest(src.repository, tag, signal), retry(`signature ${tag}`)).catch(
-      () => undefined,
-    );
+    const head = await withRetries(
+      () => src.store.headManifest(src.repository, tag, signal),
+      retry(`signature ${tag}`),
+    ).catch(() => undefined);
     if (!head) continue;
-    const manifest = await withRetries(() => src.store.getManifest(src.repository, tag, signal), retry(`signature ${tag}`));
+    const manifest = await withRetries(
+      () => src.store.getManifest(src.repository, tag, signal),
+      retry(`signature ${tag}`),
+    );
     const parsed = parseManifest(manifest.bytes, manifest.mediaType, `${src.display}:${tag}`);
     if (parsed.kind !== 'image') continue;
     for (const blob of [parsed.config, ...parsed.layers]) {
@@ -352,7 +364,8 @@ async function copySignatures(
         destination: dst.store,
         destinationRepository: dst.repository,
         signal,
-        transfer: () => transferBlob(blob, src, dst, image.id, signal, sampler, retry(`signature blob ${short(blob.digest)}`)),
+        transfer: () =>
+          transferBlob(blob, src, dst, image.id, signal, sampler, retry(`signature blob ${short(blob.digest)}`)),
       });
     }
     await withRetries(() => dst.store.putManifest(dst.repository, tag, manifest, signal), retry(`signature ${tag}`));
@@ -372,4 +385,3 @@ function formatDuration(ms: number): string {
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
 }
-

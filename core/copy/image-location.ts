@@ -38,7 +38,8 @@ export function splitDockerReference(input: string): SplitDockerReference {
     name = raw.slice(0, at);
   }
   const slash = name.indexOf('/');
-  if (slash <= 0) throw new OcmError('REFERENCE', `invalid image reference "${input}": expected host/repository[:tag|@digest]`);
+  if (slash <= 0)
+    throw new OcmError('REFERENCE', `invalid image reference "${input}": expected host/repository[:tag|@digest]`);
   const host = name.slice(0, slash);
   let repository = name.slice(slash + 1);
   let tag: string | undefined;

@@ -50,7 +50,13 @@ export class ProgressSampler {
     for (const entry of this.active.values()) {
       if (entry.bytes === entry.reported) continue;
       entry.reported = entry.bytes;
-      this.emit({ type: 'blob.progress', imageId: entry.imageId, digest: entry.digest, bytes: entry.bytes, size: entry.size });
+      this.emit({
+        type: 'blob.progress',
+        imageId: entry.imageId,
+        digest: entry.digest,
+        bytes: entry.bytes,
+        size: entry.size,
+      });
     }
   }
 

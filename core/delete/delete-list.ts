@@ -33,7 +33,9 @@ const TYPES = new Set<string>([
 export function formatDeleteList(items: DeleteItem[]): string {
   const unique = new Map<string, DeleteItem>();
   for (const item of items) if (!unique.has(item.imageReference)) unique.set(item.imageReference, item);
-  const sorted = [...unique.values()].sort((a, b) => (a.imageReference < b.imageReference ? -1 : a.imageReference > b.imageReference ? 1 : 0));
+  const sorted = [...unique.values()].sort((a, b) =>
+    a.imageReference < b.imageReference ? -1 : a.imageReference > b.imageReference ? 1 : 0,
+  );
   const doc = { apiVersion: 'mirror.openshift.io/v2alpha1', items: sorted, kind: 'DeleteImageList' };
   return stringify(doc, { sortMapEntries: true, lineWidth: 0 });
 }
@@ -43,7 +45,9 @@ export async function readDeleteList(path: string): Promise<DeleteImageList> {
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new OcmError('DELETE_FILE', `file not found ${path}`, { hint: 'pass the delete-images.yaml written by `ocm-tui delete --generate`' });
+    throw new OcmError('DELETE_FILE', `file not found ${path}`, {
+      hint: 'pass the delete-images.yaml written by `ocm-tui delete --generate`',
+    });
   }
   let doc: unknown;
   try {

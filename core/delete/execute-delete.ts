@@ -37,7 +37,9 @@ export function checkDeleteTargets(items: DeleteItem[], registry: string): void 
       'DELETE_OUTSIDE_REGISTRY',
       `${outside.length} item(s) of the delete file are not under docker://${registry}; nothing was deleted:\n` +
         outside.map((i) => `  ${i.imageReference} (${i.type})`).join('\n'),
-      { hint: 'check the destination argument, or regenerate the delete file for this registry with delete --generate' },
+      {
+        hint: 'check the destination argument, or regenerate the delete file for this registry with delete --generate',
+      },
     );
   }
 }
@@ -61,7 +63,10 @@ export async function executeDelete(opts: ExecuteDeleteOptions): Promise<DeleteO
         };
         let result: DeleteOutcome;
         try {
-          const head = await withRetries(() => store.headManifest(ref.repository, ref.digest ?? ref.tag!, opts.signal), retry);
+          const head = await withRetries(
+            () => store.headManifest(ref.repository, ref.digest ?? ref.tag!, opts.signal),
+            retry,
+          );
           if (!head) {
             result = { item, outcome: 'absent' };
           } else {
@@ -72,7 +77,13 @@ export async function executeDelete(opts: ExecuteDeleteOptions): Promise<DeleteO
         } catch (err) {
           result = { item, outcome: 'failed', error: describeError(err) };
         }
-        opts.emit({ type: 'delete.item', imageId: id, reference: item.imageReference, outcome: result.outcome, error: result.error });
+        opts.emit({
+          type: 'delete.item',
+          imageId: id,
+          reference: item.imageReference,
+          outcome: result.outcome,
+          error: result.error,
+        });
         return result;
       }),
     ),

@@ -29,7 +29,9 @@ export interface GenerateDeleteOptions {
   emit: (event: EventInput) => void;
 }
 
-export async function generateDeleteList(opts: GenerateDeleteOptions): Promise<{ deleteFile: string; configFile: string; items: DeleteItem[] }> {
+export async function generateDeleteList(
+  opts: GenerateDeleteOptions,
+): Promise<{ deleteFile: string; configFile: string; items: DeleteItem[] }> {
   const { config } = await loadDeleteImageSetConfig(opts.configPath);
   const ws = workspaceOf(opts.workspaceRoot);
   const collected = await collectAll(config.delete, {
@@ -88,8 +90,14 @@ async function signatureItems(
     const at = origin.indexOf('@');
     if (at >= 0) digests.push(origin.slice(at + 1));
   }
-  const originRepo = origin.replace(/^docker:\/\//, '').split('@')[0].replace(/:[^/:]+$/, '');
-  const destRepo = destination.replace(/^docker:\/\//, '').split('@')[0].replace(/:[^/:]+$/, '');
+  const originRepo = origin
+    .replace(/^docker:\/\//, '')
+    .split('@')[0]
+    .replace(/:[^/:]+$/, '');
+  const destRepo = destination
+    .replace(/^docker:\/\//, '')
+    .split('@')[0]
+    .replace(/:[^/:]+$/, '');
   return digests.map((d) => {
     const tag = `${d.replace(':', '-')}.sig`;
     return { imageName: `${originRepo}:${tag}`, imageReference: `docker://${destRepo}:${tag}`, type };

@@ -6,7 +6,9 @@ export function platformMatches(candidate: Platform | undefined, filters: Platfo
   if (!candidate) return false;
   return filters.some(
     (f) =>
-      f.os === candidate.os && f.architecture === candidate.architecture && (!f.variant || f.variant === candidate.variant),
+      f.os === candidate.os &&
+      f.architecture === candidate.architecture &&
+      (!f.variant || f.variant === candidate.variant),
   );
 }
 

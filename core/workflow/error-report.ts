@@ -9,7 +9,10 @@ import type { PlannedImage } from '../image-types.js';
 
 export function formatErrorReport(failures: { image: PlannedImage; error: unknown }[]): string {
   return failures
-    .map(({ image, error }) => `error mirroring image ${image.origin} error: ${describeError(error).replace(/\n\s*/g, ' ')}\n`)
+    .map(
+      ({ image, error }) =>
+        `error mirroring image ${image.origin} error: ${describeError(error).replace(/\n\s*/g, ' ')}\n`,
+    )
     .join('');
 }
 

@@ -35,7 +35,9 @@ export class EventTextFormatter {
   format(event: MirrorEvent, verbose = false): string[] {
     switch (event.type) {
       case 'run.started':
-        return [`ocm-tui: ${event.workflow}${event.dryRun ? ' (dry run)' : ''}: ${event.source} -> ${event.destination}`];
+        return [
+          `ocm-tui: ${event.workflow}${event.dryRun ? ' (dry run)' : ''}: ${event.source} -> ${event.destination}`,
+        ];
       case 'phase':
         return event.phase === 'done' ? [] : [`== ${event.phase}${event.detail ? `: ${event.detail}` : ''}`];
       case 'plan':
@@ -59,7 +61,9 @@ export class EventTextFormatter {
         return [`${this.counter()} skipped ${this.ref(event.imageId)}: ${event.reason}`];
       case 'blob.done':
         return verbose
-          ? [`  blob ${short(event.digest)} ${formatBytes(event.size)} ${event.outcome === 'exists' ? 'skipped: already exists' : event.outcome}`]
+          ? [
+              `  blob ${short(event.digest)} ${formatBytes(event.size)} ${event.outcome === 'exists' ? 'skipped: already exists' : event.outcome}`,
+            ]
           : [];
       case 'blob.failed':
         return verbose ? [`  blob ${short(event.digest)} failed: ${event.error}`] : [];
@@ -96,7 +100,8 @@ export class EventTextFormatter {
             `${formatBytes(s.bytesCopied)} in ${formatDurationMs(s.durationMs)} (${formatBytes(s.bytesCopied / secs)}/s)`,
         );
         for (const o of s.outputs) lines.push(`${o.label}: ${o.path}`);
-        if (s.cancelled) lines.push('cancelled: re-run the same command to resume; finished blobs are not fetched again');
+        if (s.cancelled)
+          lines.push('cancelled: re-run the same command to resume; finished blobs are not fetched again');
         lines.push(`exit code ${s.exitCode}`);
         return lines;
       }

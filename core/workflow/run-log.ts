@@ -12,7 +12,11 @@ export class RunLog {
   private readonly stream: WriteStream;
   private readonly formatter = new EventTextFormatter();
 
-  constructor(logsDir: string, stamp: string, private readonly verbose: boolean) {
+  constructor(
+    logsDir: string,
+    stamp: string,
+    private readonly verbose: boolean,
+  ) {
     mkdirSync(logsDir, { recursive: true });
     this.path = join(logsDir, `oc-mirror-${stamp}.log`);
     this.stream = createWriteStream(this.path, { flags: 'a' });

@@ -52,7 +52,10 @@ interface RunContext {
   outputs: RunSummary['outputs'];
 }
 
-export async function runMirror(options: MirrorOptions, io: { sink: EventSink; signal: AbortSignal }): Promise<RunSummary> {
+export async function runMirror(
+  options: MirrorOptions,
+  io: { sink: EventSink; signal: AbortSignal },
+): Promise<RunSummary> {
   const startedAt = Date.now();
   const stamp = runStamp(new Date(startedAt));
   const ws = workspaceOf(options.workspaceRoot);
@@ -102,7 +105,10 @@ export async function runMirror(options: MirrorOptions, io: { sink: EventSink; s
     }
     let images = collected.images;
     if (options.workflow !== 'mirrorToDisk' && options.maxNestedPaths > 0) {
-      images = images.map((img) => ({ ...img, destination: applyMaxNestedPaths(img.destination, options.maxNestedPaths) }));
+      images = images.map((img) => ({
+        ...img,
+        destination: applyMaxNestedPaths(img.destination, options.maxNestedPaths),
+      }));
     }
     if (images.length === 0) throw new RunFailure('no images to copy', EXIT.generic);
     emit({ type: 'plan', images });
@@ -136,7 +142,10 @@ export async function runMirror(options: MirrorOptions, io: { sink: EventSink; s
         if (failures.length === 0) await archivePhase(ctx, config.archiveSize, ok);
         else emit({ type: 'warning', message: 'some images failed: no archive was written (re-run to retry them)' });
       } else {
-        await clusterResourcesPhase(ctx, ok.map((r) => r.image));
+        await clusterResourcesPhase(
+          ctx,
+          ok.map((r) => r.image),
+        );
       }
     }
     return finish(ctx, images, results, cancelled);
@@ -200,7 +209,9 @@ async function dryRun(ctx: RunContext, images: PlannedImage[]): Promise<RunSumma
     const missing: PlannedImage[] = [];
     for (const img of images) {
       const dst = splitDockerReference(img.destination);
-      const head = await ctx.stores.cache.headManifest(dst.repository, dst.digest ?? dst.tag!, ctx.signal).catch(() => undefined);
+      const head = await ctx.stores.cache
+        .headManifest(dst.repository, dst.digest ?? dst.tag!, ctx.signal)
+        .catch(() => undefined);
       if (!head) missing.push(img);
     }
     if (missing.length > 0) {
@@ -212,7 +223,11 @@ async function dryRun(ctx: RunContext, images: PlannedImage[]): Promise<RunSumma
         message: `${missing.length}/${images.length} images necessary for mirroring are not available in the cache.`,
       });
     } else {
-      ctx.emit({ type: 'log', level: 'info', message: `all ${images.length} images required for mirroring are available in local cache` });
+      ctx.emit({
+        type: 'log',
+        level: 'info',
+        message: `all ${images.length} images required for mirroring are available in local cache`,
+      });
     }
   } else {
     await clusterResourcesPhase(ctx, images);
@@ -260,7 +275,9 @@ async function archivePhase(ctx: RunContext, archiveSizeGiB: number | undefined,
     join(ctx.ws.workingDir, 'internal', 'oc-mirror-version.json'),
     JSON.stringify({ gitVersion: VERSION, gitCommit: 'ocm-tui' }, null, 2),
   );
-  const maxChunkBytes = ctx.options.archiveChunkBytes ?? (archiveSizeGiB && archiveSizeGiB > 0 ? archiveSizeGiB : DEFAULTS.archiveSizeGiB) * 1024 ** 3;
+  const maxChunkBytes =
+    ctx.options.archiveChunkBytes ??
+    (archiveSizeGiB && archiveSizeGiB > 0 ? archiveSizeGiB : DEFAULTS.archiveSizeGiB) * 1024 ** 3;
   const result = await writeArchive({
     cacheRoot: cacheRootOf(ctx.options.cacheDir),
     workingDir: ctx.ws.workingDir,
@@ -293,7 +310,10 @@ async function clusterResourcesPhase(ctx: RunContext, images: PlannedImage[]): P
   for (const path of written) ctx.outputs.push({ label: 'cluster resource', path });
 }
 
-function countByKind(images: PlannedImage[], okIds: Set<string>): Partial<Record<ContentKind, { ok: number; total: number }>> {
+function countByKind(
+  images: PlannedImage[],
+  okIds: Set<string>,
+): Partial<Record<ContentKind, { ok: number; total: number }>> {
   const byKind: Partial<Record<ContentKind, { ok: number; total: number }>> = {};
   for (const img of images) {
     const kind = contentKindOf(img.type);

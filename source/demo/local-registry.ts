@@ -46,12 +46,19 @@ export async function startLocalRegistry(name: string): Promise<LocalRegistry> {
   try {
     child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
   } catch (err) {
-    throw new OcmError('DEMO', 'cannot start docker-registry', { cause: err, hint: 'install it: sudo apt-get install docker-registry' });
+    throw new OcmError('DEMO', 'cannot start docker-registry', {
+      cause: err,
+      hint: 'install it: sudo apt-get install docker-registry',
+    });
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (err) =>
-      reject(new OcmError('DEMO', `cannot start docker-registry: ${err.message}`, { hint: 'install it: sudo apt-get install docker-registry' })),
+      reject(
+        new OcmError('DEMO', `cannot start docker-registry: ${err.message}`, {
+          hint: 'install it: sudo apt-get install docker-registry',
+        }),
+      ),
     ),
   );
   const host = `127.0.0.1:${port}`;

@@ -23,7 +23,11 @@ async function pushBlob(host: string, repo: string, bytes: Buffer, mediaType: st
   await start.arrayBuffer();
   const location = new URL(start.headers.get('location')!, `http://${host}`);
   location.searchParams.set('digest', digest);
-  const put = await fetch(location, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+  const put = await fetch(location, {
+    method: 'PUT',
+    body: bytes,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   await put.arrayBuffer();
   if (put.status !== 201) throw new Error(`demo seed: blob upload to ${repo} failed with HTTP ${put.status}`);
   return { digest, size: bytes.length, mediaType };
@@ -55,7 +59,13 @@ async function pushImage(
   );
   const cfg = await pushBlob(host, repo, config, OCI_CONFIG);
   const manifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: cfg, layers: pushed };
-  return pushManifest(host, repo, tag ?? digestOf(Buffer.from(JSON.stringify(manifest, null, 2))), manifest, OCI_MANIFEST);
+  return pushManifest(
+    host,
+    repo,
+    tag ?? digestOf(Buffer.from(JSON.stringify(manifest, null, 2))),
+    manifest,
+    OCI_MANIFEST,
+  );
 }
 
 const MiB = 1024 * 1024;
@@ -72,10 +82,22 @@ export async function seedDemoImages(host: string, scale = 1): Promise<string[]>
   const children: (Blob & { platform: { os: string; architecture: string } })[] = [];
   for (const architecture of ['amd64', 'arm64', 'ppc64le']) {
     const platform = { os: 'linux', architecture };
-    const child = await pushImage(host, 'demo/multi-arch', undefined, [randomBytes(Math.round(4 * MiB * scale))], platform);
+    const child = await pushImage(
+      host,
+      'demo/multi-arch',
+      undefined,
+      [randomBytes(Math.round(4 * MiB * scale))],
+      platform,
+    );
     children.push({ ...child, platform });
   }
-  await pushManifest(host, 'demo/multi-arch', 'latest', { schemaVersion: 2, mediaType: OCI_INDEX, manifests: children }, OCI_INDEX);
+  await pushManifest(
+    host,
+    'demo/multi-arch',
+    'latest',
+    { schemaVersion: 2, mediaType: OCI_INDEX, manifests: children },
+    OCI_INDEX,
+  );
   names.push(`${host}/demo/multi-arch:latest`);
   const big = await pushImage(host, 'demo/big-data', 'v2', [randomBytes(Math.round(48 * MiB * scale))]);
   names.push(`${host}/demo/big-data@${big.digest}`);

@@ -41,7 +41,10 @@ export async function describeConfigFile(path: string): Promise<DescribeConfigRe
       summary: {
         kind: kind ?? 'ImageSetConfiguration',
         channels: (spec.platform?.channels ?? []).map((c) => c.name),
-        catalogs: (spec.operators ?? []).map((o) => ({ catalog: o.catalog, packages: (o.packages ?? []).map((p) => p.name) })),
+        catalogs: (spec.operators ?? []).map((o) => ({
+          catalog: o.catalog,
+          packages: (o.packages ?? []).map((p) => p.name),
+        })),
         additionalImages: (spec.additionalImages ?? []).map((i) => i.name),
         charts: [
           ...(spec.helm?.repositories ?? []).flatMap((r) => (r.charts ?? []).map((c) => c.name)),

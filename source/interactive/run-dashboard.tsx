@@ -18,23 +18,29 @@ export async function runWithDashboard(opts: {
   const { DashboardApp } = await import('../../components/app/DashboardApp.js');
   const { createDashboardStore } = await import('../../components/dashboard/use-event-store.js');
   const store = createDashboardStore({ fps: opts.fps });
-  let instance: ReturnType<typeof render> | undefined;
+  const holder: { instance?: ReturnType<typeof render> } = {};
   const cancellation = createCancellation({
     onGraceful: () => store.dispatch({ type: 'ui.cancelRequested' }),
     onForce: () => {
-      instance?.unmount();
+      holder.instance?.unmount();
       process.stderr.write('forced exit: temporary files of unfinished transfers are cleaned up on the next run\n');
       process.exit(130);
     },
   });
-  instance = render(
+  const instance = render(
     <DashboardApp
       store={store}
       onCancel={() => cancellation.request('Ctrl+C')}
       onForceQuit={() => cancellation.request('Ctrl+C')}
     />,
-    { exitOnCtrlC: false, maxFps: opts.fps, incrementalRendering: process.env.OCM_TUI_INCREMENTAL === '1', patchConsole: false },
+    {
+      exitOnCtrlC: false,
+      maxFps: opts.fps,
+      incrementalRendering: process.env.OCM_TUI_INCREMENTAL === '1',
+      patchConsole: false,
+    },
   );
+  holder.instance = instance;
   try {
     const summary = await opts.run(store.dispatch, cancellation.signal);
     store.flush();

@@ -4,7 +4,10 @@
  */
 import type { MirrorEvent } from '../../core/events.js';
 
-export function createJsonReporter(write: (line: string) => void): { sink: (e: MirrorEvent) => void; close: () => void } {
+export function createJsonReporter(write: (line: string) => void): {
+  sink: (e: MirrorEvent) => void;
+  close: () => void;
+} {
   return {
     sink(event) {
       write(JSON.stringify(event));

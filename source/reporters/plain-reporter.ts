@@ -13,7 +13,10 @@ export interface PlainReporterOptions {
   heartbeatMs?: number;
 }
 
-export function createPlainReporter(options: PlainReporterOptions): { sink: (e: MirrorEvent) => void; close: () => void } {
+export function createPlainReporter(options: PlainReporterOptions): {
+  sink: (e: MirrorEvent) => void;
+  close: () => void;
+} {
   const formatter = new EventTextFormatter();
   let planned = 0;
   let finished = 0;

@@ -38,7 +38,11 @@ async function reviewDeselecting(row: number, options: { items: DeleteItem[]; re
     },
     log: () => undefined,
   });
-  await waitForFrame(() => String(stdin.listenerCount('readable')), (n) => n !== '0', 'review input armed');
+  await waitForFrame(
+    () => String(stdin.listenerCount('readable')),
+    (n) => n !== '0',
+    'review input armed',
+  );
   for (let i = 0; i < row; i++) await press(stdin, KEYS.down);
   await press(stdin, KEYS.space);
   await press(stdin, KEYS.enter);
@@ -74,7 +78,17 @@ mirror:
   );
   const m2d = await runCli(['-c', isc, `file://${archive}`, ...TLS_OFF, '--cache-dir', cacheDir, '--no-ui']);
   assert.equal(m2d.code, 0, `m2d: ${m2d.stderr}${m2d.stdout}`);
-  const d2m = await runCli(['-c', isc, '--from', `file://${archive}`, `docker://${registry}`, ...TLS_OFF, '--cache-dir', cacheDir, '--no-ui']);
+  const d2m = await runCli([
+    '-c',
+    isc,
+    '--from',
+    `file://${archive}`,
+    `docker://${registry}`,
+    ...TLS_OFF,
+    '--cache-dir',
+    cacheDir,
+    '--no-ui',
+  ]);
   assert.equal(d2m.code, 0, `d2m: ${d2m.stderr}${d2m.stdout}`);
   const opts = skopeoOptionsFor(dest);
   for (const img of [one, two, three]) {
@@ -94,8 +108,17 @@ delete:
 `,
   );
   const generate = await runCli([
-    'delete', '-c', disc, '--generate', '--workspace', `file://${archive}`, `docker://${registry}`,
-    ...TLS_OFF, '--cache-dir', cacheDir, '--no-ui',
+    'delete',
+    '-c',
+    disc,
+    '--generate',
+    '--workspace',
+    `file://${archive}`,
+    `docker://${registry}`,
+    ...TLS_OFF,
+    '--cache-dir',
+    cacheDir,
+    '--no-ui',
   ]);
   assert.equal(generate.code, 0, `generate: ${generate.stderr}${generate.stdout}`);
   const deleteFile = join(archive, 'working-dir', 'delete', 'delete-images.yaml');
@@ -112,13 +135,24 @@ items:
 kind: DeleteImageList
 `,
   );
-  assert.equal(await readFile(join(archive, 'working-dir', 'delete', 'delete-imageset-config.yaml'), 'utf8'), await readFile(disc, 'utf8'));
+  assert.equal(
+    await readFile(join(archive, 'working-dir', 'delete', 'delete-imageset-config.yaml'), 'utf8'),
+    await readFile(disc, 'utf8'),
+  );
   // Generating deletes nothing.
   assert.equal(await skopeoManifestDigest(`${registry}/apps/one:1`, opts), one.digest);
 
   // Review: rows are [type, apps/one, one:1, apps/two, two:1]; deselect two:1 (row 4).
-  const itemOne: DeleteItem = { imageName: `${source.host}/apps/one:1`, imageReference: `docker://${registry}/apps/one:1`, type: 'generic' };
-  const itemTwo: DeleteItem = { imageName: `${source.host}/apps/two:1`, imageReference: `docker://${registry}/apps/two:1`, type: 'generic' };
+  const itemOne: DeleteItem = {
+    imageName: `${source.host}/apps/one:1`,
+    imageReference: `docker://${registry}/apps/one:1`,
+    type: 'generic',
+  };
+  const itemTwo: DeleteItem = {
+    imageName: `${source.host}/apps/two:1`,
+    imageReference: `docker://${registry}/apps/two:1`,
+    type: 'generic',
+  };
   const selection = await reviewDeselecting(4, { items: [itemOne, itemTwo], registry, sourceFile: deleteFile });
   assert.deepEqual(selection, [itemOne]);
   const deleteDir = await readdir(join(archive, 'working-dir', 'delete'));
@@ -129,8 +163,15 @@ kind: DeleteImageList
 
   // Phase 2, headless, with the reviewed file: only one:1 goes, from the registry and from the cache.
   const del = await runCli([
-    'delete', '--delete-yaml-file', reviewedFile, `docker://${registry}`, '--force-cache-delete',
-    ...TLS_OFF, '--cache-dir', cacheDir, '--no-ui',
+    'delete',
+    '--delete-yaml-file',
+    reviewedFile,
+    `docker://${registry}`,
+    '--force-cache-delete',
+    ...TLS_OFF,
+    '--cache-dir',
+    cacheDir,
+    '--no-ui',
   ]);
   assert.equal(del.code, 0, `delete: ${del.stderr}${del.stdout}`);
   assert.match(del.stdout, /deleted 1, already absent 0, failed 0 of 1 manifest\(s\)/);
@@ -141,12 +182,17 @@ kind: DeleteImageList
   for (const kept of [two, three]) {
     assert.equal(await skopeoManifestDigest(`${registry}/${kept.repository}:1`, opts), kept.digest);
     // Pullable: every blob is still served.
-    await skopeoCopy(`${registry}/${kept.repository}:1`, `dir:${join(work, `pull-${kept.repository.replace('/', '-')}`)}`, opts);
+    await skopeoCopy(
+      `${registry}/${kept.repository}:1`,
+      `dir:${join(work, `pull-${kept.repository.replace('/', '-')}`)}`,
+      opts,
+    );
   }
 
   // Cache: one's tag link and its unreferenced blobs are gone; the shared base and the kept images remain.
   const v2 = join(cacheDir, '.oc-mirror', '.cache', 'docker', 'registry', 'v2');
-  const tagLink = (img: PushedImage) => join(v2, 'repositories', img.repository, '_manifests', 'tags', '1', 'current', 'link');
+  const tagLink = (img: PushedImage) =>
+    join(v2, 'repositories', img.repository, '_manifests', 'tags', '1', 'current', 'link');
   const blob = (digest: string) => join(v2, 'blobs', 'sha256', digest.slice(7, 9), digest.slice(7), 'data');
   assert.equal(await exists(tagLink(one)), false, 'tag link of the deleted image');
   const shared = new Set(two.blobs.map((b) => b.digest));
@@ -157,7 +203,8 @@ kind: DeleteImageList
   for (const digest of sharedWithOne) assert.equal(await exists(blob(digest)), true, `shared blob ${digest}`);
   for (const kept of [two, three]) {
     assert.equal((await readFile(tagLink(kept), 'utf8')).trim(), kept.digest);
-    for (const digest of [kept.digest, ...kept.blobs.map((b) => b.digest)]) assert.equal(await exists(blob(digest)), true, digest);
+    for (const digest of [kept.digest, ...kept.blobs.map((b) => b.digest)])
+      assert.equal(await exists(blob(digest)), true, digest);
   }
 });
 
@@ -171,7 +218,11 @@ test('a delete file pointing at another registry is refused and deletes nothing'
     file,
     formatDeleteList([
       { imageName: 'quay.io/apps/kept:1', imageReference: `docker://${dest.host}/mirror/apps/kept:1`, type: 'generic' },
-      { imageName: 'quay.io/apps/other:1', imageReference: 'docker://registry.example.com:5000/mirror/apps/other:1', type: 'generic' },
+      {
+        imageName: 'quay.io/apps/other:1',
+        imageReference: 'docker://registry.example.com:5000/mirror/apps/other:1',
+        type: 'generic',
+      },
       {
         imageName: 'quay.io/openshift-release-dev/ocp-release:4.18.1-x86_64',
         imageReference: `docker://${dest.host}/mirror/ocp/release-images:4.18.1-x86_64`,
@@ -180,12 +231,24 @@ test('a delete file pointing at another registry is refused and deletes nothing'
     ]),
   );
   const result = await runCli([
-    'delete', '--delete-yaml-file', file, `docker://${dest.host}/mirror`,
-    ...TLS_OFF, '--cache-dir', join(work, 'cache'), '--no-ui',
+    'delete',
+    '--delete-yaml-file',
+    file,
+    `docker://${dest.host}/mirror`,
+    ...TLS_OFF,
+    '--cache-dir',
+    join(work, 'cache'),
+    '--no-ui',
   ]);
   assert.equal(result.code, 1, result.stderr + result.stdout);
-  assert.match(result.stderr, new RegExp(`2 item\\(s\\) of the delete file are not under docker://${dest.host}/mirror; nothing was deleted`));
+  assert.match(
+    result.stderr,
+    new RegExp(`2 item\\(s\\) of the delete file are not under docker://${dest.host}/mirror; nothing was deleted`),
+  );
   assert.match(result.stderr, /^ {2}docker:\/\/registry\.example\.com:5000\/mirror\/apps\/other:1 \(generic\)$/m);
-  assert.match(result.stderr, new RegExp(`^  docker://${dest.host}/mirror/ocp/release-images:4\\.18\\.1-x86_64 \\(ocpRelease\\)$`, 'm'));
+  assert.match(
+    result.stderr,
+    new RegExp(`^  docker://${dest.host}/mirror/ocp/release-images:4\\.18\\.1-x86_64 \\(ocpRelease\\)$`, 'm'),
+  );
   assert.equal(await skopeoManifestDigest(`${dest.host}/mirror/apps/kept:1`, skopeoOptionsFor(dest)), kept.digest);
 });

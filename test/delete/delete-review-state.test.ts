@@ -28,7 +28,11 @@ function initial(viewport = 50): DeleteReviewState {
 /** Compact picture of the rows: `T:type[items]`, `R:repo[items]`, `I:index`. */
 function picture(rows: readonly ReviewRow[]): string[] {
   return rows.map((r) =>
-    r.kind === 'type' ? `T:${r.type}[${r.items.join(',')}]` : r.kind === 'repository' ? `R:${r.repository}[${r.items.join(',')}]` : `I:${r.index}`,
+    r.kind === 'type'
+      ? `T:${r.type}[${r.items.join(',')}]`
+      : r.kind === 'repository'
+        ? `R:${r.repository}[${r.items.join(',')}]`
+        : `I:${r.index}`,
   );
 }
 
@@ -56,7 +60,11 @@ test('initial state: deletable grouped by type then repository, excluded with re
     s.excluded.map((e) => [e.item.imageReference, e.reason, e.explanation]),
     [
       [ITEM.misplacedRelease.imageReference, 'outside-registry', `not under ${R}/openshift/release-images`],
-      [ITEM.catalog.imageReference, 'catalog', 'catalog image: never deleted, so the rest of the catalog keeps working'],
+      [
+        ITEM.catalog.imageReference,
+        'catalog',
+        'catalog image: never deleted, so the rest of the catalog keeps working',
+      ],
       [ITEM.elsewhere.imageReference, 'outside-registry', `not under docker://${R}`],
     ],
   );
@@ -101,7 +109,14 @@ test('filter matches origin and type label, keeps the cursor on the same item, b
   let s = run(initial(), { type: 'move', delta: 9 }); // item 3 (apps/a:2.0)
   s = run(s, { type: 'startFilter' }, { type: 'filterInput', text: 'team/apps' });
   assert.equal(s.filterEditing, true);
-  assert.deepEqual(picture(s.rows), ['T:generic[2,3,4]', `R:${R}/apps/a[2,3]`, 'I:2', 'I:3', `R:${R}/apps/b[4]`, 'I:4']);
+  assert.deepEqual(picture(s.rows), [
+    'T:generic[2,3,4]',
+    `R:${R}/apps/a[2,3]`,
+    'I:2',
+    'I:3',
+    `R:${R}/apps/b[4]`,
+    'I:4',
+  ]);
   assert.deepEqual(s.rows[s.cursor], { kind: 'item', index: 3 });
   s = run(s, { type: 'filterInput', text: '/b' });
   assert.deepEqual(picture(s.rows), ['T:generic[4]', `R:${R}/apps/b[4]`, 'I:4']);
@@ -159,7 +174,12 @@ test('confirm: nothing selected refuses; only the exact registry host confirms; 
 test('cancel from either phase; a cancelled review never confirms', () => {
   const fromReview = run(initial(), { type: 'cancel' });
   assert.equal(fromReview.phase, 'cancelled');
-  const fromConfirm = run(initial(), { type: 'requestConfirm' }, { type: 'confirmInput', text: '127.0.0.1:5000' }, { type: 'cancel' });
+  const fromConfirm = run(
+    initial(),
+    { type: 'requestConfirm' },
+    { type: 'confirmInput', text: '127.0.0.1:5000' },
+    { type: 'cancel' },
+  );
   assert.equal(fromConfirm.phase, 'cancelled');
   assert.equal(run(fromConfirm, { type: 'submitConfirm' }).phase, 'cancelled');
 });
@@ -191,10 +211,11 @@ test('keys: Esc clears a filter before it cancels; text fields own printable key
 
 test('keys are mapped against the reducer state, so Enter then fast typing lands in the confirmation', () => {
   const typed = [...'127.0.0.1:5000'].map((ch) => ({ type: 'key' as const, input: ch, key: key() }));
-  const s = [{ type: 'key' as const, input: '', key: key({ return: true }) }, ...typed, { type: 'key' as const, input: '', key: key({ return: true }) }].reduce(
-    deleteReviewEventReducer,
-    initial(),
-  );
+  const s = [
+    { type: 'key' as const, input: '', key: key({ return: true }) },
+    ...typed,
+    { type: 'key' as const, input: '', key: key({ return: true }) },
+  ].reduce(deleteReviewEventReducer, initial());
   assert.equal(s.phase, 'confirmed');
   assert.equal(s.selected.size, 5, 'typed digits and "." were not taken as list keys');
 });

@@ -11,7 +11,16 @@ import { render } from 'ink-testing-library';
 import { DeleteReview } from '../../components/delete-review/DeleteReview.js';
 import { formatDeleteList, readDeleteList, type DeleteItem } from '../../core/delete/delete-list.js';
 import { runDeleteReview } from '../../source/interactive/run-delete-review.js';
-import { FakeStdin, FakeStdout, KEYS, press, renderSized, stripAnsi, typeText, waitForFrame } from '../components/helpers/ink-harness.js';
+import {
+  FakeStdin,
+  FakeStdout,
+  KEYS,
+  press,
+  renderSized,
+  stripAnsi,
+  typeText,
+  waitForFrame,
+} from '../components/helpers/ink-harness.js';
 import { tempDirForTest } from '../harness/temp-dir.js';
 import { ThemeContext, createTheme } from '../../components/shared/theme.js';
 import { FILE_ITEMS, ITEM, REGISTRY } from './review-fixtures.js';
@@ -43,7 +52,9 @@ function renderReview(items: DeleteItem[] = FILE_ITEMS) {
 test('deselect one item, confirm by typing the registry host: exactly the selection is reported', async (t) => {
   const { ui, outcome, frame } = renderReview();
   t.after(() => ui.unmount());
-  let shown = await waitForFrame(frame, (f) => f.includes('Delete from 127.0.0.1:5000/mirror: 5 of 5 manifests selected'));
+  let shown = await waitForFrame(frame, (f) =>
+    f.includes('Delete from 127.0.0.1:5000/mirror: 5 of 5 manifests selected'),
+  );
   assert.match(shown, /Will not be deleted \(3: 1 catalog, 2 outside the registry\):/);
   assert.match(shown, /redhat-operator-index:v4\.18 — catalog image: never deleted/);
   assert.match(shown, /other\.example\.com:5000\/apps\/c:1 — not under docker:\/\/127\.0\.0\.1:5000\/mirror/);
@@ -66,7 +77,11 @@ test('deselect one item, confirm by typing the registry host: exactly the select
   await waitForFrame(frame, (f) => f.includes('> 127.0.0.1:5000'));
   assert.deepEqual(outcome.confirmed, [], 'typing alone confirms nothing');
   await press(ui.stdin, KEYS.enter);
-  await waitForFrame(() => String(outcome.confirmed.length), (n) => n === '1', 'onConfirm');
+  await waitForFrame(
+    () => String(outcome.confirmed.length),
+    (n) => n === '1',
+    'onConfirm',
+  );
   assert.deepEqual(outcome.confirmed[0], [ITEM.release, ITEM.etcd, ITEM.appA2, ITEM.appB]);
   assert.equal(outcome.cancelled, 0);
 });
@@ -90,7 +105,11 @@ test('wrong confirmation text does not confirm; Esc goes back, Esc again cancels
   shown = await waitForFrame(frame, (f) => f.includes('manifests selected'));
   assert.deepEqual(outcome, { confirmed: [], cancelled: 0 }, 'Esc on the confirm screen only goes back');
   await press(ui.stdin, KEYS.escape);
-  await waitForFrame(() => String(outcome.cancelled), (n) => n === '1', 'onCancel');
+  await waitForFrame(
+    () => String(outcome.cancelled),
+    (n) => n === '1',
+    'onCancel',
+  );
   assert.deepEqual(outcome.confirmed, []);
 });
 
@@ -99,7 +118,11 @@ test('Esc cancels at once, Ctrl+C too; Enter with nothing selected explains inst
   t.after(() => esc.ui.unmount());
   await waitForFrame(esc.frame, (f) => f.includes('manifests selected'));
   await press(esc.ui.stdin, KEYS.escape);
-  await waitForFrame(() => String(esc.outcome.cancelled), (n) => n === '1', 'onCancel after Esc');
+  await waitForFrame(
+    () => String(esc.outcome.cancelled),
+    (n) => n === '1',
+    'onCancel after Esc',
+  );
 
   const ctrlC = renderReview();
   t.after(() => ctrlC.ui.unmount());
@@ -108,7 +131,11 @@ test('Esc cancels at once, Ctrl+C too; Enter with nothing selected explains inst
   await press(ctrlC.ui.stdin, KEYS.enter);
   await waitForFrame(ctrlC.frame, (f) => f.includes('nothing is selected'));
   await press(ctrlC.ui.stdin, KEYS.ctrlC);
-  await waitForFrame(() => String(ctrlC.outcome.cancelled), (n) => n === '1', 'onCancel after Ctrl+C');
+  await waitForFrame(
+    () => String(ctrlC.outcome.cancelled),
+    (n) => n === '1',
+    'onCancel after Ctrl+C',
+  );
   assert.deepEqual(ctrlC.outcome.confirmed, []);
 });
 
@@ -131,7 +158,11 @@ test('filter with /, toggle the filtered group, Esc clears the filter (and does 
   await press(ui.stdin, KEYS.enter);
   await typeText(ui.stdin, '127.0.0.1:5000');
   await press(ui.stdin, KEYS.enter);
-  await waitForFrame(() => String(outcome.confirmed.length), (n) => n === '1', 'onConfirm');
+  await waitForFrame(
+    () => String(outcome.confirmed.length),
+    (n) => n === '1',
+    'onConfirm',
+  );
   assert.deepEqual(outcome.confirmed[0], [ITEM.appA1, ITEM.appA2, ITEM.appB]);
 });
 
@@ -147,7 +178,12 @@ test('80×24: a long list scrolls inside a frame shorter than the terminal, no l
   }
   const ui = renderSized(
     <ThemeContext.Provider value={THEME}>
-      <DeleteReview items={[...items, ITEM.catalog]} registry={REGISTRY} onConfirm={() => undefined} onCancel={() => undefined} />
+      <DeleteReview
+        items={[...items, ITEM.catalog]}
+        registry={REGISTRY}
+        onConfirm={() => undefined}
+        onCancel={() => undefined}
+      />
     </ThemeContext.Provider>,
     { columns: 80, rows: 24 },
   );
@@ -188,7 +224,12 @@ test('runDeleteReview saves the confirmed selection beside the original and retu
     };
   };
   // Keys only after Ink armed raw-mode input (works whether or not CI mode suppresses frames).
-  const armed = (stdin: FakeStdin) => waitForFrame(() => String(stdin.listenerCount('readable')), (n) => n !== '0', 'input armed');
+  const armed = (stdin: FakeStdin) =>
+    waitForFrame(
+      () => String(stdin.listenerCount('readable')),
+      (n) => n !== '0',
+      'input armed',
+    );
 
   const first = io();
   const logged: string[] = [];
@@ -217,7 +258,13 @@ test('runDeleteReview saves the confirmed selection beside the original and retu
   ]);
 
   const second = io();
-  const cancelled = runDeleteReview({ items: FILE_ITEMS, registry: REGISTRY, sourceFile: source, io: second.streams, log: () => undefined });
+  const cancelled = runDeleteReview({
+    items: FILE_ITEMS,
+    registry: REGISTRY,
+    sourceFile: source,
+    io: second.streams,
+    log: () => undefined,
+  });
   await armed(second.stdin);
   await press(second.stdin, KEYS.escape);
   assert.equal(await cancelled, undefined);
@@ -234,7 +281,11 @@ test('runDeleteReview refuses a non-interactive stdin and closes on abort', asyn
       items: FILE_ITEMS,
       registry: REGISTRY,
       sourceFile: '/nonexistent/delete-images.yaml',
-      io: { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, stderr: stdout as unknown as NodeJS.WriteStream },
+      io: {
+        stdin: stdin as unknown as NodeJS.ReadStream,
+        stdout: stdout as unknown as NodeJS.WriteStream,
+        stderr: stdout as unknown as NodeJS.WriteStream,
+      },
     }),
     /the delete review needs an interactive terminal/,
   );
@@ -245,9 +296,17 @@ test('runDeleteReview refuses a non-interactive stdin and closes on abort', asyn
     registry: REGISTRY,
     sourceFile: '/nonexistent/delete-images.yaml',
     signal: controller.signal,
-    io: { stdin: tty as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, stderr: stdout as unknown as NodeJS.WriteStream },
+    io: {
+      stdin: tty as unknown as NodeJS.ReadStream,
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stdout as unknown as NodeJS.WriteStream,
+    },
   });
-  await waitForFrame(() => String(tty.listenerCount('readable')), (n) => n !== '0', 'input armed');
+  await waitForFrame(
+    () => String(tty.listenerCount('readable')),
+    (n) => n !== '0',
+    'input armed',
+  );
   controller.abort();
   assert.equal(await pending, undefined);
 });

@@ -12,7 +12,11 @@ const HEX = 'a'.repeat(64);
 export const ITEM = {
   appA1: { imageName: 'quay.io/team/apps/a:1.0', imageReference: `${R}/apps/a:1.0`, type: 'generic' },
   appA2: { imageName: 'quay.io/team/apps/a:2.0', imageReference: `${R}/apps/a:2.0`, type: 'generic' },
-  appB: { imageName: `quay.io/team/apps/b@sha256:${HEX}`, imageReference: `${R}/apps/b:sha256-${HEX}`, type: 'generic' },
+  appB: {
+    imageName: `quay.io/team/apps/b@sha256:${HEX}`,
+    imageReference: `${R}/apps/b:sha256-${HEX}`,
+    type: 'generic',
+  },
   release: {
     imageName: 'docker://quay.io/openshift-release-dev/ocp-release:4.18.1-x86_64',
     imageReference: `${R}/openshift/release-images:4.18.1-x86_64`,
@@ -28,7 +32,11 @@ export const ITEM = {
     imageReference: `${R}/redhat/redhat-operator-index:v4.18`,
     type: 'operatorCatalog',
   },
-  elsewhere: { imageName: 'quay.io/team/apps/c:1', imageReference: 'docker://other.example.com:5000/apps/c:1', type: 'generic' },
+  elsewhere: {
+    imageName: 'quay.io/team/apps/c:1',
+    imageReference: 'docker://other.example.com:5000/apps/c:1',
+    type: 'generic',
+  },
   misplacedRelease: {
     imageName: 'quay.io/openshift-release-dev/ocp-release:4.18.2-x86_64',
     imageReference: `${R}/ocp/release-images:4.18.2-x86_64`,
