@@ -25,10 +25,10 @@ async function orphanRegistry(ending: 'exit' | 'sigkill'): Promise<{ pid: number
     const registry = await startRegistry({ auth: 'token' });
     const workDirs = [dirname(registry.storageDir), dirname(registry.tokenServer.certFile)];
     console.log(JSON.stringify({ pid: registry.pid, workDirs }));
-    ${ending === 'exit' ? 'process.exit(3);' : 'setInterval(() => {}, 1000);'}
+    ${ending === 'exit' ? "process.stdin.once('data', () => process.exit(3));" : 'setInterval(() => {}, 1000);'}
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   let out = '';
   const line = await new Promise<string>((resolve, reject) => {
@@ -40,7 +40,9 @@ async function orphanRegistry(ending: 'exit' | 'sigkill'): Promise<{ pid: number
   });
   const started = JSON.parse(line) as { pid: number; workDirs: string[] };
   assert.equal(pidIsAlive(started.pid), true);
+  // The script waits for this go-ahead, so the liveness check above cannot race its exit.
   if (ending === 'sigkill') child.kill('SIGKILL');
+  else child.stdin.write('go\n');
   await new Promise<void>((resolve) =>
     child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
   );
