@@ -123,27 +123,43 @@ export async function runDeleteCommand(
       items = reviewed;
     }
     const { executeDelete } = await import('../core/delete/execute-delete.js');
-    const results = await executeDelete({
-      items,
-      destinationRegistry: args.registry,
-      registry: (host) => stores.registry(host, 'destination'),
-      cache: flags.forceCacheDelete
-        ? { store: stores.cache, garbageCollect: (s) => stores.cache.garbageCollect(s) }
-        : undefined,
-      parallel: args.parallel,
-      retryTimes: args.retryTimes,
-      retryDelayMs: args.retryDelayMs,
-      signal: cancellation.signal,
-      emit,
-    });
+    const deleteWith = (emitTo: typeof emit) =>
+      executeDelete({
+        items,
+        destinationRegistry: args.registry,
+        registry: (host) => stores.registry(host, 'destination'),
+        cache: flags.forceCacheDelete
+          ? { store: stores.cache, garbageCollect: (s) => stores.cache.garbageCollect(s) }
+          : undefined,
+        parallel: args.parallel,
+        retryTimes: args.retryTimes,
+        retryDelayMs: args.retryDelayMs,
+        signal: cancellation.signal,
+        emit: emitTo,
+      });
+    let results;
+    if (mode.useUi) {
+      // The live view owns the screen while deleting and prints the grouped result list afterwards.
+      const { runDeleteProgress } = await import('./interactive/run-delete-review.js');
+      results = await runDeleteProgress({
+        registry: args.registry,
+        total: items.length,
+        fps: flags.fps,
+        run: (sink) => deleteWith(createEmitter(sink)),
+      });
+    } else {
+      results = await deleteWith(emit);
+    }
     const failed = results.filter((r) => r.outcome === 'failed');
     const deleted = results.filter((r) => r.outcome === 'deleted').length;
     const absent = results.filter((r) => r.outcome === 'absent').length;
     out(`deleted ${deleted}, already absent ${absent}, failed ${failed.length} of ${results.length} manifest(s)`);
     out('Remember to run the registry garbage collection (or similar) on your remote registry to free the space');
     if (failed.length > 0) {
-      err('failed:');
-      for (const f of failed) err(`  ${f.item.imageReference}: ${f.error}`);
+      if (!mode.useUi) {
+        err('failed:');
+        for (const f of failed) err(`  ${f.item.imageReference}: ${f.error}`);
+      }
       return 1;
     }
     return 0;

@@ -158,6 +158,7 @@ export function resolveMirrorArgs(
     retryDelayMs: flags.retryDelay ? parseDuration(flags.retryDelay, 'retry-delay') : DEFAULTS.retryDelayMs,
     imageTimeoutMs: flags.imageTimeout ? parseDuration(flags.imageTimeout, 'image-timeout') : DEFAULTS.imageTimeoutMs,
     dryRun: Boolean(flags.dryRun || flags.dryRunManifestLists),
+    dryRunManifestLists: Boolean(flags.dryRunManifestLists),
     since,
     strictArchive: Boolean(flags.strictArchive),
     maxNestedPaths,

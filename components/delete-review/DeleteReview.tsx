@@ -4,13 +4,14 @@
  * once, and the caller acts on it.
  */
 import { useEffect, useReducer, useRef } from 'react';
+import { Text } from 'ink';
 import type { DeleteItem } from '../../core/delete/delete-list.js';
 import { useGuardedInput } from '../shared/use-guarded-input.js';
 import { useTerminalSize } from '../shared/use-terminal-size.js';
 import { ConfirmDelete } from './ConfirmDelete.js';
 import { ReviewList } from './ReviewList.js';
 import { deleteReviewEventReducer } from './delete-review-keys.js';
-import { computeReviewLayout } from './delete-review-layout.js';
+import { computeReviewLayout, manifests } from './delete-review-layout.js';
 import { createDeleteReviewState, selectedItems } from './delete-review-state.js';
 
 export interface DeleteReviewProps {
@@ -55,6 +56,11 @@ export function DeleteReview({ items, registry, sourceFile, onConfirm, onCancel 
     isActive: state.phase === 'review' || state.phase === 'confirm',
   });
 
+  // The last frame stays on screen after unmount: leave one plain line, not the list.
+  if (state.phase === 'cancelled') return null;
+  if (state.phase === 'confirmed') {
+    return <Text>{`Confirmed: deleting ${manifests(state.selected.size)} from ${state.registry}`}</Text>;
+  }
   if (state.phase === 'confirm')
     return <ConfirmDelete state={state} columns={columns} maxLines={Math.max(1, rows - 2)} />;
   return <ReviewList state={state} layout={layout} columns={columns} sourceFile={sourceFile} />;

@@ -30,6 +30,8 @@ export interface MirrorOptions {
   retryDelayMs: number;
   imageTimeoutMs: number;
   dryRun: boolean;
+  /** `--dry-run-manifest-lists`: add one mapping line per instance of a manifest list. */
+  dryRunManifestLists?: boolean;
   since?: Date;
   strictArchive: boolean;
   maxNestedPaths: number;

@@ -11,6 +11,10 @@ import { createEmitter, type EventInput, type EventSink, type RunSummary } from 
 import { contentKindOf, type ContentKind, type PlannedImage } from '../image-types.js';
 import { CancelledError, OcmError, describeError } from '../errors.js';
 import { loadImageSetConfig } from '../config/load-config.js';
+import { discFromIsc, pinnedConfigFileName, pinnedDiscYaml, pinnedIscYaml } from '../config/pinned-config.js';
+import type { ImageSetConfiguration } from '../config/image-set-config.js';
+import { parseManifest } from '../registry/media-types.js';
+import { resolveLocation } from '../copy/image-location.js';
 import { collectAll } from '../collect/collect-all.js';
 import { copyImages, type ImageResult } from '../copy/copy-engine.js';
 import { splitDockerReference } from '../copy/image-location.js';
@@ -113,7 +117,7 @@ export async function runMirror(
     if (images.length === 0) throw new RunFailure('no images to copy', EXIT.generic);
     emit({ type: 'plan', images });
 
-    if (options.dryRun) return await dryRun(ctx, images);
+    if (options.dryRun) return await dryRun(ctx, images, options.dryRunManifestLists ?? false);
 
     emit({ type: 'phase', phase: 'copy' });
     const results = await copyImages(images, {
@@ -139,9 +143,12 @@ export async function runMirror(
     const ok = results.filter((r) => r.ok);
     if (!cancelled) {
       if (options.workflow === 'mirrorToDisk') {
-        if (failures.length === 0) await archivePhase(ctx, config.archiveSize, ok);
-        else emit({ type: 'warning', message: 'some images failed: no archive was written (re-run to retry them)' });
+        if (failures.length === 0) {
+          await writePinnedConfigs(ctx, config);
+          await archivePhase(ctx, config.archiveSize, ok);
+        } else emit({ type: 'warning', message: 'some images failed: no archive was written (re-run to retry them)' });
       } else {
+        await writePinnedConfigs(ctx, config);
         await clusterResourcesPhase(
           ctx,
           ok.map((r) => r.image),
@@ -198,12 +205,13 @@ async function checkDestinationAccess(ctx: RunContext): Promise<void> {
   }
 }
 
-async function dryRun(ctx: RunContext, images: PlannedImage[]): Promise<RunSummary> {
+async function dryRun(ctx: RunContext, images: PlannedImage[], manifestLists: boolean): Promise<RunSummary> {
   ctx.emit({ type: 'phase', phase: 'dry-run' });
   await rm(ctx.ws.dryRunDir, { recursive: true, force: true });
   await mkdir(ctx.ws.dryRunDir, { recursive: true });
   const mappingPath = join(ctx.ws.dryRunDir, 'mapping.txt');
-  await writeFile(mappingPath, formatMapping(images));
+  const subLines = manifestLists ? await manifestListLines(ctx, images) : new Map<string, string>();
+  await writeFile(mappingPath, withSubLines(images, subLines));
   ctx.outputs.push({ label: 'mapping', path: mappingPath });
   if (ctx.options.workflow === 'mirrorToDisk') {
     const missing: PlannedImage[] = [];
@@ -216,7 +224,7 @@ async function dryRun(ctx: RunContext, images: PlannedImage[]): Promise<RunSumma
     }
     if (missing.length > 0) {
       const missingPath = join(ctx.ws.dryRunDir, 'missing.txt');
-      await writeFile(missingPath, formatMapping(missing));
+      await writeFile(missingPath, withSubLines(missing, subLines));
       ctx.outputs.push({ label: 'missing', path: missingPath });
       ctx.emit({
         type: 'warning',
@@ -240,6 +248,57 @@ async function dryRun(ctx: RunContext, images: PlannedImage[]): Promise<RunSumma
   ctx.emit({ type: 'phase', phase: 'done' });
   ctx.emit({ type: 'summary', summary });
   return summary;
+}
+
+/**
+ * `--dry-run-manifest-lists` (§7.1 item 3): after the line of a manifest list, one line per instance:
+ * `<source repo>@<instance digest>=<destination repo>@<instance digest>`.
+ */
+async function manifestListLines(ctx: RunContext, images: PlannedImage[]): Promise<Map<string, string>> {
+  const lines = new Map<string, string>();
+  for (const img of images) {
+    try {
+      const src = resolveLocation(img.source, 'source', ctx.stores);
+      const top = await src.store.getManifest(src.repository, src.reference, ctx.signal);
+      const parsed = parseManifest(top.bytes, top.mediaType, img.source);
+      if (parsed.kind !== 'index') continue;
+      const srcRepo = stripReference(img.source);
+      const dstRepo = img.destination.startsWith('docker://') ? stripReference(img.destination) : undefined;
+      lines.set(
+        img.id,
+        parsed.manifests
+          .map((m) => `${srcRepo}@${m.digest}=${dstRepo ? `${dstRepo}@${m.digest}` : img.destination}\n`)
+          .join(''),
+      );
+    } catch (err) {
+      ctx.emit({ type: 'warning', message: `dry run: cannot inspect ${img.source}: ${describeError(err)}` });
+    }
+  }
+  return lines;
+}
+
+function withSubLines(images: PlannedImage[], sub: Map<string, string>): string {
+  return images.map((img) => formatMapping([img]) + (sub.get(img.id) ?? '')).join('');
+}
+
+/** `docker://host/path:tag` or `…@sha256:…` → `docker://host/path`. */
+function stripReference(ref: string): string {
+  const at = ref.indexOf('@');
+  const name = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  return colon > slash && !name.endsWith('://') ? name.slice(0, colon) : name;
+}
+
+/** §1.12: `isc_pinned_<time>.yaml` and `disc_pinned_<time>.yaml` in the working-dir root; a failure only warns. */
+async function writePinnedConfigs(ctx: RunContext, config: ImageSetConfiguration): Promise<void> {
+  try {
+    const now = new Date();
+    await writeFile(join(ctx.ws.workingDir, pinnedConfigFileName('isc', now)), pinnedIscYaml(config));
+    await writeFile(join(ctx.ws.workingDir, pinnedConfigFileName('disc', now)), pinnedDiscYaml(discFromIsc(config)));
+  } catch (err) {
+    ctx.emit({ type: 'warning', message: `could not write the pinned configurations: ${describeError(err)}` });
+  }
 }
 
 async function archivePhase(ctx: RunContext, archiveSizeGiB: number | undefined, ok: ImageResult[]): Promise<void> {

@@ -92,7 +92,9 @@ export async function runDeleteReview(options: RunDeleteReviewOptions): Promise<
     {
       exitOnCtrlC: false,
       patchConsole: false,
-      incrementalRendering: true,
+      // NOTE: Ink 6.8's incrementalRendering left stale lines on a real terminal (tmux 80×24) when a toggle
+      // changed rows and when the frame shrank to the confirm screen; full redraws of this short frame are cheap.
+      incrementalRendering: false,
       maxFps: 15,
       ...(options.io ?? {}),
     },
@@ -149,7 +151,7 @@ export async function runDeleteProgress<T>(options: RunDeleteProgressOptions<T>)
     {
       exitOnCtrlC: false,
       patchConsole: false,
-      incrementalRendering: true,
+      incrementalRendering: false, // see runDeleteReview
       maxFps: options.fps ?? 10,
       ...(options.io?.stdin ? { stdin: options.io.stdin } : {}),
       ...(options.io ? { stdout: options.io.stdout, stderr: options.io.stderr } : {}),

@@ -83,6 +83,7 @@ test('deselect one item, confirm by typing the registry host: exactly the select
     'onConfirm',
   );
   assert.deepEqual(outcome.confirmed[0], [ITEM.release, ITEM.etcd, ITEM.appA2, ITEM.appB]);
+  await waitForFrame(frame, (f) => f.trim() === 'Confirmed: deleting 4 manifests from 127.0.0.1:5000/mirror');
   assert.equal(outcome.cancelled, 0);
 });
 

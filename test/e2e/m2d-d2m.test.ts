@@ -25,7 +25,14 @@ async function chunksIn(dir: string): Promise<string[]> {
 }
 
 function isc(lines: string[]): string {
-  return ['kind: ImageSetConfiguration', 'apiVersion: mirror.openshift.io/v2alpha1', 'mirror:', '  additionalImages:', ...lines.map((l) => `  - name: ${l}`), ''].join('\n');
+  return [
+    'kind: ImageSetConfiguration',
+    'apiVersion: mirror.openshift.io/v2alpha1',
+    'mirror:',
+    '  additionalImages:',
+    ...lines.map((l) => `  - name: ${l}`),
+    '',
+  ].join('\n');
 }
 
 test('m2d then d2m round trip: identical digests, incremental second archive, split chunks', async (t) => {
@@ -42,7 +49,15 @@ test('m2d then d2m round trip: identical digests, incremental second archive, sp
   const configPath = join(work, 'isc.yaml');
   const names = [`${source.host}/shared/a:1`, `${source.host}/shared/b:1`, `${source.host}/multi/list:2`];
   await writeFile(configPath, isc(names));
-  const m2dArgs = ['-c', configPath, `file://${archiveDir}`, '--src-tls-verify=false', '--cache-dir', join(work, 'cache-m2d'), '--no-ui'];
+  const m2dArgs = [
+    '-c',
+    configPath,
+    `file://${archiveDir}`,
+    '--src-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache-m2d'),
+    '--no-ui',
+  ];
 
   // Small chunks: every blob over 3 KiB forces a roll-over, so several chunks are produced.
   const first = await runCli(m2dArgs, { env: { OCM_TUI_ARCHIVE_CHUNK_BYTES: String(3 * 1024) } });
@@ -50,7 +65,9 @@ test('m2d then d2m round trip: identical digests, incremental second archive, sp
   const chunks = await chunksIn(archiveDir);
   assert.ok(chunks.length >= 2, `expected several chunks, got ${chunks.join(',')}`);
   const allEntries = (await Promise.all(chunks.map((c) => tarEntries(join(archiveDir, c))))).flat();
-  const blobEntries = allEntries.filter((e) => /^docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}\/data$/.test(e));
+  const blobEntries = allEntries.filter((e) =>
+    /^docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}\/data$/.test(e),
+  );
   const expectedBlobs = new Set([
     ...[a, b].flatMap((img) => [img.digest, ...img.blobs.map((x) => x.digest)]),
     multi.digest,
@@ -59,18 +76,34 @@ test('m2d then d2m round trip: identical digests, incremental second archive, sp
   const shipped = new Set(blobEntries.map((e) => `sha256:${e.split('/')[6]}`));
   assert.deepEqual([...shipped].sort(), [...expectedBlobs].sort());
   assert.equal(blobEntries.length, shipped.size, 'no blob is archived twice');
-  assert.ok(allEntries.some((e) => e.startsWith('working-dir/')), 'working-dir travels in the archive');
-  assert.ok(allEntries.some((e) => /^isc_\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(e)), 'config copy at the root');
-  assert.ok(allEntries.some((e) => e.startsWith('docker/registry/v2/repositories/shared/a/_manifests/tags/1/current/link')));
+  assert.ok(
+    allEntries.some((e) => e.startsWith('working-dir/')),
+    'working-dir travels in the archive',
+  );
+  assert.ok(
+    allEntries.some((e) => /^isc_\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(e)),
+    'config copy at the root',
+  );
+  assert.ok(
+    allEntries.some((e) => e.startsWith('docker/registry/v2/repositories/shared/a/_manifests/tags/1/current/link')),
+  );
 
   // Disk to mirror from a copy of the archive, chunks renamed into reverse listing order is irrelevant:
   // d2m sorts them; we shuffle creation order by moving them into a fresh dir last-first.
   const transfer = join(work, 'transfer');
   await mkdir(transfer);
   for (const c of [...chunks].reverse()) await rename(join(archiveDir, c), join(transfer, c));
-  const d2m = await runCli(
-    ['-c', configPath, '--from', `file://${transfer}`, `docker://${target.host}/mirror`, '--dest-tls-verify=false', '--cache-dir', join(work, 'cache-d2m'), '--no-ui'],
-  );
+  const d2m = await runCli([
+    '-c',
+    configPath,
+    '--from',
+    `file://${transfer}`,
+    `docker://${target.host}/mirror`,
+    '--dest-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache-d2m'),
+    '--no-ui',
+  ]);
   assert.equal(d2m.code, 0, d2m.stderr + d2m.stdout);
   const opts = skopeoOptionsFor(target);
   assert.equal(await skopeoManifestDigest(`${target.host}/mirror/shared/a:1`, opts), a.digest);
@@ -85,7 +118,9 @@ test('m2d then d2m round trip: identical digests, incremental second archive, sp
   // Second m2d with the same config: no blob entries at all.
   const second = await runCli(m2dArgs);
   assert.equal(second.code, 0, second.stderr);
-  const secondEntries = (await Promise.all((await chunksIn(archiveDir)).map((c) => tarEntries(join(archiveDir, c))))).flat();
+  const secondEntries = (
+    await Promise.all((await chunksIn(archiveDir)).map((c) => tarEntries(join(archiveDir, c))))
+  ).flat();
   assert.equal(secondEntries.filter((e) => e.startsWith('docker/registry/v2/blobs/')).length, 0);
 
   // Expanded config: only the new image's blobs are shipped.

@@ -54,9 +54,20 @@ mirror:
 `,
   );
   const args = [
-    '-c', isc, '--workspace', `file://${work}/ws`, `docker://${dest.host}/mirror`,
-    '--src-tls-verify=false', '--dest-tls-verify=false', '--cache-dir', join(work, 'cache'),
-    '--no-ui', '--output', 'json', '--retry-delay', '100ms',
+    '-c',
+    isc,
+    '--workspace',
+    `file://${work}/ws`,
+    `docker://${dest.host}/mirror`,
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache'),
+    '--no-ui',
+    '--output',
+    'json',
+    '--retry-delay',
+    '100ms',
   ];
   const first = await runCli(args);
   assert.equal(first.code, 0, first.stderr + first.stdout);
@@ -101,13 +112,37 @@ mirror:
   assert.ok(itms.includes(`source: ${source.host}/apps/retarget`), itms);
   assert.ok(itms.includes(`- ${dest.host}/mirror/team/renamed`), itms);
 
+  // Pinned configurations (§1.12) are written after the batch.
+  const wd = await readdir(join(work, 'ws', 'working-dir'));
+  assert.ok(
+    wd.some((f) => /^isc_pinned_\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\.yaml$/.test(f)),
+    wd.join(','),
+  );
+  assert.ok(
+    wd.some((f) => /^disc_pinned_.*\.yaml$/.test(f)),
+    wd.join(','),
+  );
+  const disc = await readFile(
+    join(
+      work,
+      'ws',
+      'working-dir',
+      wd.find((f) => f.startsWith('disc_pinned_'))!,
+    ),
+    'utf8',
+  );
+  assert.match(disc, /kind: DeleteImageSetConfiguration/);
+  assert.ok(disc.includes(`${source.host}/apps/single:1.0`));
+
   // Second identical run: nothing is uploaded again.
   const second = await runCli(args);
   assert.equal(second.code, 0, second.stderr);
   const events = parseJsonLines(second.stdout);
   const copied = events.filter((e) => e.type === 'blob.done' && e.outcome === 'copied');
   assert.equal(copied.length, 0, 'second run must not upload any blob');
-  const summary = events.find((e) => e.type === "summary") as unknown as { summary: { imagesOk: number; exitCode: number } };
+  const summary = events.find((e) => e.type === 'summary') as unknown as {
+    summary: { imagesOk: number; exitCode: number };
+  };
   assert.equal(summary.summary.imagesOk, 8);
   assert.equal(summary.summary.exitCode, 0);
 });
@@ -131,9 +166,19 @@ mirror:
 `,
   );
   const result = await runCli([
-    '-c', isc, '--workspace', `file://${work}`, `docker://${dest.host}`,
-    '--src-tls-verify=false', '--dest-tls-verify=false', '--cache-dir', join(work, 'cache'),
-    '--retry-times', '1', '--retry-delay', '50ms',
+    '-c',
+    isc,
+    '--workspace',
+    `file://${work}`,
+    `docker://${dest.host}`,
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache'),
+    '--retry-times',
+    '1',
+    '--retry-delay',
+    '50ms',
   ]);
   assert.equal(result.code, 8, result.stderr + result.stdout);
   assert.equal(await skopeoManifestDigest(`${dest.host}/apps/good:1`, skopeoOptionsFor(dest)), good.digest);
@@ -141,7 +186,10 @@ mirror:
   const report = (await readdir(logs)).find((f) => /^mirroring_errors_\d{8}_\d{6}\.txt$/.test(f));
   assert.ok(report, 'error report written');
   const text = await readFile(join(logs, report), 'utf8');
-  assert.match(text, new RegExp(`^error mirroring image ${source.host}/apps/missing:404 error: .*MANIFEST_UNKNOWN`, 'm'));
+  assert.match(
+    text,
+    new RegExp(`^error mirroring image ${source.host}/apps/missing:404 error: .*MANIFEST_UNKNOWN`, 'm'),
+  );
   assert.doesNotMatch(text, /apps\/good/);
   assert.match(result.stdout, /✗ 1 \/ 2 additional images mirrored/);
 });
@@ -165,8 +213,16 @@ mirror:
 `,
   );
   const result = await runCli([
-    '-c', isc, '--workspace', `file://${work}`, `docker://${dest.host}/ns`, '--dry-run',
-    '--src-tls-verify=false', '--dest-tls-verify=false', '--cache-dir', join(work, 'cache'),
+    '-c',
+    isc,
+    '--workspace',
+    `file://${work}`,
+    `docker://${dest.host}/ns`,
+    '--dry-run',
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache'),
   ]);
   assert.equal(result.code, 0, result.stderr);
   const mapping = await readFile(join(work, 'working-dir', 'dry-run', 'mapping.txt'), 'utf8');
@@ -176,4 +232,44 @@ mirror:
       `docker://${source.host}/apps/dry@${img.digest}=docker://${dest.host}/ns/apps/dry:${img.digest.replace(':', '-')}\n`,
   );
   await assert.rejects(skopeoInspectRaw(`${dest.host}/ns/apps/dry:1`, skopeoOptionsFor(dest)));
+});
+
+test('mirror to mirror --dry-run-manifest-lists adds one line per instance of a manifest list', async (t) => {
+  const source = await startRegistry();
+  t.after(() => source.stop());
+  const work = await tempDirForTest(t, 'm2m-dry-lists');
+  const list = await pushMultiArchImage(source, 'multi/listed:1');
+  const isc = join(work, 'isc.yaml');
+  await writeFile(
+    isc,
+    `kind: ImageSetConfiguration
+apiVersion: mirror.openshift.io/v2alpha1
+mirror:
+  additionalImages:
+  - name: ${source.host}/multi/listed:1
+`,
+  );
+  const result = await runCli([
+    '-c',
+    isc,
+    '--workspace',
+    `file://${work}`,
+    'docker://mirror.invalid:5000/ns',
+    '--dry-run-manifest-lists',
+    '--src-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache'),
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const mapping = await readFile(join(work, 'working-dir', 'dry-run', 'mapping.txt'), 'utf8');
+  assert.equal(
+    mapping,
+    `docker://${source.host}/multi/listed:1=docker://mirror.invalid:5000/ns/multi/listed:1\n` +
+      list.manifests
+        .map(
+          (m) =>
+            `docker://${source.host}/multi/listed@${m.digest}=docker://mirror.invalid:5000/ns/multi/listed@${m.digest}\n`,
+        )
+        .join(''),
+  );
 });
