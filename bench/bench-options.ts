@@ -28,7 +28,9 @@ export function parseBenchOptions(argv: string[], defaultResultsFile: string): B
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -44,7 +46,10 @@ export function parseBenchOptions(argv: string[], defaultResultsFile: string): B
         options.runs = positive();
         break;
       case '--fixtures': {
-        const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+        const names = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         for (const n of names)
           if (!ALL_FIXTURES.includes(n as FixtureName))
             throw new Error(`unknown fixture '${n}' (known: ${ALL_FIXTURES.join(', ')})`);

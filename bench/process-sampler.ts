@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 /** Outcome of one measured child process. */
 export interface MeasuredRun {
@@ -15,7 +15,6 @@ const SAMPLE_INTERVAL_MS = 100;
 
 async function childrenOf(pid: number): Promise<number[]> {
   // /proc/<pid>/task/<tid>/children lists the direct children started by that thread.
-  const { readdir } = await import('node:fs/promises');
   let tids: string[];
   try {
     tids = await readdir(`/proc/${pid}/task`);

@@ -103,7 +103,12 @@ function fixtureTable(ctx: ReportContext, fixture: FixtureSummary): string[] {
   ];
   for (const workflow of ['m2m', 'm2d', 'd2m'] as Workflow[]) {
     const pick = (tool: Tool) => select(ctx.samples, fixture.name, workflow, tool);
-    const ok = (tool: Tool) => stats(pick(tool).filter((s) => s.ok).map((s) => s.seconds));
+    const ok = (tool: Tool) =>
+      stats(
+        pick(tool)
+          .filter((s) => s.ok)
+          .map((s) => s.seconds),
+      );
     const failed = (tool: Tool) => pick(tool).filter((s) => !s.ok).length;
     const o = ok('ocm-tui');
     const s = ok('skopeo');

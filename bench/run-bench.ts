@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRegistry } from '../test/harness/registry-server.js';
@@ -29,11 +29,17 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-/** Repositories the destination holds: a cheap check that a job really mirrored something. */
-async function catalogSize(registry: RunningRegistry): Promise<number> {
-  const res = await fetch(`${registry.url}/v2/_catalog?n=10000`);
-  const body = (await res.json()) as { repositories?: string[] };
-  return body.repositories?.length ?? 0;
+/** Tags the destination holds over all its repositories: a cheap check that a job really mirrored everything. */
+async function destinationTagCount(registry: RunningRegistry): Promise<number> {
+  const catalog = (await (await fetch(`${registry.url}/v2/_catalog`)).json()) as { repositories?: string[] };
+  let tags = 0;
+  for (const repository of catalog.repositories ?? []) {
+    const list = (await (await fetch(`${registry.url}/v2/${repository}/tags/list`)).json()) as {
+      tags?: string[] | null;
+    };
+    tags += list.tags?.length ?? 0;
+  }
+  return tags;
 }
 
 /** Runs one job; returns a failure note or undefined. */
@@ -47,15 +53,18 @@ async function runJob(
     const started = process.hrtime.bigint();
     const blobsDir = join(ctx.diskDir, 'blobs');
     try {
-      if (workflow === 'm2m') await wireMirrorToMirror(ctx.sourceHost, ctx.destHost, ctx.images, options.wireConcurrency);
-      else if (workflow === 'm2d') await wireMirrorToDisk(ctx.sourceHost, ctx.images, blobsDir, options.wireConcurrency);
+      if (workflow === 'm2m')
+        await wireMirrorToMirror(ctx.sourceHost, ctx.destHost, ctx.images, options.wireConcurrency);
+      else if (workflow === 'm2d')
+        await wireMirrorToDisk(ctx.sourceHost, ctx.images, blobsDir, options.wireConcurrency);
       else await wireDiskToMirror(ctx.destHost, ctx.images, blobsDir, options.wireConcurrency);
     } catch (error) {
       return { seconds: 0, note: (error as Error).message };
     }
     return { seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   }
-  const run = tool === 'ocm-tui' ? await runOcmTui(workflow, ctx) : await runSkopeo(workflow, ctx, options.skopeoProcesses);
+  const run =
+    tool === 'ocm-tui' ? await runOcmTui(workflow, ctx) : await runSkopeo(workflow, ctx, options.skopeoProcesses);
   const note = run.exitCode === 0 ? undefined : `exit code ${run.exitCode} (log: ${ctx.jobDir})`;
   return { seconds: run.seconds, peakRssBytes: run.peakRssBytes, note };
 }
@@ -67,7 +76,6 @@ async function benchFixture(
   samples: Sample[],
   scratch: string,
 ): Promise<void> {
-  const repositories = new Set(fixture.images.map((i) => i.repository)).size;
   for (let run = 0; run < options.runs; run++) {
     // Alternate which tool goes first so cache/disk warm-up effects do not always favour the same one.
     const order = TOOLS.map((_, i) => TOOLS[(i + run) % TOOLS.length]);
@@ -91,8 +99,8 @@ async function benchFixture(
           const result = await runJob(tool, workflow, ctx, options);
           let note = result.note;
           if (!note && dest) {
-            const found = await catalogSize(dest);
-            if (found < repositories) note = `destination holds ${found} of ${repositories} repositories`;
+            const found = await destinationTagCount(dest);
+            if (found < fixture.images.length) note = `destination holds ${found} of ${fixture.images.length} tags`;
           }
           if (!note && workflow === 'm2d') {
             const written = await dirBytes(diskDir);
@@ -111,7 +119,9 @@ async function benchFixture(
           const bytes = workflow === 'm2d' ? fixture.uniqueBlobBytes : fixture.transferBytes;
           log(
             `[${fixture.name}] run ${run + 1}/${options.runs} ${tool} ${workflow}: ${
-              note ? `FAILED (${note})` : `${result.seconds.toFixed(2)} s, ${(bytes / MB / result.seconds).toFixed(1)} MB/s`
+              note
+                ? `FAILED (${note})`
+                : `${result.seconds.toFixed(2)} s, ${(bytes / MB / result.seconds).toFixed(1)} MB/s`
             }${result.peakRssBytes ? `, peak RSS ${(result.peakRssBytes / MB).toFixed(0)} MB` : ''}`,
           );
         } finally {
@@ -127,7 +137,10 @@ async function benchFixture(
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2), join(REPO_ROOT, 'bench', 'RESULTS.md'));
   const machine = machineFacts();
-  log(`ocm-tui bench: fixtures ${options.fixtures.join(', ')}, ${options.runs} run(s)${options.quick ? ', quick' : ''}`);
+  const startLoad = loadavg()[0];
+  log(
+    `ocm-tui bench: fixtures ${options.fixtures.join(', ')}, ${options.runs} run(s)${options.quick ? ', quick' : ''}`,
+  );
   for (const m of machine) log(`  ${m}`);
   const samples: Sample[] = [];
   const summaries: FixtureSummary[] = [];
@@ -167,6 +180,9 @@ async function main(): Promise<void> {
     if (!failedLogs) await rm(scratch, { recursive: true, force: true });
     else log(`logs of failed jobs kept under ${scratch}`);
   }
+  machine.push(
+    `Load average (1 min) at start ${startLoad.toFixed(1)}, at end ${loadavg()[0].toFixed(1)} (other engineers' builds and tests ran concurrently)`,
+  );
   const text = renderResults({
     date: new Date().toISOString(),
     commit: commitDescription(REPO_ROOT),

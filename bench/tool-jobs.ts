@@ -85,7 +85,10 @@ export async function runSkopeo(workflow: Workflow, ctx: JobContext, processes: 
     else if (workflow === 'm2d') commands.push([...base, '--src', 'yaml', '--dest', 'dir', yamlFile, part]);
     else commands.push([...base, '--src', 'dir', '--dest', 'docker', '--dest-tls-verify=false', part, ctx.destHost]);
   }
-  const mkdirs = workflow === 'm2d' ? `mkdir -p ${groups.map((_, g) => shellQuote(join(ctx.diskDir, `part-${g}`))).join(' ')}\n` : '';
+  const mkdirs =
+    workflow === 'm2d'
+      ? `mkdir -p ${groups.map((_, g) => shellQuote(join(ctx.diskDir, `part-${g}`))).join(' ')}\n`
+      : '';
   const script =
     `${mkdirs}pids=""\n` +
     commands.map((c) => `${c.map(shellQuote).join(' ')} & pids="$pids $!"`).join('\n') +

@@ -114,7 +114,9 @@ export async function wireMirrorToMirror(
   const dst = agentFor(concurrency);
   try {
     await Promise.all(
-      blobsPerRepository(images).map((blob) => limit(async () => put(dst, destHost, blob, await get(src, sourceHost, blob)))),
+      blobsPerRepository(images).map((blob) =>
+        limit(async () => put(dst, destHost, blob, await get(src, sourceHost, blob))),
+      ),
     );
     await putManifests(dst, destHost, images);
   } finally {
@@ -124,14 +126,21 @@ export async function wireMirrorToMirror(
 }
 
 /** registry → disk: every distinct blob GET into a file of `dir`. */
-export async function wireMirrorToDisk(sourceHost: string, images: PushedImage[], dir: string, concurrency: number): Promise<void> {
+export async function wireMirrorToDisk(
+  sourceHost: string,
+  images: PushedImage[],
+  dir: string,
+  concurrency: number,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   const limit = pLimit(concurrency);
   const src = agentFor(concurrency);
   try {
     await Promise.all(
       distinctBlobs(images).map((blob) =>
-        limit(async () => pipeline(await get(src, sourceHost, blob), createWriteStream(join(dir, blob.digest.replace(':', '-'))))),
+        limit(async () =>
+          pipeline(await get(src, sourceHost, blob), createWriteStream(join(dir, blob.digest.replace(':', '-')))),
+        ),
       ),
     );
   } finally {
@@ -140,7 +149,12 @@ export async function wireMirrorToDisk(sourceHost: string, images: PushedImage[]
 }
 
 /** disk → registry: every (repository, blob) PUT from the files written by {@link wireMirrorToDisk}. */
-export async function wireDiskToMirror(destHost: string, images: PushedImage[], dir: string, concurrency: number): Promise<void> {
+export async function wireDiskToMirror(
+  destHost: string,
+  images: PushedImage[],
+  dir: string,
+  concurrency: number,
+): Promise<void> {
   const limit = pLimit(concurrency);
   const dst = agentFor(concurrency);
   try {

@@ -544,6 +544,9 @@ export class RegistryClient {
       dispatcher: this.http.forUrl(url),
       headersTimeout: this.requestTimeoutMs,
       bodyTimeout: this.idleTimeoutMs,
+      // undici closes the connection after every HEAD (undici#258, servers that send a body anyway). Registries
+      // answer HEAD correctly, and a mirror run sends hundreds of existence checks: keep the connection.
+      ...(method === 'HEAD' ? { reset: false } : {}),
     });
   }
 

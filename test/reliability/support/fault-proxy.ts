@@ -188,7 +188,7 @@ export async function startFaultProxy(upstream: ProxyUpstream, rules: FaultRule[
       // lead back through the proxy.
       target = new URL(req.url ?? '/', upstreamUrl);
     }
-    const send = tls && target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const outgoing = send(target, { method: req.method, headers, agent: target.origin === upstreamUrl.origin ? agent : undefined });
     outgoing.on('response', (answer) => {
       const out: OutgoingHttpHeaders = { ...answer.headers };
@@ -390,6 +390,8 @@ function relayWithFault(answer: IncomingMessage, res: ServerResponse, fault: Fau
   const flipAt = fault.kind === 'flip-bytes' ? (fault.offset ?? Math.floor(length / 2)) : undefined;
   const stallAt = fault.kind === 'stall' ? (fault.afterBytes ?? 0) : undefined;
   let stalled = false;
+  /** True while a stall holds the body back: a 'drain' must not resume it. */
+  let holding = false;
 
   res.on('close', () => {
     done = true;
@@ -411,7 +413,7 @@ function relayWithFault(answer: IncomingMessage, res: ServerResponse, fault: Fau
     if (res.write(piece)) return true;
     answer.pause();
     res.once('drain', () => {
-      if (!done && !(timer && stalled && offset === stallAt)) answer.resume();
+      if (!done && !holding) answer.resume();
     });
     return false;
   };
@@ -444,8 +446,10 @@ function relayWithFault(answer: IncomingMessage, res: ServerResponse, fault: Fau
       const tail = piece.subarray(stallAt - offset);
       if (head.length > 0) write(head);
       answer.pause();
+      holding = true;
       timer = setTimeout(() => {
         timer = undefined;
+        holding = false;
         if (done) return;
         if (write(tail)) answer.resume();
       }, fault.kind === 'stall' ? fault.ms : 0);

@@ -1,0 +1,206 @@
+/**
+ * Mirror to disk and disk to mirror interrupted at seeded points (issue: resume and cancellation):
+ *   m2d  SIGTERM mid-transfer, SIGINT and SIGKILL while the archive is being written, then a complete run;
+ *   d2m  SIGINT and SIGKILL mid-upload, then a complete run.
+ * After each interruption: exit 130 (or killed); the previous good archive set is byte-identical and no other
+ * `mirror_*.tar` exists; every blob in the cache (and at the destination) hashes to its digest; the shipped
+ * history is unchanged. Each re-run fetches (m2d, counted at a proxy in front of the source) or uploads (d2m,
+ * counted at a proxy in front of the destination) only what earlier runs had not finished.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startRegistry } from '../../harness/registry-server.js';
+import { pushBigLayerImage, pushImage, type PushedImage } from '../../harness/fixture-images.js';
+import { skopeoManifestDigest, skopeoOptionsFor } from '../../harness/skopeo.js';
+import { tempDirForTest } from '../../harness/temp-dir.js';
+import { blobGets, blobUploads, startCountingProxy } from './counting-proxy.js';
+import { copiedBlobs, describeExit, runCliJson, startedBlobs, type InterruptedRun, type JsonEvent } from './cli-process.js';
+import { archiveStarted, midBlobAfterOneCompleted } from './interrupt-points.js';
+import { verifyBlobTree } from './blob-tree-check.js';
+import { hashFiles, namesIn } from './file-hashes.js';
+import { RELIABILITY_SEED, seededPicker } from './seeded-points.js';
+
+const exec = promisify(execFile);
+const MiB = 1024 * 1024;
+/** Big enough that writing the archive takes far longer than delivering a signal. */
+const BIG = 8 * MiB;
+/** Per connection: a big layer takes about two seconds while throttled. */
+const SLOW_RATE = 4 * MiB;
+const CHUNKS = /^mirror_\d{6}\.tar$/;
+const PARTIALS = /^\.ocm-partial-\d{6}\.tar$/;
+
+function isc(refs: string[]): string {
+  return [
+    'kind: ImageSetConfiguration',
+    'apiVersion: mirror.openshift.io/v2alpha1',
+    'mirror:',
+    '  additionalImages:',
+    ...refs.map((r) => `  - name: ${r}`),
+    '',
+  ].join('\n');
+}
+
+test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fetch only what is missing', async (t) => {
+  const pick = seededPicker('m2d-d2m');
+  t.diagnostic(`OCM_RELIABILITY_SEED=${RELIABILITY_SEED}`);
+  const source = await startRegistry();
+  t.after(() => source.stop());
+  const target = await startRegistry();
+  t.after(() => target.stop());
+  const srcProxy = await startCountingProxy(source.host);
+  t.after(() => srcProxy.stop());
+  const dstProxy = await startCountingProxy(target.host);
+  t.after(() => dstProxy.stop());
+  const work = await tempDirForTest(t, 'ocm-rel-m2d-');
+  const env = { HOME: work, OCM_TUI_ARCHIVE_CHUNK_BYTES: String(4 * MiB) };
+
+  const base = await pushImage(source, 'rel/base:1', { layers: 2 });
+  const bigs: PushedImage[] = [];
+  for (let i = 1; i <= 3; i++) bigs.push(await pushBigLayerImage(source, `rel/big-${i}:v${i}`, BIG));
+  const refOf = (img: PushedImage) => `${srcProxy.host}/${img.repository}:${img.tag}`;
+  const baseIsc = join(work, 'isc-base.yaml');
+  const fullIsc = join(work, 'isc-full.yaml');
+  const bigIsc = join(work, 'isc-big.yaml');
+  await writeFile(baseIsc, isc([refOf(base)]));
+  await writeFile(fullIsc, isc([base, ...bigs].map(refOf)));
+  await writeFile(bigIsc, isc(bigs.map(refOf)));
+
+  const archiveDir = join(work, 'archive');
+  const cacheRoot = join(work, 'cache', '.oc-mirror', '.cache');
+  const m2d = (config: string) => [
+    '-c', config, `file://${archiveDir}`, '--src-tls-verify=false', '--cache-dir', join(work, 'cache'),
+    '--no-ui', '--output', 'json', '--parallel-images', '1', '--retry-delay', '100ms',
+  ];
+
+  // A first, good archive set.
+  const first = await runCliJson(m2d(baseIsc), { env });
+  assert.equal(first.code, 0, describeExit(first));
+  const goodSet = await hashFiles(archiveDir, CHUNKS);
+  assert.ok(Object.keys(goodSet).length > 0, 'the first run wrote an archive');
+  const historyDir = join(archiveDir, 'working-dir', '.history');
+  const goodHistory = await hashFiles(historyDir, /^\.history-/);
+  assert.equal(Object.keys(goodHistory).length, 1);
+
+  const expectUntouched = async (label: string, run: InterruptedRun) => {
+    assert.deepEqual(await hashFiles(archiveDir, CHUNKS), goodSet, `${label}: the previous archive set changed`);
+    assert.deepEqual(await hashFiles(historyDir, /^\.history-/), goodHistory, `${label}: the history changed`);
+    const tree = await verifyBlobTree(cacheRoot);
+    assert.deepEqual(tree.bad, [], `${label}: corrupt blob in the cache`);
+    for (const d of copiedBlobs(run.events)) assert.ok(tree.good.includes(d), `${label}: ${d} reported copied is cached`);
+  };
+  const expectInterrupted = (label: string, run: InterruptedRun, signal: NodeJS.Signals) => {
+    assert.ok(run.trigger, `${label}: the run ended before the interruption point\n${describeExit(run)}`);
+    if (signal === 'SIGKILL') assert.equal(run.signal, 'SIGKILL', describeExit(run));
+    else assert.equal(run.code, 130, `${label}: ${signal} must exit 130\n${describeExit(run)}`);
+  };
+
+  // m2d 1: SIGTERM half-way through a big layer.
+  srcProxy.setRate(SLOW_RATE);
+  srcProxy.requests.length = 0;
+  const n = pick(1, 3);
+  t.diagnostic(`m2d: SIGTERM at the blob.progress #${n} after the first big blob`);
+  const copyStop = await runCliJson(m2d(fullIsc), {
+    env,
+    interrupt: { signal: 'SIGTERM', when: midBlobAfterOneCompleted(n, BIG) },
+  });
+  expectInterrupted('m2d copy', copyStop, 'SIGTERM');
+  assert.deepEqual(await namesIn(archiveDir, PARTIALS), [], 'no partial chunk before the archive phase');
+  await expectUntouched('m2d copy', copyStop);
+  const copiedEarlier = copiedBlobs(copyStop.events);
+  assert.ok([...copiedEarlier].some((d) => bigs.some((b) => b.blobs.some((x) => x.digest === d && x.size === BIG))));
+
+  // m2d 2: the rest is fetched (only the rest), then SIGINT while the archive is written.
+  srcProxy.setRate(Infinity);
+  srcProxy.requests.length = 0;
+  const archiveStop = await runCliJson(m2d(fullIsc), { env, interrupt: { signal: 'SIGINT', when: archiveStarted } });
+  expectInterrupted('m2d archive (SIGINT)', archiveStop, 'SIGINT');
+  const refetched = blobGets(srcProxy.requests).filter((d) => copiedEarlier.has(d));
+  assert.deepEqual(refetched, [], 'blobs finished by the interrupted run were fetched again');
+  const allFull = new Set([base, ...bigs].flatMap((img) => img.blobs.map((b) => b.digest)));
+  for (const d of allFull) {
+    if (!startedBlobs(copyStop.events).has(d)) {
+      assert.ok(blobGets(srcProxy.requests).includes(d), `${d}, never started before, is fetched now`);
+    }
+  }
+  assert.deepEqual(await namesIn(archiveDir, PARTIALS), [], 'a cancelled archive removes its partial chunks');
+  await expectUntouched('m2d archive (SIGINT)', archiveStop);
+
+  // m2d 3: SIGKILL while the archive is written: nothing is fetched (all cached), the old set survives.
+  srcProxy.requests.length = 0;
+  const archiveKill = await runCliJson(m2d(fullIsc), { env, interrupt: { signal: 'SIGKILL', when: archiveStarted } });
+  expectInterrupted('m2d archive (SIGKILL)', archiveKill, 'SIGKILL');
+  assert.deepEqual(blobGets(srcProxy.requests), [], 'every blob was in the cache already');
+  await expectUntouched('m2d archive (SIGKILL)', archiveKill);
+
+  // m2d 4: completes; stale partials of the killed run are gone; the new set ships exactly the new blobs.
+  srcProxy.requests.length = 0;
+  const done = await runCliJson(m2d(fullIsc), { env });
+  assert.equal(done.code, 0, describeExit(done));
+  assert.deepEqual(blobGets(srcProxy.requests), []);
+  t.diagnostic(`archive phase of the complete run: ${phaseDuration(done.events, 'archive')} ms`);
+  assert.deepEqual(await namesIn(archiveDir, PARTIALS), []);
+  const chunks = await namesIn(archiveDir, CHUNKS);
+  const entries = (await Promise.all(chunks.map((c) => tarEntries(join(archiveDir, c))))).flat();
+  const shipped = entries
+    .filter((e) => /^docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}\/data$/.test(e))
+    .map((e) => `sha256:${e.split('/')[6]}`)
+    .sort();
+  const bigBlobs = [...new Set(bigs.flatMap((img) => [img.digest, ...img.blobs.map((b) => b.digest)]))].sort();
+  assert.deepEqual(shipped, bigBlobs, 'the new archive ships the new images, not what the first archive shipped');
+  assert.deepEqual((await verifyBlobTree(cacheRoot)).bad, []);
+
+  // d2m: SIGINT and SIGKILL half-way through uploads, then a complete run.
+  const d2mCacheRoot = join(work, 'cache-d2m', '.oc-mirror', '.cache');
+  const d2m = [
+    '-c', bigIsc, '--from', `file://${archiveDir}`, `docker://${dstProxy.host}/mirror`, '--dest-tls-verify=false',
+    '--cache-dir', join(work, 'cache-d2m'), '--no-ui', '--output', 'json', '--parallel-images', '1',
+    '--retry-delay', '100ms',
+  ];
+  dstProxy.setRate(SLOW_RATE);
+  const uploadedEarlier = new Set<string>();
+  for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+    const k = pick(1, 3);
+    t.diagnostic(`d2m: ${signal} at the blob.progress #${k} after the first big blob`);
+    dstProxy.requests.length = 0;
+    const run = await runCliJson(d2m, { env, interrupt: { signal, when: midBlobAfterOneCompleted(k, BIG) } });
+    expectInterrupted(`d2m ${signal}`, run, signal);
+    const uploads = blobUploads(dstProxy.requests);
+    assert.deepEqual(uploads.filter((d) => uploadedEarlier.has(d)), [], `d2m ${signal}: a finished upload was repeated`);
+    assert.deepEqual((await verifyBlobTree(d2mCacheRoot)).bad, [], `d2m ${signal}: corrupt blob in the cache`);
+    const atTarget = await verifyBlobTree(target.storageDir);
+    assert.deepEqual(atTarget.bad, [], `d2m ${signal}: corrupt blob at the destination`);
+    const copied = copiedBlobs(run.events);
+    assert.ok(copied.size > 0, `d2m ${signal}: the interrupted run made progress`);
+    for (const d of copied) {
+      assert.ok(atTarget.good.includes(d), `d2m ${signal}: ${d} reported copied is at the destination`);
+      uploadedEarlier.add(d);
+    }
+    assert.deepEqual(await namesIn(archiveDir, CHUNKS), chunks, 'd2m never changes the archive set');
+  }
+  dstProxy.setRate(Infinity);
+  dstProxy.requests.length = 0;
+  const d2mDone = await runCliJson(d2m, { env });
+  assert.equal(d2mDone.code, 0, describeExit(d2mDone));
+  const uploads = blobUploads(dstProxy.requests);
+  assert.deepEqual(uploads.filter((d) => uploadedEarlier.has(d)), [], 'the d2m re-run uploaded a finished blob again');
+  const opts = skopeoOptionsFor(target);
+  for (const img of bigs) {
+    assert.equal(await skopeoManifestDigest(`${target.host}/mirror/${img.repository}:${img.tag}`, opts), img.digest);
+  }
+  assert.deepEqual((await verifyBlobTree(target.storageDir)).bad, []);
+});
+
+async function tarEntries(path: string): Promise<string[]> {
+  const { stdout } = await exec('tar', ['-tf', path], { maxBuffer: 64 * 1024 * 1024 });
+  return stdout.split('\n').filter(Boolean);
+}
+
+function phaseDuration(events: JsonEvent[], phase: string): number {
+  const start = events.find((e) => e.type === 'phase' && e.phase === phase);
+  const next = start && events.slice(events.indexOf(start) + 1).find((e) => e.type === 'phase');
+  return start && next ? Number(next.at) - Number(start.at) : -1;
+}
