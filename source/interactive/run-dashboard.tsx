@@ -41,14 +41,16 @@ export async function runWithDashboard(opts: {
     },
   );
   holder.instance = instance;
+  // Ink 6 creates the exit promise on first call; an app that already unmounted would never resolve it.
+  const exited = instance.waitUntilExit();
   try {
     const summary = await opts.run(store.dispatch, cancellation.signal);
     store.flush();
-    await instance.waitUntilExit();
+    await exited;
     return summary.exitCode;
   } catch (err) {
     instance.unmount();
-    await instance.waitUntilExit().catch(() => undefined);
+    await exited.catch(() => undefined);
     process.stderr.write(`error: ${describeError(err)}\n`);
     return exitCodeOf(err);
   } finally {
