@@ -10,5 +10,5 @@ import { main } from './main.js';
 
 const cli = parseCli(process.argv.slice(2));
 const useUi = shouldUseUi(cli.flags, process.env, process.stdin, process.stdout);
-const code = await main({ flags: cli.flags, input: cli.input, useUi });
+const code = await main({ flags: cli.flags, input: cli.input, useUi, unknownFlags: cli.unknownFlags });
 process.exitCode = code;

@@ -9,6 +9,7 @@ import { UsageError, describeError } from '../core/errors.js';
 import { createEmitter, type MirrorEvent } from '../core/events.js';
 import { DEFAULTS } from '../core/workflow/mirror-options.js';
 import { parseDuration } from './duration.js';
+import { resolveCertDir } from './mirror-args.js';
 import type { CliFlags } from './main.js';
 import { createCancellation } from './cancellation.js';
 import { createPlainReporter } from './reporters/plain-reporter.js';
@@ -54,7 +55,7 @@ export function resolveDeleteArgs(flags: CliFlags, positional: string[], env: No
     port: flags.port ?? DEFAULTS.port,
     authFile: flags.authfile || env.REGISTRY_AUTH_FILE || undefined,
     destTlsVerify: flags.destTlsVerify ?? true,
-    certDir: flags.certDir ? resolve(flags.certDir) : undefined,
+    certDir: resolveCertDir(flags),
     retryTimes: flags.retryTimes ?? DEFAULTS.retryTimes,
     retryDelayMs: flags.retryDelay ? parseDuration(flags.retryDelay, 'retry-delay') : DEFAULTS.retryDelayMs,
     parallel: flags.parallelImages ?? DEFAULTS.parallelImages,

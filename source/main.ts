@@ -23,9 +23,19 @@ export interface CliFlags extends MirrorFlags {
   forceCacheDelete?: boolean;
 }
 
-export async function main(args: { flags: CliFlags; input: string[]; useUi: boolean }): Promise<number> {
+export async function main(args: {
+  flags: CliFlags;
+  input: string[];
+  useUi: boolean;
+  unknownFlags?: string[];
+}): Promise<number> {
   const { flags, useUi } = args;
   const json = flags.output === 'json';
+  if (args.unknownFlags && args.unknownFlags.length > 0) {
+    // Exit 1 like every other flag error (oc-mirror, spec §2.9), rather than meow's exit 2.
+    const list = args.unknownFlags.join(', ');
+    return fail(new UsageError(`unknown flag: ${list}`, 'run ocm-tui --help for the list of flags'), json);
+  }
   if (flags.output !== 'text' && flags.output !== 'json') {
     return fail(new UsageError(`--output must be "text" or "json" (got "${flags.output}")`), json);
   }

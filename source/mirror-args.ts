@@ -32,6 +32,9 @@ export interface MirrorFlags {
   srcTlsVerify?: boolean;
   destTlsVerify?: boolean;
   certDir?: string;
+  /** oc-mirror spellings of `--cert-dir` (see resolveCertDir) */
+  srcCertDir?: string;
+  destCertDir?: string;
   parallelImages?: number;
   parallelLayers?: number;
   retryTimes?: number;
@@ -96,10 +99,15 @@ export function resolveMirrorArgs(
   }
   let since: Date | undefined;
   if (flags.since) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(flags.since) || Number.isNaN(Date.parse(`${flags.since}T00:00:00Z`))) {
+    since = new Date(`${flags.since}T00:00:00Z`);
+    // The round trip refuses days Date.parse rolls over (2024-02-30 → March 1) and Go's time.Parse rejects.
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(flags.since) ||
+      Number.isNaN(since.getTime()) ||
+      since.toISOString().slice(0, 10) !== flags.since
+    ) {
       throw new UsageError('--since flag needs to be in format yyyy-MM-dd');
     }
-    since = new Date(`${flags.since}T00:00:00Z`);
   }
   if (flags.dryRun && flags.dryRunManifestLists) {
     throw new UsageError(
@@ -151,7 +159,7 @@ export function resolveMirrorArgs(
     authFile: flags.authfile || env.REGISTRY_AUTH_FILE || undefined,
     srcTlsVerify: flags.srcTlsVerify ?? true,
     destTlsVerify: flags.destTlsVerify ?? true,
-    certDir: flags.certDir ? resolve(flags.certDir) : undefined,
+    certDir: resolveCertDir(flags),
     parallelImages,
     parallelLayers,
     retryTimes,
@@ -206,6 +214,23 @@ export function resolveMirrorArgs(
     },
     warnings,
   };
+}
+
+/**
+ * `--cert-dir`, or oc-mirror's `--src-cert-dir` / `--dest-cert-dir`, which the TLS error hints name (so the
+ * flag a hint suggests must work). The registry clients trust one CA directory for every registry, so two
+ * different directories are refused rather than one silently ignored.
+ */
+export function resolveCertDir(flags: Pick<MirrorFlags, 'certDir' | 'srcCertDir' | 'destCertDir'>): string | undefined {
+  const given = [flags.certDir, flags.srcCertDir, flags.destCertDir].filter((d): d is string => Boolean(d));
+  const dirs = [...new Set(given.map((d) => resolve(d)))];
+  if (dirs.length > 1) {
+    throw new UsageError(
+      '--cert-dir, --src-cert-dir and --dest-cert-dir name different directories; one CA directory is used for all registries',
+      'put every *.crt file into one directory and give only that one',
+    );
+  }
+  return dirs[0];
 }
 
 function stripFile(value: string): string {

@@ -4,6 +4,7 @@
  * Cancellation is never retried; a RegistryError's own `temporary` flag and Retry-After are honoured.
  */
 import { CancelledError, DigestMismatchError, OcmError, RegistryError, isCancellation } from '../errors.js';
+import { retriesExhausted } from '../registry/retry-policy.js';
 
 export interface RetryOptions {
   times: number;
@@ -31,6 +32,8 @@ const TRANSIENT_CODES = new Set([
 ]);
 
 export function isTransientError(err: unknown): boolean {
+  // The registry client already retried it --retry-times times: another round would square the budget.
+  if (retriesExhausted(err)) return false;
   if (err instanceof RegistryError) return err.temporary;
   if (err instanceof DigestMismatchError) return true;
   if (err instanceof OcmError) return TRANSIENT_CODES.has(err.code);

@@ -30,6 +30,7 @@ import { ResumableDownload, type BodySource } from './resumable-download.js';
 import {
   isTemporaryNetworkError,
   isTlsProtocolError,
+  markRetriesExhausted,
   parseRetryAfter,
   retryDelay,
   sleep,
@@ -171,6 +172,23 @@ export class RegistryClient {
     const ctx = this.ctx('ping');
     const base = await this.withRetries(ctx, signal, () => this.ready(signal));
     return { url: base.href, authScheme: this.auth.scheme };
+  }
+
+  /**
+   * An authenticated `GET /v2/` (oc-mirror's destination access check, spec §2.8): the registry is reachable
+   * AND accepts the credentials. ping() alone takes a 401 as "reachable", so wrong credentials only showed up
+   * later, image by image.
+   */
+  async checkAccess(signal: AbortSignal): Promise<void> {
+    const res = await this.send({
+      ctx: this.ctx('check access'),
+      method: 'GET',
+      target: '/v2/',
+      scopes: [],
+      expect: [200],
+      signal,
+    });
+    await discard(res.body);
   }
 
   async getManifest(repository: string, reference: string, signal: AbortSignal): Promise<Manifest> {
@@ -336,10 +354,13 @@ export class RegistryClient {
           ? err.temporary
           : isTemporaryNetworkError(err) ||
             (err instanceof OcmError && ['IDLE_TIMEOUT', 'TRUNCATED'].includes(err.code)),
+      // Restarts spend the same --retry-times budget: an exhausted download is not retried again above.
       finalError: (err) =>
-        err instanceof RegistryError || err instanceof CancelledError
-          ? err
-          : networkError(ctx, err, this.idleTimeoutMs),
+        markRetriesExhausted(
+          err instanceof RegistryError || err instanceof CancelledError
+            ? err
+            : networkError(ctx, err, this.idleTimeoutMs),
+        ),
       onRestart: (info) =>
         this.options.onRetry?.({
           attempt: info.attempt,
@@ -573,7 +594,8 @@ export class RegistryClient {
         failure = isTransportFailure(err) ? networkError(ctx, err, this.timeoutFor(err)) : err;
       }
       // A cancellation we did not ask for (a shared ping whose owner closed) is not retried either.
-      if (!(failure instanceof RegistryError) || !failure.temporary || attempt >= maxAttempts) throw failure;
+      if (!(failure instanceof RegistryError) || !failure.temporary) throw failure;
+      if (attempt >= maxAttempts) throw retry && maxAttempts > 1 ? markRetriesExhausted(failure) : failure;
       const delayMs = retryDelay(attempt, this.options.retry, failure.retryAfterMs);
       this.options.onRetry?.({ attempt: attempt + 1, maxAttempts, delayMs, reason: failure.message });
       await sleep(delayMs, signal);

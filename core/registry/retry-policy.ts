@@ -136,6 +136,25 @@ export function retryDelay(failedAttempt: number, settings: RetrySettings, retry
   return Math.max(backoffDelay(failedAttempt, settings.delayMs), retryAfterMs ?? 0);
 }
 
+/**
+ * Errors the client gave up on after spending its whole `--retry-times` budget. An outer retry loop (the
+ * copy engine's) must not start that budget over: nested loops multiplied the attempts at one request
+ * to (times+1)², and with exponential backoff the wait to minutes, where the flags promise `times` retries.
+ * A WeakSet rather than a field, so the RegistryError contract (core/errors.ts) stays as it is.
+ */
+const exhaustedErrors = new WeakSet<object>();
+
+/** Marks `err` as "already retried as often as the flags allow"; returns it. */
+export function markRetriesExhausted<E>(err: E): E {
+  if (typeof err === 'object' && err !== null) exhaustedErrors.add(err);
+  return err;
+}
+
+/** True for an error thrown after its retries were spent (see markRetriesExhausted). */
+export function retriesExhausted(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && exhaustedErrors.has(err);
+}
+
 /** Waits `ms`, or rejects with CancelledError as soon as `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

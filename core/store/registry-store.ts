@@ -53,6 +53,14 @@ export class RegistryStore implements ImageStore {
     return this.client.mountBlob(repository, digest, fromRepository, signal);
   }
 
+  /**
+   * The ImageStore contract's access check: reachable and credentials accepted. (It was missing, which made
+   * the workflow's destination access check, `if (!store.ping) return`, silently skip every registry.)
+   */
+  ping(signal: AbortSignal): Promise<void> {
+    return this.client.checkAccess(signal);
+  }
+
   /** Tags of `repository`; a repository the registry does not know (404 NAME_UNKNOWN) has none. */
   async listTags(repository: string, signal: AbortSignal): Promise<string[]> {
     try {

@@ -83,10 +83,17 @@ export async function runMirror(
     const { config, warnings } = await loadImageSetConfig(options.configPath);
     for (const w of warnings) emit({ type: 'warning', message: `${w.file}:${w.line}:${w.column}: ${w.message}` });
     stores = await createRunStores(options, (info) => emit({ type: 'retry', ...info }));
+    // Partial downloads of killed runs (possibly gigabytes) were never cleaned: remove the day-old ones (younger
+    // ones may belong to another run sharing the cache). Best effort: a failure here must not stop the run.
+    await stores.cache.removeStaleTempFiles().catch((err: unknown) => {
+      emit({ type: 'warning', message: `could not clean the cache's temp directory: ${describeError(err)}` });
+    });
     const ctx: RunContext = { options, ws, stamp, startedAt, emit, signal: io.signal, stores, outputs };
 
     if (options.workflow === 'diskToMirror') await extractPhase(ctx);
-    if (options.workflow !== 'mirrorToDisk') await checkDestinationAccess(ctx);
+    // Dry runs plan without the destination (as before RegistryStore implemented ping, when this check
+    // never ran): a plan can be made on a host that cannot reach the mirror registry.
+    if (options.workflow !== 'mirrorToDisk' && !options.dryRun) await checkDestinationAccess(ctx);
 
     emit({ type: 'phase', phase: 'collect' });
     const destinationRoot =

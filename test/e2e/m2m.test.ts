@@ -237,6 +237,8 @@ mirror:
 test('mirror to mirror --dry-run-manifest-lists adds one line per instance of a manifest list', async (t) => {
   const source = await startRegistry();
   t.after(() => source.stop());
+  const dest = await startRegistry();
+  t.after(() => dest.stop());
   const work = await tempDirForTest(t, 'm2m-dry-lists');
   const list = await pushMultiArchImage(source, 'multi/listed:1');
   const isc = join(work, 'isc.yaml');
@@ -254,9 +256,10 @@ mirror:
     isc,
     '--workspace',
     `file://${work}`,
-    'docker://mirror.invalid:5000/ns',
+    `docker://${dest.host}/ns`,
     '--dry-run-manifest-lists',
     '--src-tls-verify=false',
+    '--dest-tls-verify=false',
     '--cache-dir',
     join(work, 'cache'),
   ]);
@@ -264,11 +267,10 @@ mirror:
   const mapping = await readFile(join(work, 'working-dir', 'dry-run', 'mapping.txt'), 'utf8');
   assert.equal(
     mapping,
-    `docker://${source.host}/multi/listed:1=docker://mirror.invalid:5000/ns/multi/listed:1\n` +
+    `docker://${source.host}/multi/listed:1=docker://${dest.host}/ns/multi/listed:1\n` +
       list.manifests
         .map(
-          (m) =>
-            `docker://${source.host}/multi/listed@${m.digest}=docker://mirror.invalid:5000/ns/multi/listed@${m.digest}\n`,
+          (m) => `docker://${source.host}/multi/listed@${m.digest}=docker://${dest.host}/ns/multi/listed@${m.digest}\n`,
         )
         .join(''),
   );

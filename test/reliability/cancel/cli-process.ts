@@ -30,6 +30,8 @@ export interface InterruptPlan {
 export interface InterruptedRun extends CliExit {
   /** The event the signal was sent at (undefined: the run ended before the point was reached). */
   trigger?: JsonEvent;
+  /** Wall time of the run, for diagnostics only. */
+  durationMs: number;
 }
 
 /** Safety net only (never an assertion): a run that hangs is killed so the test fails instead of hanging. */
@@ -37,11 +39,17 @@ const HANG_GUARD_MS = 120_000;
 
 /**
  * Spawns `node dist/source/cli.js …args` (no TTY, CI=true, NO_COLOR) and, with `interrupt`, sends its signal
- * at the chosen event. `umask` runs the CLI under that umask (through `sh -c 'umask …; exec node …'`).
+ * at the chosen event (which needs `--output json` among the args). `umask` runs the CLI under that umask (through `sh -c 'umask …; exec node …'`).
  */
 export function runCliJson(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; interrupt?: InterruptPlan; umask?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    interrupt?: InterruptPlan;
+    umask?: string;
+    /** false: stdout is plain text (no `--output json`); `events` stays empty. Default true. */
+    json?: boolean;
+  } = {},
 ): Promise<InterruptedRun> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env };
@@ -51,6 +59,7 @@ export function runCliJson(
           stdio: ['ignore', 'pipe', 'pipe'],
         })
       : spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const startedAt = Date.now();
     const events: JsonEvent[] = [];
     let stdout = '';
     let stderr = '';
@@ -60,6 +69,7 @@ export function runCliJson(
     child.stdout.on('data', (data: Buffer) => {
       const text = data.toString();
       stdout += text;
+      if (options.json === false) return;
       pending += text;
       let newline: number;
       while ((newline = pending.indexOf('\n')) >= 0) {
@@ -86,7 +96,7 @@ export function runCliJson(
     child.on('close', (code, signal) => {
       clearTimeout(guard);
       if (parseError) reject(parseError);
-      else resolve({ code, signal, events, stdout, stderr, trigger });
+      else resolve({ code, signal, events, stdout, stderr, trigger, durationMs: Date.now() - startedAt });
     });
   });
 }

@@ -4,27 +4,28 @@
 import type { JsonEvent } from './cli-process.js';
 
 /**
- * The n-th `blob.progress` of a big blob (size ≥ minSize, not yet complete) seen after at least one big blob
- * was copied in this run: the run has made progress worth keeping, and another big blob is half-way.
+ * The n-th `blob.started` / `blob.progress` event of a big blob (size ≥ minSize) that is not done yet, counted
+ * after at least one big blob was copied in this run: the run has made progress worth keeping, and another big
+ * blob is in flight. (Uploads report their bytes as soon as the socket takes them, so for an upload the
+ * progress may already equal the size while the registry has not answered yet: the blob is still in flight.)
  */
 export function midBlobAfterOneCompleted(n: number, minSize: number): (event: JsonEvent) => boolean {
   let completed = false;
+  const done = new Set<string>();
   let count = 0;
   return (event) => {
-    if (event.type === 'blob.done' && event.outcome === 'copied' && Number(event.size) >= minSize) completed = true;
-    else if (
-      completed &&
-      event.type === 'blob.progress' &&
-      Number(event.size) >= minSize &&
-      Number(event.bytes) < Number(event.size)
-    ) {
-      count++;
+    const big = Number(event.size) >= minSize;
+    if (event.type === 'blob.done' && big) {
+      done.add(String(event.digest));
+      if (event.outcome === 'copied') completed = true;
+    } else if (completed && big && (event.type === 'blob.started' || event.type === 'blob.progress')) {
+      if (!done.has(String(event.digest))) count++;
     }
     return count >= n;
   };
 }
 
-/** The first `archive.progress` event: the archive writer has begun streaming blobs into its partial chunk. */
+/** The first `archive.progress` event: the archive writer has begun streaming files into its partial chunk. */
 export function archiveStarted(event: JsonEvent): boolean {
   return event.type === 'archive.progress';
 }

@@ -3,15 +3,16 @@
  *   m2d  SIGTERM mid-transfer, SIGINT and SIGKILL while the archive is being written, then a complete run;
  *   d2m  SIGINT and SIGKILL mid-upload, then a complete run.
  * After each interruption: exit 130 (or killed); the previous good archive set is byte-identical and no other
- * `mirror_*.tar` exists; every blob in the cache (and at the destination) hashes to its digest; the shipped
- * history is unchanged. Each re-run fetches (m2d, counted at a proxy in front of the source) or uploads (d2m,
+ * `mirror_*.tar` exists; the cache passes support/cache-integrity.ts (every blob re-hashed, links intact, and
+ * after a graceful stop no scratch file left) and every blob at the destination hashes to its digest; the
+ * shipped history is unchanged. Each re-run fetches (m2d, counted at a proxy in front of the source) or uploads (d2m,
  * counted at a proxy in front of the destination) only what earlier runs had not finished.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRegistry } from '../../harness/registry-server.js';
 import { pushBigLayerImage, pushImage, type PushedImage } from '../../harness/fixture-images.js';
@@ -21,15 +22,16 @@ import { blobGets, blobUploads, startCountingProxy } from './counting-proxy.js';
 import { copiedBlobs, describeExit, runCliJson, startedBlobs, type InterruptedRun, type JsonEvent } from './cli-process.js';
 import { archiveStarted, midBlobAfterOneCompleted } from './interrupt-points.js';
 import { verifyBlobTree } from './blob-tree-check.js';
+import { assertCacheIntegrity } from '../support/cache-integrity.js';
 import { hashFiles, namesIn } from './file-hashes.js';
 import { RELIABILITY_SEED, seededPicker } from './seeded-points.js';
 
 const exec = promisify(execFile);
 const MiB = 1024 * 1024;
 /** Big enough that writing the archive takes far longer than delivering a signal. */
-const BIG = 8 * MiB;
+const BIG = 4 * MiB;
 /** Per connection: a big layer takes about two seconds while throttled. */
-const SLOW_RATE = 4 * MiB;
+const SLOW_RATE = 2 * MiB;
 const CHUNKS = /^mirror_\d{6}\.tar$/;
 const PARTIALS = /^\.ocm-partial-\d{6}\.tar$/;
 
@@ -56,7 +58,7 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
   const dstProxy = await startCountingProxy(target.host);
   t.after(() => dstProxy.stop());
   const work = await tempDirForTest(t, 'ocm-rel-m2d-');
-  const env = { HOME: work, OCM_TUI_ARCHIVE_CHUNK_BYTES: String(4 * MiB) };
+  const env = { HOME: work, OCM_TUI_ARCHIVE_CHUNK_BYTES: String(5 * MiB) };
 
   const base = await pushImage(source, 'rel/base:1', { layers: 2 });
   const bigs: PushedImage[] = [];
@@ -64,10 +66,8 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
   const refOf = (img: PushedImage) => `${srcProxy.host}/${img.repository}:${img.tag}`;
   const baseIsc = join(work, 'isc-base.yaml');
   const fullIsc = join(work, 'isc-full.yaml');
-  const bigIsc = join(work, 'isc-big.yaml');
   await writeFile(baseIsc, isc([refOf(base)]));
   await writeFile(fullIsc, isc([base, ...bigs].map(refOf)));
-  await writeFile(bigIsc, isc(bigs.map(refOf)));
 
   const archiveDir = join(work, 'archive');
   const cacheRoot = join(work, 'cache', '.oc-mirror', '.cache');
@@ -79,67 +79,87 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
   // A first, good archive set.
   const first = await runCliJson(m2d(baseIsc), { env });
   assert.equal(first.code, 0, describeExit(first));
+  t.diagnostic(`m2d first: ${first.durationMs} ms`);
   const goodSet = await hashFiles(archiveDir, CHUNKS);
   assert.ok(Object.keys(goodSet).length > 0, 'the first run wrote an archive');
+  // The user carries the first set over now (the incremental sets after it lack its blobs).
+  const firstTransfer = join(work, 'transfer-1');
+  await mkdir(firstTransfer);
+  for (const name of Object.keys(goodSet)) await copyFile(join(archiveDir, name), join(firstTransfer, name));
   const historyDir = join(archiveDir, 'working-dir', '.history');
   const goodHistory = await hashFiles(historyDir, /^\.history-/);
   assert.equal(Object.keys(goodHistory).length, 1);
 
-  const expectUntouched = async (label: string, run: InterruptedRun) => {
+  /** A SIGKILL may leave a partial download in the cache's scratch directory; a graceful stop leaves none. */
+  const expectUntouched = async (label: string, run: InterruptedRun, signal: NodeJS.Signals) => {
     assert.deepEqual(await hashFiles(archiveDir, CHUNKS), goodSet, `${label}: the previous archive set changed`);
     assert.deepEqual(await hashFiles(historyDir, /^\.history-/), goodHistory, `${label}: the history changed`);
-    const tree = await verifyBlobTree(cacheRoot);
-    assert.deepEqual(tree.bad, [], `${label}: corrupt blob in the cache`);
-    for (const d of copiedBlobs(run.events)) assert.ok(tree.good.includes(d), `${label}: ${d} reported copied is cached`);
+    const cache = await assertCacheIntegrity(cacheRoot, { allowTempFiles: signal === 'SIGKILL' });
+    for (const d of copiedBlobs(run.events)) assert.ok(cache.digests.has(d), `${label}: ${d} reported copied is cached`);
   };
   const expectInterrupted = (label: string, run: InterruptedRun, signal: NodeJS.Signals) => {
+    t.diagnostic(`${label}: ${run.durationMs} ms`);
     assert.ok(run.trigger, `${label}: the run ended before the interruption point\n${describeExit(run)}`);
     if (signal === 'SIGKILL') assert.equal(run.signal, 'SIGKILL', describeExit(run));
     else assert.equal(run.code, 130, `${label}: ${signal} must exit 130\n${describeExit(run)}`);
   };
 
-  // m2d 1: SIGTERM half-way through a big layer.
+  // m2d 1 and 2: SIGTERM, then SIGKILL, half-way through a big layer (each run finishes one more image first).
   srcProxy.setRate(SLOW_RATE);
-  srcProxy.requests.length = 0;
-  const n = pick(1, 3);
-  t.diagnostic(`m2d: SIGTERM at the blob.progress #${n} after the first big blob`);
-  const copyStop = await runCliJson(m2d(fullIsc), {
-    env,
-    interrupt: { signal: 'SIGTERM', when: midBlobAfterOneCompleted(n, BIG) },
-  });
-  expectInterrupted('m2d copy', copyStop, 'SIGTERM');
-  assert.deepEqual(await namesIn(archiveDir, PARTIALS), [], 'no partial chunk before the archive phase');
-  await expectUntouched('m2d copy', copyStop);
-  const copiedEarlier = copiedBlobs(copyStop.events);
-  assert.ok([...copiedEarlier].some((d) => bigs.some((b) => b.blobs.some((x) => x.digest === d && x.size === BIG))));
+  const copiedEarlier = new Set<string>();
+  const startedEarlier = new Set<string>();
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    srcProxy.requests.length = 0;
+    // SIGKILL on a progress event (not the start): bytes are flowing into a scratch file by then.
+    const n = signal === 'SIGKILL' ? pick(2, 3) : pick(1, 3);
+    t.diagnostic(`m2d: ${signal} at big-blob event #${n} after the first big blob`);
+    const run = await runCliJson(m2d(fullIsc), { env, interrupt: { signal, when: midBlobAfterOneCompleted(n, BIG) } });
+    expectInterrupted(`m2d copy (${signal})`, run, signal);
+    const fetched = blobGets(srcProxy.requests);
+    assert.deepEqual(fetched.filter((d) => copiedEarlier.has(d)), [], `m2d ${signal}: a finished blob was fetched again`);
+    assert.deepEqual(await namesIn(archiveDir, PARTIALS), [], 'no partial chunk before the archive phase');
+    await expectUntouched(`m2d copy (${signal})`, run, signal);
+    const copied = copiedBlobs(run.events);
+    assert.ok([...copied].some((d) => d === bigLayerOf(bigs, d)), `m2d ${signal}: a big layer was finished`);
+    for (const d of copied) copiedEarlier.add(d);
+    for (const d of startedBlobs(run.events)) startedEarlier.add(d);
+  }
+  // The SIGKILL left its partial download in the cache's scratch directory. Made a day old, the next run
+  // removes it (younger ones could belong to another run sharing the cache).
+  const scratchDir = join(cacheRoot, '.ocm-tmp');
+  const leftovers = await namesIn(scratchDir, /./);
+  assert.ok(leftovers.length > 0, 'a download killed half-way leaves a scratch file');
+  const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+  for (const name of leftovers) await utimes(join(scratchDir, name), dayAgo, dayAgo);
 
-  // m2d 2: the rest is fetched (only the rest), then SIGINT while the archive is written.
+  // m2d 3: the rest is fetched (only the rest), then SIGINT while the archive is written.
   srcProxy.setRate(Infinity);
   srcProxy.requests.length = 0;
   const archiveStop = await runCliJson(m2d(fullIsc), { env, interrupt: { signal: 'SIGINT', when: archiveStarted } });
   expectInterrupted('m2d archive (SIGINT)', archiveStop, 'SIGINT');
   const refetched = blobGets(srcProxy.requests).filter((d) => copiedEarlier.has(d));
-  assert.deepEqual(refetched, [], 'blobs finished by the interrupted run were fetched again');
+  assert.deepEqual(refetched, [], 'blobs finished by the interrupted runs were fetched again');
   const allFull = new Set([base, ...bigs].flatMap((img) => img.blobs.map((b) => b.digest)));
   for (const d of allFull) {
-    if (!startedBlobs(copyStop.events).has(d)) {
+    if (!startedEarlier.has(d)) {
       assert.ok(blobGets(srcProxy.requests).includes(d), `${d}, never started before, is fetched now`);
     }
   }
   assert.deepEqual(await namesIn(archiveDir, PARTIALS), [], 'a cancelled archive removes its partial chunks');
-  await expectUntouched('m2d archive (SIGINT)', archiveStop);
+  await expectUntouched('m2d archive (SIGINT)', archiveStop, 'SIGINT');
 
-  // m2d 3: SIGKILL while the archive is written: nothing is fetched (all cached), the old set survives.
+  // m2d 4: SIGKILL while the archive is written: nothing is fetched (all cached), the old set survives.
   srcProxy.requests.length = 0;
   const archiveKill = await runCliJson(m2d(fullIsc), { env, interrupt: { signal: 'SIGKILL', when: archiveStarted } });
   expectInterrupted('m2d archive (SIGKILL)', archiveKill, 'SIGKILL');
   assert.deepEqual(blobGets(srcProxy.requests), [], 'every blob was in the cache already');
-  await expectUntouched('m2d archive (SIGKILL)', archiveKill);
+  await expectUntouched('m2d archive (SIGKILL)', archiveKill, 'SIGKILL');
 
-  // m2d 4: completes; stale partials of the killed run are gone; the new set ships exactly the new blobs.
+  // m2d 5: completes; stale partials of the killed run are gone; the new set ships exactly the new blobs.
   srcProxy.requests.length = 0;
   const done = await runCliJson(m2d(fullIsc), { env });
   assert.equal(done.code, 0, describeExit(done));
+  t.diagnostic(`m2d complete: ${done.durationMs} ms`);
   assert.deepEqual(blobGets(srcProxy.requests), []);
   t.diagnostic(`archive phase of the complete run: ${phaseDuration(done.events, 'archive')} ms`);
   assert.deepEqual(await namesIn(archiveDir, PARTIALS), []);
@@ -151,26 +171,32 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
     .sort();
   const bigBlobs = [...new Set(bigs.flatMap((img) => [img.digest, ...img.blobs.map((b) => b.digest)]))].sort();
   assert.deepEqual(shipped, bigBlobs, 'the new archive ships the new images, not what the first archive shipped');
-  assert.deepEqual((await verifyBlobTree(cacheRoot)).bad, []);
+  await assertCacheIntegrity(cacheRoot);
 
-  // d2m: SIGINT and SIGKILL half-way through uploads, then a complete run.
+  // d2m: the first set, then the new one with SIGINT and SIGKILL half-way through uploads, then complete.
   const d2mCacheRoot = join(work, 'cache-d2m', '.oc-mirror', '.cache');
-  const d2m = [
-    '-c', bigIsc, '--from', `file://${archiveDir}`, `docker://${dstProxy.host}/mirror`, '--dest-tls-verify=false',
+  const d2m = (config: string, from: string) => [
+    '-c', config, '--from', `file://${from}`, `docker://${dstProxy.host}/mirror`, '--dest-tls-verify=false',
     '--cache-dir', join(work, 'cache-d2m'), '--no-ui', '--output', 'json', '--parallel-images', '1',
     '--retry-delay', '100ms',
   ];
+  const d2mFirst = await runCliJson(d2m(baseIsc, firstTransfer), { env });
+  assert.equal(d2mFirst.code, 0, describeExit(d2mFirst));
+  await assertCacheIntegrity(d2mCacheRoot);
   dstProxy.setRate(SLOW_RATE);
   const uploadedEarlier = new Set<string>();
   for (const signal of ['SIGINT', 'SIGKILL'] as const) {
-    const k = pick(1, 3);
-    t.diagnostic(`d2m: ${signal} at the blob.progress #${k} after the first big blob`);
+    const k = pick(1, 2);
+    t.diagnostic(`d2m: ${signal} at big-blob event #${k} after the first big blob`);
     dstProxy.requests.length = 0;
-    const run = await runCliJson(d2m, { env, interrupt: { signal, when: midBlobAfterOneCompleted(k, BIG) } });
+    const run = await runCliJson(d2m(fullIsc, archiveDir), {
+      env,
+      interrupt: { signal, when: midBlobAfterOneCompleted(k, BIG) },
+    });
     expectInterrupted(`d2m ${signal}`, run, signal);
     const uploads = blobUploads(dstProxy.requests);
     assert.deepEqual(uploads.filter((d) => uploadedEarlier.has(d)), [], `d2m ${signal}: a finished upload was repeated`);
-    assert.deepEqual((await verifyBlobTree(d2mCacheRoot)).bad, [], `d2m ${signal}: corrupt blob in the cache`);
+    await assertCacheIntegrity(d2mCacheRoot, { allowTempFiles: signal === 'SIGKILL' });
     const atTarget = await verifyBlobTree(target.storageDir);
     assert.deepEqual(atTarget.bad, [], `d2m ${signal}: corrupt blob at the destination`);
     const copied = copiedBlobs(run.events);
@@ -183,16 +209,23 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
   }
   dstProxy.setRate(Infinity);
   dstProxy.requests.length = 0;
-  const d2mDone = await runCliJson(d2m, { env });
+  const d2mDone = await runCliJson(d2m(fullIsc, archiveDir), { env });
   assert.equal(d2mDone.code, 0, describeExit(d2mDone));
+  t.diagnostic(`d2m complete: ${d2mDone.durationMs} ms`);
   const uploads = blobUploads(dstProxy.requests);
   assert.deepEqual(uploads.filter((d) => uploadedEarlier.has(d)), [], 'the d2m re-run uploaded a finished blob again');
   const opts = skopeoOptionsFor(target);
-  for (const img of bigs) {
+  for (const img of [base, ...bigs]) {
     assert.equal(await skopeoManifestDigest(`${target.host}/mirror/${img.repository}:${img.tag}`, opts), img.digest);
   }
+  await assertCacheIntegrity(d2mCacheRoot);
   assert.deepEqual((await verifyBlobTree(target.storageDir)).bad, []);
 });
+
+/** `digest` when it is the big layer of one of `images`, else undefined. */
+function bigLayerOf(images: PushedImage[], digest: string): string | undefined {
+  return images.some((img) => img.blobs.some((b) => b.digest === digest && b.size === BIG)) ? digest : undefined;
+}
 
 async function tarEntries(path: string): Promise<string[]> {
   const { stdout } = await exec('tar', ['-tf', path], { maxBuffer: 64 * 1024 * 1024 });

@@ -62,7 +62,7 @@ test('m2m: SIGINT, SIGTERM, SIGKILL mid-transfer; each re-run fetches only what 
   const startedEarlier = new Set<string>();
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
     const n = pick(1, 3);
-    t.diagnostic(`${signal} at the blob.progress #${n} after the first big blob of the run`);
+    t.diagnostic(`${signal} at big-blob event #${n} after the first big blob of the run`);
     proxy.requests.length = 0;
     const run = await runCliJson(args, { env, interrupt: { signal, when: midBlobAfterOneCompleted(n, BIG) } });
     assert.ok(run.trigger, `${signal}: the run ended before the interruption point\n${describeExit(run)}`);

@@ -11,7 +11,7 @@
  *     every problem found. `allowTempFiles: false` (default) also requires the store's scratch directory
  *     `.ocm-tmp/` to be empty: a finished (or failed) run must not leak partial downloads. Suites that
  *     kill the process mid-write pass `true`.
- *   CacheIntegrityReport { blobs: number; bytes: number; links: number }
+ *   CacheIntegrityReport { blobs: number; bytes: number; links: number; digests: Set<string> }
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -27,6 +27,8 @@ export interface CacheIntegrityReport {
   bytes: number;
   /** Repository link files checked. */
   links: number;
+  /** `sha256:<hex>` of every blob present. */
+  digests: Set<string>;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -35,7 +37,7 @@ export async function assertCacheIntegrity(
   cacheRoot: string,
   options: { allowTempFiles?: boolean } = {},
 ): Promise<CacheIntegrityReport> {
-  const report: CacheIntegrityReport = { blobs: 0, bytes: 0, links: 0 };
+  const report: CacheIntegrityReport = { blobs: 0, bytes: 0, links: 0, digests: new Set() };
   if (!(await exists(cacheRoot))) return report;
   const problems: string[] = [];
   const v2 = join(cacheRoot, 'docker', 'registry', 'v2');
@@ -71,6 +73,7 @@ export async function assertCacheIntegrity(
         if (actual !== hex) problems.push(`${where}/data hashes to sha256:${actual}`);
         report.blobs++;
         report.bytes += info.size;
+        report.digests.add(`sha256:${hex}`);
       }
     }
   }
@@ -101,7 +104,8 @@ export async function assertCacheIntegrity(
 
   if (!options.allowTempFiles) {
     const leftovers = await list(join(cacheRoot, '.ocm-tmp'));
-    if (leftovers.length > 0) problems.push(`.ocm-tmp holds ${leftovers.length} leftover file(s): ${leftovers.slice(0, 5).join(', ')}`);
+    if (leftovers.length > 0)
+      problems.push(`.ocm-tmp holds ${leftovers.length} leftover file(s): ${leftovers.slice(0, 5).join(', ')}`);
   }
 
   assert.deepEqual(problems, [], `cache ${cacheRoot} is not intact:\n${problems.join('\n')}`);

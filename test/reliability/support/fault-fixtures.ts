@@ -52,7 +52,11 @@ export async function assertLanded(registryHost: string, images: PushedImage[], 
     assert.equal(await skopeoManifestDigest(`${repo}:${image.tag}`, PLAIN_HTTP), image.digest, `${repo}:${image.tag}`);
     if (image.manifests.length > 1 || image.manifests[0].digest !== image.digest) {
       for (const child of image.manifests) {
-        assert.equal(await skopeoManifestDigest(`${repo}@${child.digest}`, PLAIN_HTTP), child.digest, `${repo}@${child.digest}`);
+        assert.equal(
+          await skopeoManifestDigest(`${repo}@${child.digest}`, PLAIN_HTTP),
+          child.digest,
+          `${repo}@${child.digest}`,
+        );
       }
     }
   }

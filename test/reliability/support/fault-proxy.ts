@@ -189,7 +189,11 @@ export async function startFaultProxy(upstream: ProxyUpstream, rules: FaultRule[
       target = new URL(req.url ?? '/', upstreamUrl);
     }
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const outgoing = send(target, { method: req.method, headers, agent: target.origin === upstreamUrl.origin ? agent : undefined });
+    const outgoing = send(target, {
+      method: req.method,
+      headers,
+      agent: target.origin === upstreamUrl.origin ? agent : undefined,
+    });
     outgoing.on('response', (answer) => {
       const out: OutgoingHttpHeaders = { ...answer.headers };
       for (const h of HOP_BY_HOP) delete out[h];
@@ -447,12 +451,15 @@ function relayWithFault(answer: IncomingMessage, res: ServerResponse, fault: Fau
       if (head.length > 0) write(head);
       answer.pause();
       holding = true;
-      timer = setTimeout(() => {
-        timer = undefined;
-        holding = false;
-        if (done) return;
-        if (write(tail)) answer.resume();
-      }, fault.kind === 'stall' ? fault.ms : 0);
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          holding = false;
+          if (done) return;
+          if (write(tail)) answer.resume();
+        },
+        fault.kind === 'stall' ? fault.ms : 0,
+      );
       return;
     }
     write(piece);

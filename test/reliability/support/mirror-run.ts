@@ -63,13 +63,32 @@ const HEADLESS = ['--src-tls-verify=false', '--dest-tls-verify=false', '--no-ui'
 
 export const mirrorArgs = {
   m2m: (isc: string, workspace: string, destination: string, cacheDir: string): string[] => [
-    '-c', isc, '--workspace', `file://${workspace}`, `docker://${destination}`, '--cache-dir', cacheDir, ...HEADLESS,
+    '-c',
+    isc,
+    '--workspace',
+    `file://${workspace}`,
+    `docker://${destination}`,
+    '--cache-dir',
+    cacheDir,
+    ...HEADLESS,
   ],
   m2d: (isc: string, archiveDir: string, cacheDir: string): string[] => [
-    '-c', isc, `file://${archiveDir}`, '--cache-dir', cacheDir, ...HEADLESS,
+    '-c',
+    isc,
+    `file://${archiveDir}`,
+    '--cache-dir',
+    cacheDir,
+    ...HEADLESS,
   ],
   d2m: (isc: string, archiveDir: string, destination: string, cacheDir: string): string[] => [
-    '-c', isc, '--from', `file://${archiveDir}`, `docker://${destination}`, '--cache-dir', cacheDir, ...HEADLESS,
+    '-c',
+    isc,
+    '--from',
+    `file://${archiveDir}`,
+    `docker://${destination}`,
+    '--cache-dir',
+    cacheDir,
+    ...HEADLESS,
   ],
 };
 
@@ -92,7 +111,8 @@ export async function runMirror(
 function summarize(events: JsonEvent[]): Pick<MirrorRun, 'retries' | 'failures' | 'succeeded'> {
   const origins = new Map<string, string>();
   for (const e of events) {
-    if (e.type === 'plan') for (const img of e.images as { id: string; origin: string }[]) origins.set(img.id, img.origin);
+    if (e.type === 'plan')
+      for (const img of e.images as { id: string; origin: string }[]) origins.set(img.id, img.origin);
   }
   const failures = new Map<string, { error: string; code?: string }>();
   const succeeded = new Set<string>();
@@ -113,12 +133,19 @@ export async function readErrorReport(workspaceRoot: string): Promise<string | u
   } catch {
     return undefined;
   }
-  const report = names.filter((f) => /^mirroring_errors_\d{8}_\d{6}\.txt$/.test(f)).sort().at(-1);
+  const report = names
+    .filter((f) => /^mirroring_errors_\d{8}_\d{6}\.txt$/.test(f))
+    .sort()
+    .at(-1);
   return report ? readFile(join(logs, report), 'utf8') : undefined;
 }
 
 /** Everything a failing assertion should show: exit code, stderr, and the tail of the events. */
 export function describeRun(run: MirrorRun): string {
-  const tail = run.stdout.split('\n').filter((l) => !l.includes('"blob.progress"')).slice(-40).join('\n');
+  const tail = run.stdout
+    .split('\n')
+    .filter((l) => !l.includes('"blob.progress"'))
+    .slice(-40)
+    .join('\n');
   return `exit ${run.code}\nstderr:\n${run.stderr}\nevents (tail):\n${tail}`;
 }

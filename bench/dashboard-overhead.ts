@@ -1,0 +1,115 @@
+/**
+ * `npm run bench:dashboard`: what the Ink dashboard costs. The same mirror-to-mirror run (the 1 GiB "big"
+ * fixture; `--quick` for a small one) is timed with `--no-ui` and with the dashboard inside a real terminal
+ * (tmux, 120×40, CI unset), alternating, and wall time plus CPU (user+sys of the whole tree, from bash's
+ * `time`) are compared. Writes bench/DASHBOARD.md.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startRegistry } from '../test/harness/registry-server.js';
+import { seedFixture } from './fixtures.js';
+import { writeIsc } from './tool-jobs.js';
+import { commitDescription, machineFacts } from './machine-facts.js';
+
+const exec = promisify(execFile);
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(REPO_ROOT, 'dist', 'source', 'cli.js');
+
+interface Timing {
+  real: number;
+  cpu: number;
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+async function timed(mode: 'headless' | 'dashboard', args: string[], work: string): Promise<Timing> {
+  const timeFile = join(work, `time-${mode}-${Date.now()}`);
+  const exitFile = `${timeFile}.exit`;
+  const run = `node ${q(CLI)} ${args.map(q).join(' ')}${mode === 'headless' ? ' --no-ui > /dev/null' : ''}`;
+  const script = `TIMEFORMAT='%R %U %S'; { time ${run} ; } 2> ${q(timeFile)}; echo $? > ${q(exitFile)}`;
+  if (mode === 'headless') {
+    await exec('bash', ['-c', script], { env: { ...process.env, CI: 'true' } });
+  } else {
+    const socket = `ocm-bench-${process.pid}`;
+    const env = `env -i PATH=${q(process.env.PATH ?? '')} HOME=${q(work)} TERM=xterm-256color LANG=C.UTF-8`;
+    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '40', `${env} bash -c ${q(script)}`]);
+    try {
+      for (;;) {
+        const done = await readFile(exitFile, 'utf8').catch(() => '');
+        if (done.trim() !== '') break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await exec('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+    }
+  }
+  const code = (await readFile(exitFile, 'utf8')).trim();
+  if (code !== '0') throw new Error(`${mode} run exited with ${code}`);
+  // The file also holds whatever the run wrote to stderr; bash's `time` line is the last "R U S" line.
+  // Ink restores the cursor on stderr (ESC[?25h) right before bash prints the timing.
+  const raw = (await readFile(timeFile, 'utf8')).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n');
+  const lines = raw.split('\n').filter((l) => /^\d+\.\d+ \d+\.\d+ \d+\.\d+$/.test(l.trim()));
+  const [real, user, sys] = lines[lines.length - 1].trim().split(' ').map(Number);
+  return { real, cpu: user + sys };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 3;
+  const work = await mkdtemp(join(tmpdir(), 'ocm-dash-bench-'));
+  const source = await startRegistry();
+  try {
+    console.log(`seeding the ${quick ? 'quick ' : ''}big fixture…`);
+    const fixture = await seedFixture(source, 'big', quick, () => undefined);
+    const isc = join(work, 'isc.yaml');
+    await writeIsc(isc, source.host, fixture.images);
+    const results: Record<'headless' | 'dashboard', Timing[]> = { headless: [], dashboard: [] };
+    for (let i = 0; i < runs; i++) {
+      for (const mode of i % 2 === 0 ? (['headless', 'dashboard'] as const) : (['dashboard', 'headless'] as const)) {
+        const dest = await startRegistry();
+        try {
+          const args = ['-c', isc, '--workspace', `file://${join(work, `ws-${mode}-${i}`)}`, `docker://${dest.host}/bench`,
+            '--src-tls-verify=false', '--dest-tls-verify=false', '--cache-dir', join(work, `cache-${mode}-${i}`)];
+          const t = await timed(mode, args, work);
+          results[mode].push(t);
+          console.log(`run ${i + 1}/${runs} ${mode}: ${t.real.toFixed(2)} s wall, ${t.cpu.toFixed(2)} s CPU`);
+        } finally {
+          await dest.stop();
+        }
+      }
+    }
+    const h = { real: median(results.headless.map((t) => t.real)), cpu: median(results.headless.map((t) => t.cpu)) };
+    const d = { real: median(results.dashboard.map((t) => t.real)), cpu: median(results.dashboard.map((t) => t.cpu)) };
+    const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)} %`;
+    const report = [
+      '# Dashboard overhead (`npm run bench:dashboard`)',
+      '',
+      `Date: ${new Date().toISOString()} · commit ${commitDescription(REPO_ROOT)} · ${runs} run(s) each, alternating · fixture: ${fixture.description}`,
+      '',
+      ...machineFacts().map((f) => `- ${f}`),
+      '',
+      '| mode | median wall | median CPU (user+sys) |',
+      '|---|---|---|',
+      `| --no-ui | ${h.real.toFixed(2)} s | ${h.cpu.toFixed(2)} s |`,
+      `| dashboard (tmux 120×40) | ${d.real.toFixed(2)} s | ${d.cpu.toFixed(2)} s |`,
+      `| dashboard cost | ${pct(d.real, h.real)} | ${pct(d.cpu, h.cpu)} |`,
+      '',
+      `Target: the dashboard costs under 5 % in wall time and CPU — wall ${(d.real - h.real) / h.real < 0.05 ? 'met' : 'missed'}, CPU ${(d.cpu - h.cpu) / h.cpu < 0.05 ? 'met' : 'missed'}.`,
+      '',
+    ].join('\n');
+    await writeFile(join(REPO_ROOT, 'bench', quick ? 'DASHBOARD-quick.md' : 'DASHBOARD.md'), report);
+    console.log(report);
+  } finally {
+    await source.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();
