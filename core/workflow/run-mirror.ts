@@ -93,7 +93,8 @@ export async function runMirror(
     if (options.workflow === 'diskToMirror') await extractPhase(ctx);
     // Dry runs plan without the destination (as before RegistryStore implemented ping, when this check
     // never ran): a plan can be made on a host that cannot reach the mirror registry.
-    if (options.workflow !== 'mirrorToDisk' && !options.dryRun) await checkDestinationAccess(ctx);
+    // Like oc-mirror, also on dry runs: a plan for a registry we cannot log in to is not worth much.
+    if (options.workflow !== 'mirrorToDisk') await checkDestinationAccess(ctx);
 
     emit({ type: 'phase', phase: 'collect' });
     const destinationRoot =

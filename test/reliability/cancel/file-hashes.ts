@@ -17,7 +17,9 @@ export async function hashFiles(dir: string, pattern: RegExp): Promise<Record<st
     throw err;
   }
   const out: Record<string, string> = {};
-  for (const entry of entries.filter((e) => e.isFile() && pattern.test(e.name)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of entries
+    .filter((e) => e.isFile() && pattern.test(e.name))
+    .sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const hash = createHash('sha256');
     await pipeline(createReadStream(join(dir, entry.name)), hash);
     out[entry.name] = hash.digest('hex');

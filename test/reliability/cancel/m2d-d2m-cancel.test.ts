@@ -19,7 +19,14 @@ import { pushBigLayerImage, pushImage, type PushedImage } from '../../harness/fi
 import { skopeoManifestDigest, skopeoOptionsFor } from '../../harness/skopeo.js';
 import { tempDirForTest } from '../../harness/temp-dir.js';
 import { blobGets, blobUploads, startCountingProxy } from './counting-proxy.js';
-import { copiedBlobs, describeExit, runCliJson, startedBlobs, type InterruptedRun, type JsonEvent } from './cli-process.js';
+import {
+  copiedBlobs,
+  describeExit,
+  runCliJson,
+  startedBlobs,
+  type InterruptedRun,
+  type JsonEvent,
+} from './cli-process.js';
 import { archiveStarted, midBlobAfterOneCompleted } from './interrupt-points.js';
 import { verifyBlobTree } from './blob-tree-check.js';
 import { assertCacheIntegrity } from '../support/cache-integrity.js';
@@ -72,8 +79,19 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
   const archiveDir = join(work, 'archive');
   const cacheRoot = join(work, 'cache', '.oc-mirror', '.cache');
   const m2d = (config: string) => [
-    '-c', config, `file://${archiveDir}`, '--src-tls-verify=false', '--cache-dir', join(work, 'cache'),
-    '--no-ui', '--output', 'json', '--parallel-images', '1', '--retry-delay', '100ms',
+    '-c',
+    config,
+    `file://${archiveDir}`,
+    '--src-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache'),
+    '--no-ui',
+    '--output',
+    'json',
+    '--parallel-images',
+    '1',
+    '--retry-delay',
+    '100ms',
   ];
 
   // A first, good archive set.
@@ -95,7 +113,8 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
     assert.deepEqual(await hashFiles(archiveDir, CHUNKS), goodSet, `${label}: the previous archive set changed`);
     assert.deepEqual(await hashFiles(historyDir, /^\.history-/), goodHistory, `${label}: the history changed`);
     const cache = await assertCacheIntegrity(cacheRoot, { allowTempFiles: signal === 'SIGKILL' });
-    for (const d of copiedBlobs(run.events)) assert.ok(cache.digests.has(d), `${label}: ${d} reported copied is cached`);
+    for (const d of copiedBlobs(run.events))
+      assert.ok(cache.digests.has(d), `${label}: ${d} reported copied is cached`);
   };
   const expectInterrupted = (label: string, run: InterruptedRun, signal: NodeJS.Signals) => {
     t.diagnostic(`${label}: ${run.durationMs} ms`);
@@ -116,11 +135,18 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
     const run = await runCliJson(m2d(fullIsc), { env, interrupt: { signal, when: midBlobAfterOneCompleted(n, BIG) } });
     expectInterrupted(`m2d copy (${signal})`, run, signal);
     const fetched = blobGets(srcProxy.requests);
-    assert.deepEqual(fetched.filter((d) => copiedEarlier.has(d)), [], `m2d ${signal}: a finished blob was fetched again`);
+    assert.deepEqual(
+      fetched.filter((d) => copiedEarlier.has(d)),
+      [],
+      `m2d ${signal}: a finished blob was fetched again`,
+    );
     assert.deepEqual(await namesIn(archiveDir, PARTIALS), [], 'no partial chunk before the archive phase');
     await expectUntouched(`m2d copy (${signal})`, run, signal);
     const copied = copiedBlobs(run.events);
-    assert.ok([...copied].some((d) => d === bigLayerOf(bigs, d)), `m2d ${signal}: a big layer was finished`);
+    assert.ok(
+      [...copied].some((d) => isBigLayer(bigs, d)),
+      `m2d ${signal}: a big layer was finished`,
+    );
     for (const d of copied) copiedEarlier.add(d);
     for (const d of startedBlobs(run.events)) startedEarlier.add(d);
   }
@@ -176,9 +202,21 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
   // d2m: the first set, then the new one with SIGINT and SIGKILL half-way through uploads, then complete.
   const d2mCacheRoot = join(work, 'cache-d2m', '.oc-mirror', '.cache');
   const d2m = (config: string, from: string) => [
-    '-c', config, '--from', `file://${from}`, `docker://${dstProxy.host}/mirror`, '--dest-tls-verify=false',
-    '--cache-dir', join(work, 'cache-d2m'), '--no-ui', '--output', 'json', '--parallel-images', '1',
-    '--retry-delay', '100ms',
+    '-c',
+    config,
+    '--from',
+    `file://${from}`,
+    `docker://${dstProxy.host}/mirror`,
+    '--dest-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache-d2m'),
+    '--no-ui',
+    '--output',
+    'json',
+    '--parallel-images',
+    '1',
+    '--retry-delay',
+    '100ms',
   ];
   const d2mFirst = await runCliJson(d2m(baseIsc, firstTransfer), { env });
   assert.equal(d2mFirst.code, 0, describeExit(d2mFirst));
@@ -195,7 +233,11 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
     });
     expectInterrupted(`d2m ${signal}`, run, signal);
     const uploads = blobUploads(dstProxy.requests);
-    assert.deepEqual(uploads.filter((d) => uploadedEarlier.has(d)), [], `d2m ${signal}: a finished upload was repeated`);
+    assert.deepEqual(
+      uploads.filter((d) => uploadedEarlier.has(d)),
+      [],
+      `d2m ${signal}: a finished upload was repeated`,
+    );
     await assertCacheIntegrity(d2mCacheRoot, { allowTempFiles: signal === 'SIGKILL' });
     const atTarget = await verifyBlobTree(target.storageDir);
     assert.deepEqual(atTarget.bad, [], `d2m ${signal}: corrupt blob at the destination`);
@@ -213,7 +255,11 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
   assert.equal(d2mDone.code, 0, describeExit(d2mDone));
   t.diagnostic(`d2m complete: ${d2mDone.durationMs} ms`);
   const uploads = blobUploads(dstProxy.requests);
-  assert.deepEqual(uploads.filter((d) => uploadedEarlier.has(d)), [], 'the d2m re-run uploaded a finished blob again');
+  assert.deepEqual(
+    uploads.filter((d) => uploadedEarlier.has(d)),
+    [],
+    'the d2m re-run uploaded a finished blob again',
+  );
   const opts = skopeoOptionsFor(target);
   for (const img of [base, ...bigs]) {
     assert.equal(await skopeoManifestDigest(`${target.host}/mirror/${img.repository}:${img.tag}`, opts), img.digest);
@@ -222,9 +268,8 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
   assert.deepEqual((await verifyBlobTree(target.storageDir)).bad, []);
 });
 
-/** `digest` when it is the big layer of one of `images`, else undefined. */
-function bigLayerOf(images: PushedImage[], digest: string): string | undefined {
-  return images.some((img) => img.blobs.some((b) => b.digest === digest && b.size === BIG)) ? digest : undefined;
+function isBigLayer(images: PushedImage[], digest: string): boolean {
+  return images.some((img) => img.blobs.some((b) => b.digest === digest && b.size === BIG));
 }
 
 async function tarEntries(path: string): Promise<string[]> {

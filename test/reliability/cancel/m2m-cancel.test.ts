@@ -52,9 +52,22 @@ test('m2m: SIGINT, SIGTERM, SIGKILL mid-transfer; each re-run fetches only what 
   );
   const workspace = join(work, 'ws');
   const args = [
-    '-c', isc, '--workspace', `file://${workspace}`, `docker://${dest.host}/mirror`,
-    '--src-tls-verify=false', '--dest-tls-verify=false', '--cache-dir', join(work, 'cache'),
-    '--no-ui', '--output', 'json', '--parallel-images', '1', '--retry-delay', '100ms',
+    '-c',
+    isc,
+    '--workspace',
+    `file://${workspace}`,
+    `docker://${dest.host}/mirror`,
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache'),
+    '--no-ui',
+    '--output',
+    'json',
+    '--parallel-images',
+    '1',
+    '--retry-delay',
+    '100ms',
   ];
   const env = { HOME: work };
 
@@ -97,7 +110,11 @@ test('m2m: SIGINT, SIGTERM, SIGKILL mid-transfer; each re-run fetches only what 
   const last = await runCliJson(args, { env });
   assert.equal(last.code, 0, describeExit(last));
   const fetched = blobGets(proxy.requests);
-  assert.deepEqual(fetched.filter((d) => copiedEarlier.has(d)), [], 'the re-run fetched a blob already copied');
+  assert.deepEqual(
+    fetched.filter((d) => copiedEarlier.has(d)),
+    [],
+    'the re-run fetched a blob already copied',
+  );
   assert.equal(new Set(fetched).size, fetched.length, 'the re-run fetched a blob twice');
   for (const d of allBlobs) {
     if (!startedEarlier.has(d)) assert.ok(fetched.includes(d), `${d}, never started before, is fetched now`);

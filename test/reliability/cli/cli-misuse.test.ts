@@ -74,8 +74,7 @@ const mirrorCases: Misuse[] = [
   {
     name: '2. file:// destination with --from',
     args: ['-c', 'isc.yaml', '--from', FROM, 'file:///data/out'],
-    message:
-      'when destination is file://, mirrorToDisk workflow is assumed, and the --from argument is not needed',
+    message: 'when destination is file://, mirrorToDisk workflow is assumed, and the --from argument is not needed',
   },
   ...RESERVED.map((word) => ({
     name: `3. file:// destination containing '${word}'`,
@@ -160,8 +159,7 @@ const mirrorCases: Misuse[] = [
   {
     name: 'order: --from not needed (2) before the reserved word of the destination (3)',
     args: ['-c', 'isc.yaml', '--from', 'file:///data/logs', 'file:///data/helm'],
-    message:
-      'when destination is file://, mirrorToDisk workflow is assumed, and the --from argument is not needed',
+    message: 'when destination is file://, mirrorToDisk workflow is assumed, and the --from argument is not needed',
   },
   {
     name: 'order: --from prefix (4) before its reserved word (6)',
@@ -170,7 +168,17 @@ const mirrorCases: Misuse[] = [
   },
   {
     name: 'order: --since (7) before dry-run combination (8) and parallelism (9)',
-    args: ['-c', 'isc.yaml', '--since', '1/2/2024', '--dry-run', '--dry-run-manifest-lists', '--parallel-images', '0', 'file:///data/out'],
+    args: [
+      '-c',
+      'isc.yaml',
+      '--since',
+      '1/2/2024',
+      '--dry-run',
+      '--dry-run-manifest-lists',
+      '--parallel-images',
+      '0',
+      'file:///data/out',
+    ],
     message: '--since flag needs to be in format yyyy-MM-dd',
   },
   {
@@ -348,10 +356,13 @@ test('--output json: a misuse is one JSON error line on stdout, nothing on stder
 
 test('5. --from with --since is only a warning (then the run goes on)', async () => {
   // The run then fails on the missing configuration file: proof that the warning did not stop it.
-  const run = await runCli(['-c', join(home, 'missing.yaml'), '--from', `file://${home}/in`, '--since', '2024-01-31', REG], {
-    env: { HOME: home },
-    cwd: home,
-  });
+  const run = await runCli(
+    ['-c', join(home, 'missing.yaml'), '--from', `file://${home}/in`, '--since', '2024-01-31', REG],
+    {
+      env: { HOME: home },
+      cwd: home,
+    },
+  );
   assert.equal(run.code, 1, run.stderr);
   const lines = run.stderr.split('\n');
   assert.equal(lines[0], 'WARNING --since is ignored with --from (it only applies to mirror to disk)');

@@ -130,26 +130,66 @@ test('credentials never leak: basic and bearer auth, successful and failing m2m 
     outputs[`${label} stdout`] = run.stdout;
     outputs[`${label} stderr`] = run.stderr;
   };
-  const common = ['--authfile', authPath, '--log-level', 'debug', '--no-ui', '--retry-times', '1', '--retry-delay', '50ms'];
+  /** Debug logging, so the log files hold as much as a run can write. */
+  const withAuth = (authfile: string) => [
+    '--authfile',
+    authfile,
+    '--log-level',
+    'debug',
+    '--no-ui',
+    '--retry-times',
+    '1',
+    '--retry-delay',
+    '50ms',
+  ];
+  const common = withAuth(authPath);
 
   await t.test('successful runs leak nothing; files have ordinary permissions', async () => {
     const m2m = await runCliJson(
-      ['-c', config, '--workspace', `file://${ws}`, `docker://${dest.host}/m2m`, '--src-tls-verify=false',
-        '--dest-tls-verify=false', '--cache-dir', join(work, 'cache-m2m'), ...common],
+      [
+        '-c',
+        config,
+        '--workspace',
+        `file://${ws}`,
+        `docker://${dest.host}/m2m`,
+        '--src-tls-verify=false',
+        '--dest-tls-verify=false',
+        '--cache-dir',
+        join(work, 'cache-m2m'),
+        ...common,
+      ],
       { env, umask: '022', json: false },
     );
     record('m2m', m2m);
     assert.equal(m2m.code, 0, describeExit(m2m));
     const m2d = await runCliJson(
-      ['-c', config, `file://${archive}`, '--src-tls-verify=false', '--cache-dir', join(work, 'cache-m2d'),
-        '--output', 'json', ...common],
+      [
+        '-c',
+        config,
+        `file://${archive}`,
+        '--src-tls-verify=false',
+        '--cache-dir',
+        join(work, 'cache-m2d'),
+        '--output',
+        'json',
+        ...common,
+      ],
       { env, umask: '022' },
     );
     record('m2d', m2d);
     assert.equal(m2d.code, 0, describeExit(m2d));
     const d2m = await runCliJson(
-      ['-c', config, '--from', `file://${archive}`, `docker://${dest.host}/d2m`, '--dest-tls-verify=false',
-        '--cache-dir', join(work, 'cache-d2m'), ...common],
+      [
+        '-c',
+        config,
+        '--from',
+        `file://${archive}`,
+        `docker://${dest.host}/d2m`,
+        '--dest-tls-verify=false',
+        '--cache-dir',
+        join(work, 'cache-d2m'),
+        ...common,
+      ],
       { env, umask: '022', json: false },
     );
     record('d2m', d2m);
@@ -179,7 +219,8 @@ test('credentials never leak: basic and bearer auth, successful and failing m2m 
       if (file === authPath) continue;
       assert.notEqual(basename(file), basename(authPath), `${file} is a copy of the auth file`);
       const st = await stat(file);
-      if (st.size === authBytes.length) assert.ok(!(await readFile(file)).equals(authBytes), `${file} is a copy of the auth file`);
+      if (st.size === authBytes.length)
+        assert.ok(!(await readFile(file)).equals(authBytes), `${file} is a copy of the auth file`);
     }
   });
 
@@ -210,14 +251,22 @@ test('credentials never leak: basic and bearer auth, successful and failing m2m 
       }),
       { mode: 0o600 },
     );
-    const failing = (authfile: string) => ['--authfile', authfile, ...common.slice(2)];
 
     // Source refuses the password: every image fails (bit 8), with an error report.
     const m2dWs = join(work, 'archive-wrong');
     roots.push(m2dWs);
     const m2d = await runCliJson(
-      ['-c', config, `file://${m2dWs}`, '--src-tls-verify=false', '--cache-dir', join(work, 'cache-m2d-wrong'),
-        '--output', 'json', ...failing(wrongPath)],
+      [
+        '-c',
+        config,
+        `file://${m2dWs}`,
+        '--src-tls-verify=false',
+        '--cache-dir',
+        join(work, 'cache-m2d-wrong'),
+        '--output',
+        'json',
+        ...withAuth(wrongPath),
+      ],
       { env },
     );
     record('m2d wrong password', m2d);
@@ -232,8 +281,18 @@ test('credentials never leak: basic and bearer auth, successful and failing m2m 
     const m2mWs = join(work, 'ws-wrong');
     roots.push(m2mWs);
     const m2m = await runCliJson(
-      ['-c', config, '--workspace', `file://${m2mWs}`, `docker://${dest.host}/wrong`, '--src-tls-verify=false',
-        '--dest-tls-verify=false', '--cache-dir', join(work, 'cache-m2m'), ...failing(wrongPath)],
+      [
+        '-c',
+        config,
+        '--workspace',
+        `file://${m2mWs}`,
+        `docker://${dest.host}/wrong`,
+        '--src-tls-verify=false',
+        '--dest-tls-verify=false',
+        '--cache-dir',
+        join(work, 'cache-m2m'),
+        ...withAuth(wrongPath),
+      ],
       { env, json: false },
     );
     record('m2m wrong password', m2m);
@@ -243,8 +302,19 @@ test('credentials never leak: basic and bearer auth, successful and failing m2m 
       new RegExp(`^error: checking registry "${dest.host}/wrong" access: .*401.*\\n  hint: check the credentials`, 's'),
     );
     const d2m = await runCliJson(
-      ['-c', config, '--from', `file://${archive}`, `docker://${dest.host}/wrong`, '--dest-tls-verify=false',
-        '--cache-dir', join(work, 'cache-d2m'), '--output', 'json', ...failing(wrongPath)],
+      [
+        '-c',
+        config,
+        '--from',
+        `file://${archive}`,
+        `docker://${dest.host}/wrong`,
+        '--dest-tls-verify=false',
+        '--cache-dir',
+        join(work, 'cache-d2m'),
+        '--output',
+        'json',
+        ...withAuth(wrongPath),
+      ],
       { env },
     );
     record('d2m wrong password', d2m);
@@ -253,8 +323,18 @@ test('credentials never leak: basic and bearer auth, successful and failing m2m 
     // An identity token: sent to the token server as an OAuth2 refresh token (which this one refuses).
     target.tokenServer!.requests.length = 0;
     const idt = await runCliJson(
-      ['-c', config, '--workspace', `file://${m2mWs}`, `docker://${dest.host}/idt`, '--src-tls-verify=false',
-        '--dest-tls-verify=false', '--cache-dir', join(work, 'cache-m2m'), ...failing(identityPath)],
+      [
+        '-c',
+        config,
+        '--workspace',
+        `file://${m2mWs}`,
+        `docker://${dest.host}/idt`,
+        '--src-tls-verify=false',
+        '--dest-tls-verify=false',
+        '--cache-dir',
+        join(work, 'cache-m2m'),
+        ...withAuth(identityPath),
+      ],
       { env, json: false },
     );
     record('m2m identity token', idt);
@@ -285,16 +365,26 @@ test('Authorization is never sent to a redirect target on another host', async (
     mode: 0o600,
   });
   const run = await runCliJson(
-    ['-c', config, '--workspace', `file://${join(work, 'ws')}`, `docker://${target.host}/mirror`, '--authfile',
-      authPath, '--src-tls-verify=false', '--dest-tls-verify=false', '--cache-dir', join(work, 'cache'), '--no-ui',
-      '--output', 'json'],
+    [
+      '-c',
+      config,
+      '--workspace',
+      `file://${join(work, 'ws')}`,
+      `docker://${target.host}/mirror`,
+      '--authfile',
+      authPath,
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      '--cache-dir',
+      join(work, 'cache'),
+      '--no-ui',
+      '--output',
+      'json',
+    ],
     { env: { HOME: work } },
   );
   assert.equal(run.code, 0, describeExit(run));
-  assert.equal(
-    await skopeoManifestDigest(`${target.host}/mirror/redir/app:1`, skopeoOptionsFor(target)),
-    image.digest,
-  );
+  assert.equal(await skopeoManifestDigest(`${target.host}/mirror/redir/app:1`, skopeoOptionsFor(target)), image.digest);
   const blobGets = front.storageRequests.filter((r) => r.method === 'GET');
   assert.equal(blobGets.length, image.blobs.length, 'every blob was downloaded from the redirect target');
   assert.deepEqual(

@@ -45,7 +45,8 @@ export async function findSecrets(
   sources: { texts?: Record<string, string>; roots?: string[] },
 ): Promise<string[]> {
   const usable = secrets.filter((s) => s.value.length >= 8);
-  if (usable.length !== secrets.length) throw new Error('a secret shorter than 8 bytes would make the scan meaningless');
+  if (usable.length !== secrets.length)
+    throw new Error('a secret shorter than 8 bytes would make the scan meaningless');
   const found: string[] = [];
   for (const [label, text] of Object.entries(sources.texts ?? {})) {
     for (const s of usable) if (text.includes(s.value)) found.push(`${label} contains ${s.name}`);

@@ -39,8 +39,20 @@ test('TLS destination: refused by default with a hint; works with --cert-dir, --
   const env = { HOME: work };
   const m2m = (ns: string, ...flags: string[]) =>
     runCliJson(
-      ['-c', config, '--workspace', `file://${join(work, ns)}`, `docker://${secure.host}/${ns}`,
-        '--src-tls-verify=false', '--cache-dir', join(work, 'cache'), '--no-ui', '--retry-times', '0', ...flags],
+      [
+        '-c',
+        config,
+        '--workspace',
+        `file://${join(work, ns)}`,
+        `docker://${secure.host}/${ns}`,
+        '--src-tls-verify=false',
+        '--cache-dir',
+        join(work, 'cache'),
+        '--no-ui',
+        '--retry-times',
+        '0',
+        ...flags,
+      ],
       { env, json: false },
     );
   const opts = skopeoOptionsFor(secure);
@@ -77,8 +89,17 @@ test('TLS source: the image fails by default with a hint (exit 8); works with --
   await writeFile(config, isc(image));
   const m2d = (dir: string, ...flags: string[]) =>
     runCliJson(
-      ['-c', config, `file://${join(work, dir)}`, '--cache-dir', join(work, `cache-${dir}`), '--no-ui',
-        '--retry-times', '0', ...flags],
+      [
+        '-c',
+        config,
+        `file://${join(work, dir)}`,
+        '--cache-dir',
+        join(work, `cache-${dir}`),
+        '--no-ui',
+        '--retry-times',
+        '0',
+        ...flags,
+      ],
       { env: { HOME: work }, json: false },
     );
 
@@ -90,7 +111,10 @@ test('TLS source: the image fails by default with a hint (exit 8); works with --
   const report = (await filesUnder(logs)).find((f) => /mirroring_errors_\d{8}_\d{6}\.txt$/.test(f));
   assert.ok(report, 'error report written');
   assert.ok((await readFile(report, 'utf8')).includes(`hint: ${hint}`));
-  assert.deepEqual((await filesUnder(join(work, 'default'))).filter((f) => /mirror_\d{6}\.tar$/.test(f)), []);
+  assert.deepEqual(
+    (await filesUnder(join(work, 'default'))).filter((f) => /mirror_\d{6}\.tar$/.test(f)),
+    [],
+  );
 
   const trusted = await m2d('trusted', '--src-cert-dir', secure.certDir!);
   assert.equal(trusted.code, 0, describeExit(trusted));

@@ -40,8 +40,17 @@ test('umask 077: m2d and d2m write nothing group/world-accessible and nothing ex
   await mkdir(transfer, { mode: 0o700 });
   for (const chunk of chunks) await copyFile(chunk, join(transfer, chunk.slice(archive.length + 1)));
   const d2m = await runCliJson(
-    ['-c', config, '--from', `file://${transfer}`, `docker://${target.host}/m`, '--dest-tls-verify=false',
-      '--cache-dir', join(work, 'cache-d2m'), '--no-ui'],
+    [
+      '-c',
+      config,
+      '--from',
+      `file://${transfer}`,
+      `docker://${target.host}/m`,
+      '--dest-tls-verify=false',
+      '--cache-dir',
+      join(work, 'cache-d2m'),
+      '--no-ui',
+    ],
     { env, umask: '077', json: false },
   );
   assert.equal(d2m.code, 0, describeExit(d2m));
