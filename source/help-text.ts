@@ -23,7 +23,7 @@ export const HELP_TEXT = `
     --authfile FILE            credentials (default $REGISTRY_AUTH_FILE, then containers/docker auth files)
     --src-tls-verify=false     do not verify TLS of source registries (also allows plain http)
     --dest-tls-verify=false    do not verify TLS of the destination registry (also allows plain http)
-    --cert-dir DIR             extra CA certificates (*.crt) to trust
+    --cert-dir DIR             extra CA certificates (*.crt) to trust (also --src-cert-dir, --dest-cert-dir)
     --remove-signatures        do not copy sha256-<digest>.sig signature tags
     --max-nested-paths N       fold destination paths deeper than N components (0 = off)
 
