@@ -127,6 +127,7 @@ async function copyOneImage(
 
     const resolved = await withRetries(() => resolveImage(src, image, signal), retry('read manifests'));
     const blobs = uniqueBlobs(resolved);
+    const signatureTags = options.removeSignatures ? undefined : findSignatureTags(resolved, src, signal, retry);
     options.emit({
       type: 'image.blobs',
       imageId: image.id,
@@ -171,7 +172,7 @@ async function copyOneImage(
     await withRetries(() => putManifests(resolved, dst, image, signal, options), retry('write manifests'));
 
     if (!options.removeSignatures) {
-      await copySignatures(resolved, src, dst, image, signal, options, mover, sampler, retry);
+      await copySignatures(signatureTags!, src, dst, image, signal, options, mover, sampler, retry);
     }
     result.ok = true;
     options.emit({
@@ -329,8 +330,33 @@ function rewriteIndex(resolved: ResolvedImage): Manifest {
  * Cosign-style signatures live beside the image as tag `sha256-<hex>.sig`; copy the ones that exist at the
  * source for the top manifest and every copied child. A missing signature is normal and ignored.
  */
-async function copySignatures(
+/**
+ * The `sha256-<hex>.sig` tags that exist at the source for the top manifest and every copied child. Looked up
+ * in parallel and started before the blobs move, so the lookups cost no extra round trip per image.
+ */
+function findSignatureTags(
   resolved: ResolvedImage,
+  src: ImageLocation,
+  signal: AbortSignal,
+  retry: (label: string) => Parameters<typeof withRetries>[1],
+): Promise<string[]> {
+  if (!src.repository) return Promise.resolve([]); // OCI layouts carry no tag-based signatures
+  const tags = [resolved.top.digest, ...resolved.children.map((c) => c.manifest.digest)].map(
+    (digest) => `${digest.replace(':', '-')}.sig`,
+  );
+  return Promise.all(
+    tags.map((tag) =>
+      withRetries(() => src.store.headManifest(src.repository, tag, signal), retry(`signature ${tag}`)).then(
+        (head) => (head ? tag : undefined),
+        // A signature that cannot be looked up is treated as absent, like a missing one (never fatal).
+        () => undefined,
+      ),
+    ),
+  ).then((found) => found.filter((t): t is string => t !== undefined));
+}
+
+async function copySignatures(
+  signatureTags: Promise<string[]>,
   src: ImageLocation,
   dst: ImageLocation,
   image: PlannedImage,
@@ -340,15 +366,7 @@ async function copySignatures(
   sampler: ProgressSampler,
   retry: (label: string) => Parameters<typeof withRetries>[1],
 ): Promise<void> {
-  if (!src.repository) return; // OCI layouts carry no tag-based signatures
-  const digests = [resolved.top.digest, ...resolved.children.map((c) => c.manifest.digest)];
-  for (const digest of digests) {
-    const tag = `${digest.replace(':', '-')}.sig`;
-    const head = await withRetries(
-      () => src.store.headManifest(src.repository, tag, signal),
-      retry(`signature ${tag}`),
-    ).catch(() => undefined);
-    if (!head) continue;
+  for (const tag of await signatureTags) {
     const manifest = await withRetries(
       () => src.store.getManifest(src.repository, tag, signal),
       retry(`signature ${tag}`),
