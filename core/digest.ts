@@ -36,6 +36,11 @@ export function digestLike(like: string, buf: Buffer): string {
 }
 
 /** Short form for messages: `sha256:0123456789ab…`. */
+/** The first 12 hex characters, without the algorithm: the short form used in plain-text lines. */
+export function shortHex(digest: string): string {
+  return digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13);
+}
+
 export function shortDigest(digest: string): string {
   const colon = digest.indexOf(':');
   return colon > 0 && digest.length > colon + 13 ? `${digest.slice(0, colon + 13)}…` : digest;

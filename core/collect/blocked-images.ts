@@ -4,6 +4,7 @@
  */
 import type { CollectedImage } from './collector.js';
 import { compileBlockedImagePattern } from '../config/blocked-image-pattern.js';
+import { stripTransport } from '../reference/image-reference.js';
 
 export function filterBlockedImages(
   images: CollectedImage[],
@@ -20,9 +21,4 @@ export function filterBlockedImages(
     if (hit) warn(`${img.origin} is blocked by blockedImages entry "${hit.name}": not mirrored`);
     return !hit;
   });
-}
-
-function stripTransport(ref: string): string {
-  const i = ref.indexOf('://');
-  return i >= 0 ? ref.slice(i + 3) : ref;
 }

@@ -5,9 +5,9 @@
  * destination are mounted. A failed image does not stop the others (except release images, §9.1).
  * Everything reports through events and stops on one AbortSignal.
  */
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
+import { digestOf, shortHex } from '../digest.js';
 import type { EventInput } from '../events.js';
 import type { PlannedImage } from '../image-types.js';
 import type { Manifest } from '../store/image-store.js';
@@ -150,7 +150,7 @@ async function copyOneImage(
               destinationRepository: dst.repository,
               signal,
               transfer: () =>
-                transferBlob(blob, src, dst, image.id, signal, sampler, retry(`blob ${short(blob.digest)}`)),
+                transferBlob(blob, src, dst, image.id, signal, sampler, retry(`blob ${shortHex(blob.digest)}`)),
             });
             if (outcome === 'copied') {
               result.bytesCopied += blob.size;
@@ -323,7 +323,7 @@ function rewriteIndex(resolved: ResolvedImage): Manifest {
   const keep = new Set(resolved.children.map((c) => c.descriptor.digest));
   doc.manifests = doc.manifests.filter((m) => keep.has(m.digest));
   const bytes = Buffer.from(JSON.stringify(doc, null, 2));
-  return { bytes, mediaType: resolved.top.mediaType, digest: sha256Digest(bytes) };
+  return { bytes, mediaType: resolved.top.mediaType, digest: digestOf(bytes) };
 }
 
 /**
@@ -383,19 +383,11 @@ async function copySignatures(
         destinationRepository: dst.repository,
         signal,
         transfer: () =>
-          transferBlob(blob, src, dst, image.id, signal, sampler, retry(`signature blob ${short(blob.digest)}`)),
+          transferBlob(blob, src, dst, image.id, signal, sampler, retry(`signature blob ${shortHex(blob.digest)}`)),
       });
     }
     await withRetries(() => dst.store.putManifest(dst.repository, tag, manifest, signal), retry(`signature ${tag}`));
   }
-}
-
-function sha256Digest(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-function short(digest: string): string {
-  return digest.replace(/^sha256:/, '').slice(0, 12);
 }
 
 function formatDuration(ms: number): string {

@@ -151,3 +151,9 @@ export function isTagAndDigest(input: string | ImageReference): boolean {
 export function digestHex(digest: string): string {
   return digest.slice(digest.indexOf(':') + 1);
 }
+
+/** The reference without its `xxx://` transport prefix, as oc-mirror compares and prints it. */
+export function stripTransport(ref: string): string {
+  const i = ref.indexOf('://');
+  return i >= 0 ? ref.slice(i + 3) : ref;
+}

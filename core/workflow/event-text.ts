@@ -4,6 +4,8 @@
  */
 import type { MirrorEvent } from '../events.js';
 import type { PlannedImage } from '../image-types.js';
+import { shortHex } from '../digest.js';
+import { stripTransport } from '../reference/image-reference.js';
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -62,11 +64,11 @@ export class EventTextFormatter {
       case 'blob.done':
         return verbose
           ? [
-              `  blob ${short(event.digest)} ${formatBytes(event.size)} ${event.outcome === 'exists' ? 'skipped: already exists' : event.outcome}`,
+              `  blob ${shortHex(event.digest)} ${formatBytes(event.size)} ${event.outcome === 'exists' ? 'skipped: already exists' : event.outcome}`,
             ]
           : [];
       case 'blob.failed':
-        return verbose ? [`  blob ${short(event.digest)} failed: ${event.error}`] : [];
+        return verbose ? [`  blob ${shortHex(event.digest)} failed: ${event.error}`] : [];
       case 'retry':
         return [
           `retry ${event.attempt}/${event.maxAttempts} in ${formatDurationMs(event.delayMs)}${event.imageId ? ` (${this.ref(event.imageId)})` : ''}: ${event.reason}`,
@@ -117,13 +119,4 @@ export class EventTextFormatter {
   private ref(imageId: string): string {
     return this.images.get(imageId)?.origin ?? `image ${imageId}`;
   }
-}
-
-function stripTransport(ref: string): string {
-  const i = ref.indexOf('://');
-  return i >= 0 ? ref.slice(i + 3) : ref;
-}
-
-function short(digest: string): string {
-  return digest.replace(/^sha256:/, '').slice(0, 12);
 }
