@@ -36,7 +36,19 @@ async function timed(mode: 'headless' | 'dashboard', args: string[], work: strin
   } else {
     const socket = `ocm-bench-${process.pid}`;
     const env = `env -i PATH=${q(process.env.PATH ?? '')} HOME=${q(work)} TERM=xterm-256color LANG=C.UTF-8`;
-    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '40', `${env} bash -c ${q(script)}`]);
+    await exec('tmux', [
+      '-L',
+      socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-x',
+      '120',
+      '-y',
+      '40',
+      `${env} bash -c ${q(script)}`,
+    ]);
     try {
       for (;;) {
         const done = await readFile(exitFile, 'utf8').catch(() => '');
@@ -51,6 +63,7 @@ async function timed(mode: 'headless' | 'dashboard', args: string[], work: strin
   if (code !== '0') throw new Error(`${mode} run exited with ${code}`);
   // The file also holds whatever the run wrote to stderr; bash's `time` line is the last "R U S" line.
   // Ink restores the cursor on stderr (ESC[?25h) right before bash prints the timing.
+  // eslint-disable-next-line no-control-regex -- strips terminal escape sequences
   const raw = (await readFile(timeFile, 'utf8')).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n');
   const lines = raw.split('\n').filter((l) => /^\d+\.\d+ \d+\.\d+ \d+\.\d+$/.test(l.trim()));
   const [real, user, sys] = lines[lines.length - 1].trim().split(' ').map(Number);
@@ -75,8 +88,17 @@ async function main(): Promise<void> {
       for (const mode of i % 2 === 0 ? (['headless', 'dashboard'] as const) : (['dashboard', 'headless'] as const)) {
         const dest = await startRegistry();
         try {
-          const args = ['-c', isc, '--workspace', `file://${join(work, `ws-${mode}-${i}`)}`, `docker://${dest.host}/bench`,
-            '--src-tls-verify=false', '--dest-tls-verify=false', '--cache-dir', join(work, `cache-${mode}-${i}`)];
+          const args = [
+            '-c',
+            isc,
+            '--workspace',
+            `file://${join(work, `ws-${mode}-${i}`)}`,
+            `docker://${dest.host}/bench`,
+            '--src-tls-verify=false',
+            '--dest-tls-verify=false',
+            '--cache-dir',
+            join(work, `cache-${mode}-${i}`),
+          ];
           const t = await timed(mode, args, work);
           results[mode].push(t);
           console.log(`run ${i + 1}/${runs} ${mode}: ${t.real.toFixed(2)} s wall, ${t.cpu.toFixed(2)} s CPU`);

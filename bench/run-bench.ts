@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,11 @@ async function destinationTagCount(registry: RunningRegistry): Promise<number> {
     tags += list.tags?.length ?? 0;
   }
   return tags;
+}
+
+/** Flushes dirty pages to disk (`sync`) so no job pays for the writeback of the one before it. */
+async function settleDisk(): Promise<void> {
+  await new Promise<void>((resolve, reject) => execFile('sync', (err) => (err ? reject(err) : resolve())));
 }
 
 /** Runs one job; returns a failure note or undefined. */
@@ -95,6 +101,9 @@ async function benchFixture(
             diskDir,
             images: fixture.images,
           };
+          // Every job starts on a settled disk: the previous job's unsynced writes (skopeo's dir output, a
+          // cache) must not be written back during — and billed to — the next job.
+          await settleDisk();
           log(`[${fixture.name}] run ${run + 1}/${options.runs} ${tool} ${workflow} …`);
           const result = await runJob(tool, workflow, ctx, options);
           let note = result.note;

@@ -60,6 +60,28 @@ export interface DigestVerifierOptions {
   resumeOffset?: number;
   /** Called with the size of every chunk that passes. */
   onBytes?: (n: number) => void;
+  /**
+   * The input is itself a DigestVerifier for the same digest (see {@link DigestVerifier.covers}): its
+   * bytes end only after they matched, so this stage checks the size and counts but does not hash again.
+   */
+  upstreamVerified?: boolean;
+  /**
+   * The bytes are known to match already (this process wrote them after verifying them, moments ago): count
+   * and check the size only, and let downstream stages skip their hash too ({@link DigestVerifier.covers}).
+   */
+  trusted?: boolean;
+}
+
+const COVERED_DIGEST = Symbol('ocm.coveredDigest');
+
+/**
+ * Declares that `downstream`, a pure pass-through fed only by `upstream`, carries `upstream`'s verification
+ * of `digest` (it ends only if `upstream` ended, i.e. matched). No effect unless `upstream` covers `digest`.
+ */
+export function inheritVerification(upstream: unknown, downstream: object, digest: string): void {
+  if (DigestVerifier.covers(upstream, digest)) {
+    (downstream as { [COVERED_DIGEST]?: string })[COVERED_DIGEST] = digest;
+  }
 }
 
 /**
@@ -73,16 +95,30 @@ export class DigestVerifier extends Transform {
   private readonly where: string;
   private readonly expectedSize?: number;
   private readonly onBytes?: (n: number) => void;
+  private readonly hashing: boolean;
+  private readonly trusted: boolean;
   private seen: number;
 
   constructor(expected: string, options: DigestVerifierOptions = {}) {
     super();
     this.expected = expected;
+    this.trusted = options.trusted === true;
+    this.hashing = !options.upstreamVerified && !this.trusted;
     this.hash = options.resumeHash ?? createHash(digestAlgorithm(expected));
     this.where = options.where ?? expected;
     this.expectedSize = options.expectedSize;
     this.onBytes = options.onBytes;
     this.seen = options.resumeOffset ?? 0;
+  }
+
+  /**
+   * True when `stream` is a verifier of `digest`: it fails instead of ending when the bytes do not match,
+   * so whatever consumes it only completes on verified content. Hashing the same bytes twice in one
+   * pipeline (source check, then destination check) would cost a second SHA-256 pass over every blob.
+   */
+  static covers(stream: unknown, digest: string): boolean {
+    if (stream instanceof DigestVerifier) return stream.expected === digest && (stream.hashing || stream.trusted);
+    return (stream as { [COVERED_DIGEST]?: string } | null)?.[COVERED_DIGEST] === digest;
   }
 
   /** Bytes hashed so far (including a resumed prefix). */
@@ -96,12 +132,23 @@ export class DigestVerifier extends Transform {
       callback(new DigestMismatchError(this.expected, `more than ${this.expectedSize} bytes`, this.where));
       return;
     }
-    this.hash.update(chunk);
+    if (this.hashing) this.hash.update(chunk);
     this.onBytes?.(chunk.length);
     callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
+    if (!this.hashing) {
+      // The upstream verifier checked the content before letting the stream end; the size is ours to check.
+      if (this.expectedSize !== undefined && this.seen !== this.expectedSize) {
+        callback(
+          new DigestMismatchError(this.expected, `${this.seen} bytes instead of ${this.expectedSize}`, this.where),
+        );
+        return;
+      }
+      callback();
+      return;
+    }
     const actual = `${digestAlgorithm(this.expected)}:${this.hash.digest('hex')}`;
     if (actual !== this.expected) {
       callback(new DigestMismatchError(this.expected, `${actual} (${this.seen} bytes)`, this.where));

@@ -107,8 +107,8 @@ export class ConfigError extends OcmError {
 
 /** An archive is malformed or hostile; names the chunk and the entry. */
 export class ArchiveError extends OcmError {
-  constructor(message: string, hint?: string) {
-    super('ARCHIVE', message, { hint });
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super('ARCHIVE', message, { hint, cause: options?.cause });
   }
 }
 

@@ -27,31 +27,52 @@ export interface Segmentation {
  * Strict: such a file is an error (oc-mirror's message), raised before anything is written.
  */
 export function segmentFiles(files: SegmentedFile[], maxChunkBytes: number, strict: boolean): Segmentation {
-  if (!(maxChunkBytes > 0)) throw new RangeError(`archive chunk size must be positive, got ${maxChunkBytes}`);
+  const segmenter = new ChunkSegmenter(maxChunkBytes);
   const chunkOf: number[] = [];
   const oversized: number[] = [];
-  let lastNumber = 1;
-  let open = 1;
-  let openBytes = 0;
   files.forEach((file, i) => {
-    if (file.size > maxChunkBytes) {
-      if (strict) throw strictError(maxChunkBytes, file);
+    const placed = segmenter.place(file.size);
+    if (placed.oversized) {
+      if (strict) throw strictArchiveError(maxChunkBytes, file);
       oversized.push(i);
-      chunkOf.push(++lastNumber);
-      return;
     }
-    if (openBytes + file.size > maxChunkBytes) {
-      open = ++lastNumber;
-      openBytes = 0;
-    }
-    chunkOf.push(open);
-    openBytes += file.size;
+    chunkOf.push(placed.chunk);
   });
-  return { chunkOf, chunkCount: lastNumber, oversized };
+  return { chunkOf, chunkCount: segmenter.chunkCount, oversized };
+}
+
+/**
+ * The same rule applied one file at a time, as files arrive (the archive writer places blobs while they
+ * are still being fetched). Placing the same sizes in the same order gives the same chunks as
+ * {@link segmentFiles}.
+ */
+export class ChunkSegmenter {
+  private lastNumber = 1;
+  private open = 1;
+  private openBytes = 0;
+
+  constructor(readonly maxChunkBytes: number) {
+    if (!(maxChunkBytes > 0)) throw new RangeError(`archive chunk size must be positive, got ${maxChunkBytes}`);
+  }
+
+  /** Highest chunk number used so far (chunk 1 always exists). */
+  get chunkCount(): number {
+    return this.lastNumber;
+  }
+
+  place(size: number): { chunk: number; oversized: boolean } {
+    if (size > this.maxChunkBytes) return { chunk: ++this.lastNumber, oversized: true };
+    if (this.openBytes + size > this.maxChunkBytes) {
+      this.open = ++this.lastNumber;
+      this.openBytes = 0;
+    }
+    this.openBytes += size;
+    return { chunk: this.open, oversized: false };
+  }
 }
 
 /** oc-mirror's text (sizes in whole GiB, rounded down); the file is named by its path in the archive. */
-function strictError(maxChunkBytes: number, file: SegmentedFile): ArchiveError {
+export function strictArchiveError(maxChunkBytes: number, file: SegmentedFile): ArchiveError {
   return new ArchiveError(
     `maxArchiveSize ${Math.floor(maxChunkBytes / GIB)}G is too small compared to sizes of files that need to be included in the archive.\n` +
       `${file.name}: ${Math.floor(file.size / GIB)}G\n Aborting archive generation`,

@@ -49,7 +49,9 @@ export class BlobMover {
     const repos = mapFor(this.known, req.destination).get(req.digest);
     if (repos?.has(req.destinationRepository)) return 'exists';
 
-    if ((await req.destination.hasBlob(req.destinationRepository, req.digest, req.signal)) !== undefined) {
+    const present = await req.destination.hasBlob(req.destinationRepository, req.digest, req.signal);
+    // A present blob of another size is damaged (a cache file cut short by a power failure): copy it again.
+    if (present !== undefined && (req.size < 0 || present === req.size)) {
       this.remember(req.destination, req.digest, req.destinationRepository);
       return 'exists';
     }

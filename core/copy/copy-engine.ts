@@ -276,7 +276,11 @@ async function transferBlob(
   try {
     await withRetries(async (attempt) => {
       if (attempt > 1) sampler.reset(imageId, blob.digest);
-      const opened = await src.store.openBlob(src.repository, blob.digest, { signal, onBytes });
+      const opened = await src.store.openBlob(src.repository, blob.digest, {
+        signal,
+        onBytes,
+        destinationVerifies: dst.store.checksDigestOnWrite === true,
+      });
       try {
         await dst.store.putBlob(dst.repository, { digest: blob.digest, size: blob.size }, opened.stream, { signal });
       } finally {

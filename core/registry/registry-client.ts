@@ -395,6 +395,7 @@ export class RegistryClient {
       where: `blob ${blob.digest} for ${this.host}/${repository}`,
       expectedSize: blob.size,
       onBytes: options.onBytes,
+      upstreamVerified: DigestVerifier.covers(body, blob.digest),
     });
     if (this.chunkedUploads) return this.putBlobChunked(ctx, repo, blob, body, verifier, options.signal);
 

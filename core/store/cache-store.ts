@@ -12,6 +12,11 @@
  * Every file becomes visible by rename from `<root>/.ocm-tmp/` (same filesystem, outside the tree the
  * registry and the archive read), so a crash never leaves a partial `data` or link behind. Several
  * processes may share one cache: a blob written twice at once is renamed twice over identical bytes.
+ *
+ * Files are not fsynced: this is a cache, and every read checks what it returns (blobs stream through a
+ * DigestVerifier, manifests are hashed, a blob whose size differs from its descriptor counts as absent),
+ * so what a power failure can do — lose recent entries or leave them short — costs a re-download, never
+ * wrong content. Syncing each blob cost a full disk write inside every transfer (docs/decisions.md).
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -24,6 +29,9 @@ import { DigestVerifier, digestLike, isDigest } from '../digest.js';
 import { DigestMismatchError, OcmError, RegistryError } from '../errors.js';
 import { detectMediaType, parseManifest } from '../registry/media-types.js';
 import type { BlobInfo, ImageStore, Manifest, OpenedBlob, TransferOptions } from './image-store.js';
+
+/** Read size for blob files. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** Distribution refuses bigger manifests (4 MiB); so do we, which also bounds what is read into memory. */
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -46,6 +54,12 @@ export class CacheStore implements ImageStore {
   private readonly v2: string;
   private readonly tmpDir: string;
   private tmpReady?: Promise<unknown>;
+  /**
+   * Blobs this process wrote into the cache after checking their digest (putBlob, archive extraction). Read
+   * back in the same run for a destination that checks digests itself (disk to mirror pushing what it just
+   * extracted into a registry), they are not hashed a second time; for any other reader they are.
+   */
+  private readonly verifiedHere = new Set<string>();
 
   /** @param root the cache root, `<cache-dir>/.oc-mirror/.cache` (the registry's storage rootdirectory). */
   constructor(root: string) {
@@ -53,6 +67,11 @@ export class CacheStore implements ImageStore {
     this.v2 = join(root, 'docker', 'registry', 'v2');
     this.tmpDir = join(root, '.ocm-tmp');
     this.description = `cache ${root}`;
+  }
+
+  /** Records blobs whose `data` this process wrote after checking them (see `verifiedHere`). */
+  noteVerified(digests: Iterable<string>): void {
+    for (const d of digests) this.verifiedHere.add(d);
   }
 
   /** Absolute path of the `data` file of a blob (present or not). */
@@ -89,8 +108,10 @@ export class CacheStore implements ImageStore {
       where: `blob ${digest} in ${this.description}`,
       expectedSize: size,
       onBytes: options.onBytes,
+      trusted: options.destinationVerifies === true && this.verifiedHere.has(digest),
     });
-    const source = createReadStream(path);
+    // 1 MiB reads: with the default 64 KiB, the reads themselves cost more kernel time than the copying.
+    const source = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
     // The caller consumes (or destroys) the verifier; pipeline then closes the file either way.
     pipeline(source, verifier).catch(() => undefined);
     addAbortSignal(options.signal, verifier);
@@ -115,6 +136,7 @@ export class CacheStore implements ImageStore {
       where: `blob ${blob.digest} for ${repository} in ${this.description}`,
       expectedSize: blob.size >= 0 ? blob.size : undefined,
       onBytes: options.onBytes,
+      upstreamVerified: DigestVerifier.covers(body, blob.digest),
     });
     try {
       await pipeline(body, verifier, createWriteStream(tmp, { flags: 'wx' }), { signal: options.signal });
@@ -125,13 +147,14 @@ export class CacheStore implements ImageStore {
           `blob ${blob.digest} for ${repository} in ${this.description}`,
         );
       }
-      await fsyncFile(tmp);
       await mkdir(dirname(path), { recursive: true });
       await rename(tmp, path);
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
     }
+    // Bytes that went through a hashing stage (ours, or the source's verifier) are verified.
+    this.verifiedHere.add(blob.digest);
     await this.linkLayer(repository, blob.digest);
   }
 
@@ -397,21 +420,20 @@ export class CacheStore implements ImageStore {
   }
 
   /**
-   * Link files hold `<alg>:<hex>` without a newline; an identical link is left alone. Links are not synced:
-   * one lost to a power failure reads as absent (or empty, which is treated as absent) and is rewritten.
+   * Link files hold `<alg>:<hex>` without a newline; an identical link is left alone. One lost to a power
+   * failure reads as absent (or empty, which is treated as absent) and is rewritten.
    */
   private async writeLink(path: string, digest: string): Promise<void> {
     if ((await readLink(path)) === digest) return;
-    await this.writeAtomic(path, Buffer.from(digest), false);
+    await this.writeAtomic(path, Buffer.from(digest));
   }
 
-  private async writeAtomic(path: string, content: Buffer, durable = true): Promise<void> {
+  private async writeAtomic(path: string, content: Buffer): Promise<void> {
     const tmp = await this.tempPath('file');
     try {
       const handle = await open(tmp, 'wx');
       try {
         await handle.writeFile(content);
-        if (durable) await handle.sync();
       } finally {
         await handle.close();
       }
@@ -502,15 +524,6 @@ async function listDir(dir: string, directoriesOnly = false): Promise<string[]> 
   } catch (err) {
     if (isNotFound(err)) return [];
     throw err;
-  }
-}
-
-async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -31,11 +31,18 @@ export interface TransferOptions {
   signal: AbortSignal;
   /** Called with the number of new bytes as they move; the caller aggregates and samples. */
   onBytes?: (n: number) => void;
+  /**
+   * openBlob: the bytes go to a destination that checks the digest itself ({@link ImageStore.checksDigestOnWrite}),
+   * so a source may skip hashing content this process already verified (a blob it just extracted).
+   */
+  destinationVerifies?: boolean;
 }
 
 export interface ImageStore {
   /** For messages: `registry quay.io`, `cache /home/u/.oc-mirror/.cache`, `oci:///data/img`. */
   readonly description: string;
+  /** True when the store itself refuses blob bytes that do not match their digest (a registry's upload check). */
+  readonly checksDigestOnWrite?: boolean;
 
   getManifest(repository: string, reference: string, signal: AbortSignal): Promise<Manifest>;
   /** Digest and media type without the body; undefined when the manifest does not exist. */

@@ -140,7 +140,7 @@ export class OciLayoutStore implements ImageStore {
       expectedSize: size,
       onBytes: options.onBytes,
     });
-    pipeline(createReadStream(path), verifier).catch(() => undefined);
+    pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), verifier).catch(() => undefined);
     addAbortSignal(options.signal, verifier);
     return { stream: verifier, size };
   }
@@ -159,6 +159,7 @@ export class OciLayoutStore implements ImageStore {
       where,
       expectedSize: blob.size >= 0 ? blob.size : undefined,
       onBytes: options.onBytes,
+      upstreamVerified: DigestVerifier.covers(body, blob.digest),
     });
     try {
       await pipeline(body, verifier, createWriteStream(tmp, { flags: 'wx' }), { signal: options.signal });

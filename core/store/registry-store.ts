@@ -11,6 +11,8 @@ import type { BlobInfo, ImageStore, Manifest, OpenedBlob, TransferOptions } from
 export class RegistryStore implements ImageStore {
   readonly description: string;
   readonly client: RegistryClient;
+  /** The upload names the digest (`PUT …?digest=`); the registry refuses bytes that do not match it. */
+  readonly checksDigestOnWrite = true;
 
   constructor(client: RegistryClient) {
     this.client = client;

@@ -14,7 +14,7 @@ import { loadImageSetConfig } from '../config/load-config.js';
 import { discFromIsc, pinnedConfigFileName, pinnedDiscYaml, pinnedIscYaml } from '../config/pinned-config.js';
 import type { ImageSetConfiguration } from '../config/image-set-config.js';
 import { parseManifest } from '../registry/media-types.js';
-import { resolveLocation } from '../copy/image-location.js';
+import { resolveLocation, type StoreResolver } from '../copy/image-location.js';
 import { collectAll } from '../collect/collect-all.js';
 import { copyImages, type ImageResult } from '../copy/copy-engine.js';
 import { splitDockerReference } from '../copy/image-location.js';
@@ -22,7 +22,11 @@ import { applyMaxNestedPaths } from '../reference/destination.js';
 import { writeIdmsItms } from '../cluster-resources/idms-itms.js';
 import { formatMapping } from '../cluster-resources/dry-run-mapping.js';
 import { collectImageBlobs } from '../store/manifest-walk.js';
-import { writeArchive } from '../archive/archive-writer.js';
+import { ProgressSampler } from '../archive/archive-writer.js';
+import { ArchiveSetWriter } from '../archive/archive-set-writer.js';
+import { ArchivingCacheStore } from '../archive/archiving-cache-store.js';
+import { planArchive } from '../archive/archive-plan.js';
+import { chunkFileName } from '../archive/archive-names.js';
 import { readHistory, writeHistory } from '../archive/history.js';
 import { extractArchives } from '../archive/archive-extractor.js';
 import { prepareWorkspace, workspaceOf, type Workspace } from './workspace.js';
@@ -71,6 +75,7 @@ export async function runMirror(
   });
   const outputs: RunSummary['outputs'] = [{ label: 'log', path: log.path }];
   let stores: RunStores | undefined;
+  let archive: StreamingArchive | undefined;
   try {
     emit({
       type: 'run.started',
@@ -127,9 +132,11 @@ export async function runMirror(
 
     if (options.dryRun) return await dryRun(ctx, images, options.dryRunManifestLists ?? false);
 
+    // Mirror to disk writes the archive while it copies: blobs go into the cache and the archive at once.
+    if (options.workflow === 'mirrorToDisk') archive = await openStreamingArchive(ctx, config.archiveSize);
     emit({ type: 'phase', phase: 'copy' });
     const results = await copyImages(images, {
-      stores,
+      stores: archive ? archive.stores : stores,
       parallelImages: options.parallelImages,
       parallelLayers: options.parallelLayers,
       retryTimes: options.retryTimes,
@@ -153,7 +160,7 @@ export async function runMirror(
       if (options.workflow === 'mirrorToDisk') {
         if (failures.length === 0) {
           await writePinnedConfigs(ctx, config);
-          await archivePhase(ctx, config.archiveSize, ok);
+          await archivePhase(ctx, archive!, ok);
         } else emit({ type: 'warning', message: 'some images failed: no archive was written (re-run to retry them)' });
       } else {
         await writePinnedConfigs(ctx, config);
@@ -170,6 +177,8 @@ export async function runMirror(
     }
     throw err;
   } finally {
+    // Not finished (images failed, cancelled, an error): its partial chunks go, the previous set stays.
+    await archive?.writer.discard();
     await stores?.close();
     await log.close();
   }
@@ -190,7 +199,7 @@ function isCancelledResult(r: ImageResult, signal: AbortSignal): boolean {
 
 async function extractPhase(ctx: RunContext): Promise<void> {
   ctx.emit({ type: 'phase', phase: 'extract' });
-  await extractArchives({
+  const extracted = await extractArchives({
     fromDir: ctx.options.archiveDir!,
     cacheRoot: cacheRootOf(ctx.options.cacheDir),
     workspaceRoot: ctx.ws.root,
@@ -198,6 +207,7 @@ async function extractPhase(ctx: RunContext): Promise<void> {
     onProgress: (p: { chunk: string; index: number; count: number; bytes: number; totalBytes: number }) =>
       ctx.emit({ type: 'extract.progress', ...p }),
   });
+  ctx.stores.cache.noteVerified(extracted.verifiedBlobs);
 }
 
 /** §2.8: an authenticated `GET /v2/` on the destination before anything else happens. */
@@ -309,7 +319,47 @@ async function writePinnedConfigs(ctx: RunContext, config: ImageSetConfiguration
   }
 }
 
-async function archivePhase(ctx: RunContext, archiveSizeGiB: number | undefined, ok: ImageResult[]): Promise<void> {
+/** The archive being written during a mirror-to-disk copy, and the stores the copy uses to feed it. */
+interface StreamingArchive {
+  writer: ArchiveSetWriter;
+  destination: ArchivingCacheStore;
+  /** The run's stores, with the cache replaced by `destination` as the copy's destination. */
+  stores: StoreResolver;
+  /** Blobs shipped by earlier archives (the chosen history file). */
+  history: Set<string>;
+  /** Receives archive progress during the archive phase. */
+  progress?: ProgressSampler;
+}
+
+async function openStreamingArchive(ctx: RunContext, archiveSizeGiB: number | undefined): Promise<StreamingArchive> {
+  const history = await readHistory(ctx.ws.workingDir, ctx.options.since);
+  const maxChunkBytes =
+    ctx.options.archiveChunkBytes ??
+    (archiveSizeGiB && archiveSizeGiB > 0 ? archiveSizeGiB : DEFAULTS.archiveSizeGiB) * 1024 ** 3;
+  const streaming: Partial<StreamingArchive> = { history };
+  const writer = new ArchiveSetWriter({
+    outputDir: ctx.options.archiveDir!,
+    maxChunkBytes,
+    strict: ctx.options.strictArchive,
+    onContentBytes: (n, chunk) => streaming.progress?.add(n, chunk),
+  });
+  await writer.open();
+  const destination = new ArchivingCacheStore(ctx.stores.cache, writer, history);
+  const cacheHost = cacheHostOf(ctx.options.port);
+  const stores: StoreResolver = {
+    registry: (host, side) =>
+      side === 'destination' && host === cacheHost ? destination : ctx.stores.registry(host, side),
+    ociLayout: (path) => ctx.stores.ociLayout(path),
+  };
+  return Object.assign(streaming, { writer, destination, stores }) as StreamingArchive;
+}
+
+/**
+ * Completes the archive the copy has been writing (§4.2–4.6): the selected blobs the copy did not stream are
+ * added from the cache, then the cache's repositories tree, the working-dir and the ImageSetConfiguration;
+ * the set is synced and renamed into place, and the new history file is written.
+ */
+async function archivePhase(ctx: RunContext, archive: StreamingArchive, ok: ImageResult[]): Promise<void> {
   ctx.emit({ type: 'phase', phase: 'archive' });
   const includeSignatures = !ctx.options.removeSignatures;
   const selected: string[] = [];
@@ -328,7 +378,7 @@ async function archivePhase(ctx: RunContext, archiveSizeGiB: number | undefined,
       }
     }
   }
-  const history = await readHistory(ctx.ws.workingDir, ctx.options.since);
+  const { history, writer, destination } = archive;
   const toShip = selected.filter((d) => !history.has(d));
   if (toShip.length < selected.length) {
     ctx.emit({
@@ -342,28 +392,43 @@ async function archivePhase(ctx: RunContext, archiveSizeGiB: number | undefined,
     join(ctx.ws.workingDir, 'internal', 'oc-mirror-version.json'),
     JSON.stringify({ gitVersion: VERSION, gitCommit: 'ocm-tui' }, null, 2),
   );
-  const maxChunkBytes =
-    ctx.options.archiveChunkBytes ??
-    (archiveSizeGiB && archiveSizeGiB > 0 ? archiveSizeGiB : DEFAULTS.archiveSizeGiB) * 1024 ** 3;
-  const result = await writeArchive({
+  const rest = await planArchive({
     cacheRoot: cacheRootOf(ctx.options.cacheDir),
     workingDir: ctx.ws.workingDir,
     workspaceRoot: ctx.ws.root,
-    outputDir: ctx.options.archiveDir!,
-    blobDigests: toShip,
+    blobDigests: [],
     configFile: ctx.options.configPath,
-    maxChunkBytes,
-    strict: ctx.options.strictArchive,
+    now: new Date(),
     signal: ctx.signal,
-    onProgress: (bytes: number, totalBytes: number, chunk: string) =>
-      ctx.emit({ type: 'archive.progress', chunk, bytes, totalBytes }),
-    onWarning: (message: string) => ctx.emit({ type: 'warning', message }),
   });
+  const remaining = rest.reduce((sum, f) => sum + f.size, 0);
+  archive.progress = new ProgressSampler(writer.totalBytes + remaining, (bytes, totalBytes, chunk) =>
+    ctx.emit({ type: 'archive.progress', chunk, bytes, totalBytes }),
+  );
+  archive.progress.add(writer.bytesWritten, join(ctx.options.archiveDir!, chunkFileName(1)));
+  await destination.fillFromCache(toShip, ctx.signal);
+  for (const file of rest) {
+    ctx.signal.throwIfAborted();
+    await writer.appendFile(file.name, file.source, file, ctx.signal);
+  }
+  archive.progress.flush();
+  const result = await writer.finish(ctx.signal);
+  if (result.warning) ctx.emit({ type: 'warning', message: result.warning });
   for (const chunk of result.chunks) {
     ctx.emit({ type: 'archive.chunk', path: chunk, bytes: 0 });
     ctx.outputs.push({ label: 'archive', path: chunk });
   }
-  await writeHistory(ctx.ws.workingDir, new Set([...history, ...toShip]), new Date());
+  // Whatever went into the archive was shipped, including blobs streamed that the selection did not name.
+  const shipped = new Set(toShip);
+  const extra = destination.archivedDigests.filter((d) => !shipped.has(d));
+  if (extra.length > 0) {
+    ctx.emit({
+      type: 'log',
+      level: 'debug',
+      message: `${extra.length} blobs written while copying are not in the image selection (kept in the archive)`,
+    });
+  }
+  await writeHistory(ctx.ws.workingDir, new Set([...history, ...toShip, ...extra]), new Date());
 }
 
 async function clusterResourcesPhase(ctx: RunContext, images: PlannedImage[]): Promise<void> {

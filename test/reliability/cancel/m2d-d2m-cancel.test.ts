@@ -140,7 +140,11 @@ test('m2d and d2m: interrupted at seeded points, old archive intact, re-runs fet
       [],
       `m2d ${signal}: a finished blob was fetched again`,
     );
-    assert.deepEqual(await namesIn(archiveDir, PARTIALS), [], 'no partial chunk before the archive phase');
+    // The archive is written while copying: a graceful stop removes its partial chunks; a SIGKILL leaves them
+    // (never under a mirror_* name), for the next run to remove (m2d 5 checks that).
+    if (signal !== 'SIGKILL') {
+      assert.deepEqual(await namesIn(archiveDir, PARTIALS), [], 'a stopped copy removes its partial chunks');
+    }
     await expectUntouched(`m2d copy (${signal})`, run, signal);
     const copied = copiedBlobs(run.events);
     assert.ok(

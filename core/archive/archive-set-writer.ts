@@ -1,0 +1,372 @@
+/**
+ * Writes one M2D archive set (`mirror_000001.tar`, …, `../../shared/spec/core.md` §4) by position: every entry
+ * gets a region (header, content, padding) at the end of its chunk the moment it is reserved, and its content
+ * can then be written in any order, by several writers at once. That is what lets mirror-to-disk write blobs
+ * into the archive while they are being fetched (see ArchivingCacheStore) instead of reading them back from
+ * the cache afterwards, and lets the disk flush the archive while the network is still busy.
+ *
+ * Chunks are assigned with oc-mirror's segmentation rule, applied as entries arrive (ChunkSegmenter).
+ *
+ * Atomic replacement: chunks are written as `.ocm-partial-NNNNNN.tar`; only when every chunk is complete and
+ * synced are they renamed to `mirror_NNNNNN.tar` and the previous set's extra chunks deleted. A failed or
+ * cancelled run removes its partial files and leaves the previous archive set untouched.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ArchiveError, CancelledError } from '../errors.js';
+import { chunkFileName, partialChunkFileName, PARTIAL_CHUNK_PATTERN } from './archive-names.js';
+import { ChunkSegmenter, oversizedWarning, strictArchiveError } from './archive-segmentation.js';
+import { encodeTarEntryHeader, tarPadding, type FileFacts } from './tar-entry-header.js';
+
+/**
+ * Bytes written to a chunk between two background `fdatasync` calls: the disk works through the archive
+ * while the network is still delivering it, so the final sync has only the tail left to flush.
+ */
+const SYNC_EVERY_BYTES = 128 * 1024 * 1024;
+/** End of archive: two zero blocks (what tar-stream and Go write). */
+const TRAILER = Buffer.alloc(1024);
+
+export interface ArchiveSetWriterOptions {
+  /** Where `mirror_NNNNNN.tar` are written. */
+  outputDir: string;
+  /** `archiveSize` × 1024³: content bytes per chunk. */
+  maxChunkBytes: number;
+  /** `--strict-archive`: an entry larger than a chunk fails the archive (at {@link ArchiveSetWriter.finish}). */
+  strict: boolean;
+  /** Called with every content byte count written, and the chunk it went to. */
+  onContentBytes?(n: number, chunkPath: string): void;
+}
+
+export interface ArchiveSetResult {
+  /** Final paths, in chunk order. */
+  chunks: string[];
+  /** Size in bytes of each chunk file (same order). */
+  chunkBytes: number[];
+  /** Entries larger than the chunk size (each in a chunk of its own), by name in the archive. */
+  oversized: { path: string; size: number }[];
+  /** Sum of the archived entries' content sizes. */
+  totalBytes: number;
+  /** Warning to show for oversized entries (permissive mode), if any. */
+  warning?: string;
+}
+
+/** The content area of one reserved entry. */
+export class ArchiveRegion {
+  private complete = false;
+
+  constructor(
+    readonly name: string,
+    readonly size: number,
+    private readonly chunk: ChunkFile,
+    private readonly dataOffset: number,
+  ) {}
+
+  /** True once every content byte has been written (see {@link markComplete}). */
+  get isComplete(): boolean {
+    return this.complete;
+  }
+
+  /** Writes content bytes at `position` (0-based inside the entry). Rewriting a range is allowed (retries). */
+  async write(buf: Buffer, position: number): Promise<void> {
+    if (position < 0 || position + buf.length > this.size) {
+      throw new ArchiveError(`${this.name}: ${position + buf.length} bytes written into an entry of ${this.size}`);
+    }
+    await this.chunk.write(buf, this.dataOffset + position, buf.length);
+  }
+
+  /** The writer of the content states it wrote all `size` bytes. */
+  markComplete(): void {
+    this.complete = true;
+  }
+
+  /** A new attempt rewrites the content from the start. */
+  markIncomplete(): void {
+    this.complete = false;
+  }
+}
+
+export class ArchiveSetWriter {
+  private readonly segmenter: ChunkSegmenter;
+  private readonly chunks = new Map<number, ChunkFile>();
+  private readonly regions: ArchiveRegion[] = [];
+  private readonly oversized: { path: string; size: number }[] = [];
+  private strictViolation?: { name: string; size: number };
+  private failure?: unknown;
+  private reservedBytes = 0;
+  private writtenBytes = 0;
+  private opened = false;
+  private state: 'open' | 'finished' | 'discarded' = 'open';
+
+  constructor(private readonly options: ArchiveSetWriterOptions) {
+    this.segmenter = new ChunkSegmenter(options.maxChunkBytes);
+  }
+
+  /** Content bytes of every entry reserved so far. */
+  get totalBytes(): number {
+    return this.reservedBytes;
+  }
+
+  /** Content bytes written so far (rewrites after a retry count again). */
+  get bytesWritten(): number {
+    return this.writtenBytes;
+  }
+
+  /** The first write failure (a full disk…); the set can no longer be finished. */
+  get failed(): unknown {
+    return this.failure;
+  }
+
+  /** Creates the output directory and removes partial chunks a crashed run left behind. */
+  async open(): Promise<void> {
+    await mkdir(this.options.outputDir, { recursive: true });
+    for (const name of await readdir(this.options.outputDir)) {
+      if (PARTIAL_CHUNK_PATTERN.test(name)) await rm(join(this.options.outputDir, name), { force: true });
+    }
+    this.opened = true;
+  }
+
+  /**
+   * Places an entry: picks its chunk, lays out header + content + padding at that chunk's end and writes the
+   * header. Undefined in strict mode for an entry larger than a chunk (the archive then fails at finish).
+   */
+  reserve(name: string, facts: FileFacts): ArchiveRegion | undefined {
+    if (!this.opened || this.state !== 'open') throw new Error('archive set writer is not open');
+    const placed = this.segmenter.place(facts.size);
+    if (placed.oversized) {
+      if (this.options.strict) {
+        this.strictViolation ??= { name, size: facts.size };
+        return undefined;
+      }
+      this.oversized.push({ path: name, size: facts.size });
+    }
+    const chunk = this.chunk(placed.chunk);
+    const header = encodeTarEntryHeader(name, facts);
+    const offset = chunk.allocate(header.length + facts.size + tarPadding(facts.size));
+    chunk.track(chunk.write(header, offset, 0));
+    const region = new ArchiveRegion(name, facts.size, chunk, offset + header.length);
+    this.regions.push(region);
+    this.reservedBytes += facts.size;
+    return region;
+  }
+
+  /** Reserves an entry and fills it with `bytes`. */
+  async appendBuffer(name: string, bytes: Buffer, facts: Omit<FileFacts, 'size'>): Promise<void> {
+    const region = this.reserve(name, { ...facts, size: bytes.length });
+    if (!region) return;
+    if (bytes.length > 0) await region.write(bytes, 0);
+    region.markComplete();
+  }
+
+  /**
+   * Reserves an entry for a file on disk and copies `facts.size` bytes of it (a file growing meanwhile, a log,
+   * is archived as it was described; one that shrank fails the archive).
+   */
+  async appendFile(name: string, source: string, facts: FileFacts, signal: AbortSignal): Promise<void> {
+    const region = this.reserve(name, facts);
+    if (!region) return;
+    await copyFileInto(region, source, signal);
+  }
+
+  /**
+   * Completes the set: every reserved entry must be complete. Writes each chunk's trailer, syncs it, renames
+   * the whole set into place and removes the previous set's extra chunks.
+   */
+  async finish(signal: AbortSignal): Promise<ArchiveSetResult> {
+    if (this.state !== 'open') throw new Error(`archive set writer already ${this.state}`);
+    if (this.strictViolation) throw strictArchiveError(this.options.maxChunkBytes, this.strictViolation);
+    signal.throwIfAborted();
+    // Chunk 1 stays empty when every entry is oversized; oc-mirror still writes it.
+    for (let n = 1; n <= this.segmenter.chunkCount; n++) this.chunk(n);
+    const ordered = [...this.chunks.values()].sort((a, b) => a.number - b.number);
+    for (const chunk of ordered) await chunk.settle();
+    if (this.failure) throw this.failure;
+    const incomplete = this.regions.find((r) => !r.isComplete);
+    if (incomplete) {
+      throw new ArchiveError(`${incomplete.name} was placed in the archive but its content was never written`);
+    }
+    for (const chunk of ordered) {
+      signal.throwIfAborted();
+      await chunk.close(TRAILER);
+    }
+    signal.throwIfAborted();
+    await publish(this.options.outputDir, ordered);
+    this.state = 'finished';
+    const chunks = ordered.map((c) => c.finalPath);
+    const chunkBytes = await Promise.all(chunks.map(async (p) => (await stat(p)).size));
+    return {
+      chunks,
+      chunkBytes,
+      oversized: this.oversized,
+      totalBytes: this.reservedBytes,
+      warning: oversizedWarning(this.oversized),
+    };
+  }
+
+  /** Stops writing and removes every partial chunk; the previous archive set stays as it was. */
+  async discard(): Promise<void> {
+    if (this.state === 'finished') return;
+    this.state = 'discarded';
+    await Promise.all([...this.chunks.values()].map((c) => c.discard()));
+  }
+
+  private chunk(number: number): ChunkFile {
+    let chunk = this.chunks.get(number);
+    if (!chunk) {
+      chunk = new ChunkFile(this.options.outputDir, number, {
+        onWritten: (n, path) => {
+          this.writtenBytes += n;
+          this.options.onContentBytes?.(n, path);
+        },
+        onFailure: (err) => {
+          this.failure ??= err;
+        },
+      });
+      this.chunks.set(number, chunk);
+    }
+    return chunk;
+  }
+}
+
+/** Streams a file into a region (bounded to the region's size) and marks it complete. */
+export async function copyFileInto(region: ArchiveRegion, source: string, signal: AbortSignal): Promise<void> {
+  let written = 0;
+  if (region.size > 0) {
+    const input = createReadStream(source, { start: 0, end: region.size - 1, highWaterMark: 1024 * 1024, signal });
+    for await (const buf of input as AsyncIterable<Buffer>) {
+      await region.write(buf, written);
+      written += buf.length;
+    }
+  }
+  if (written !== region.size) {
+    throw new ArchiveError(`${source} shrank while it was being archived (${written} of ${region.size} bytes)`);
+  }
+  region.markComplete();
+}
+
+interface ChunkHooks {
+  onWritten(contentBytes: number, chunkPath: string): void;
+  onFailure(err: unknown): void;
+}
+
+/** One partial tar file written by position. */
+class ChunkFile {
+  readonly partialPath: string;
+  readonly finalPath: string;
+  private readonly handle: Promise<FileHandle>;
+  private end = 0;
+  private sinceSync = 0;
+  private syncing?: Promise<void>;
+  private readonly pending = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(
+    dir: string,
+    readonly number: number,
+    private readonly hooks: ChunkHooks,
+  ) {
+    this.partialPath = join(dir, partialChunkFileName(number));
+    this.finalPath = join(dir, chunkFileName(number));
+    this.handle = open(this.partialPath, 'w');
+    this.handle.catch((err: unknown) => hooks.onFailure(err));
+  }
+
+  /** Reserves `bytes` at the end of the file; returns their offset. */
+  allocate(bytes: number): number {
+    const offset = this.end;
+    this.end += bytes;
+    return offset;
+  }
+
+  /** Keeps a write nobody awaits (a header) until {@link settle}. */
+  track(write: Promise<unknown>): void {
+    const settled = write.catch(() => undefined);
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
+  }
+
+  /** pwrite of the whole buffer; `contentBytes` of it count as archive content (headers do not). */
+  async write(buf: Buffer, position: number, contentBytes = buf.length): Promise<void> {
+    try {
+      const handle = await this.handle;
+      let done = 0;
+      while (done < buf.length) {
+        const { bytesWritten } = await handle.write(buf, done, buf.length - done, position + done);
+        if (bytesWritten <= 0) throw new ArchiveError(`no progress writing ${this.partialPath}`);
+        done += bytesWritten;
+      }
+    } catch (err) {
+      const failure = writeFailure(this.partialPath, err);
+      this.hooks.onFailure(failure);
+      throw failure;
+    }
+    if (contentBytes > 0) this.hooks.onWritten(contentBytes, this.finalPath);
+    this.sinceSync += buf.length;
+    if (this.sinceSync >= SYNC_EVERY_BYTES && !this.syncing && !this.closed) {
+      this.sinceSync = 0;
+      this.syncing = this.handle
+        .then((h) => h.datasync())
+        .catch((err: unknown) => this.hooks.onFailure(writeFailure(this.partialPath, err)))
+        .finally(() => {
+          this.syncing = undefined;
+        });
+    }
+  }
+
+  /** Waits for tracked header writes and a background sync. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.pending]);
+    await this.syncing;
+  }
+
+  /** Writes the trailer, cuts the file to its length, syncs and closes it. */
+  async close(trailer: Buffer): Promise<void> {
+    const handle = await this.handle;
+    await this.write(trailer, this.end, 0);
+    await this.syncing;
+    this.closed = true;
+    await handle.truncate(this.end + trailer.length);
+    await handle.sync();
+    await handle.close();
+  }
+
+  async discard(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.pending]);
+    await this.syncing?.catch(() => undefined);
+    const handle = await this.handle.catch(() => undefined);
+    await handle?.close().catch(() => undefined);
+    await rm(this.partialPath, { force: true });
+  }
+}
+
+function writeFailure(path: string, err: unknown): unknown {
+  if (err instanceof ArchiveError || err instanceof CancelledError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new ArchiveError(
+      `no space left writing ${path}`,
+      'free space in the archive directory (or choose another one); the images are in the cache, so a re-run only writes the archive',
+      { cause: err },
+    );
+  }
+  return err;
+}
+
+/** Renames the complete set into place, then removes older chunks the new set does not replace. */
+async function publish(dir: string, chunks: ChunkFile[]): Promise<void> {
+  const keep = new Set<string>();
+  for (const chunk of chunks) {
+    await rename(chunk.partialPath, chunk.finalPath);
+    keep.add(chunkFileName(chunk.number));
+  }
+  for (const name of await readdir(dir)) {
+    if (/^mirror_.*\.tar$/.test(name) && !keep.has(name)) await rm(join(dir, name), { force: true });
+  }
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
