@@ -216,7 +216,10 @@ test('wizard at 120x40: keystrokes build the m2m command shown on review, Enter 
   await term.waitForScreen(has('[3 Locations]'), { what: 'the locations step' });
   await term.type('ws');
   await term.sendKeys('Enter');
-  await term.waitForScreen(has('docker://'), { what: 'the destination field' });
+  // "docker://" shows before the focus moves (the field's prefix): wait for the cursor on the field itself.
+  await term.waitForScreen((lines) => lines.some((l) => /❯ Destination registry/.test(l)), {
+    what: 'the destination field focused',
+  });
   await term.type(`${dest.host}/mirror`);
   await term.waitForScreen(has(`docker://${dest.host}/mirror`), { what: 'the typed destination' });
   await term.sendKeys('Enter');

@@ -4,24 +4,24 @@
  */
 import { applyColorEnv } from './color-env.js';
 import { listConfigFiles, describeConfigFile } from './config-files.js';
+import { loadUi } from './load-ui.js';
 
 export async function runWizard(opts: { fps: number }): Promise<number> {
   applyColorEnv();
-  const { render } = await import('ink');
-  const { Wizard } = await import('../../components/wizard/Wizard.js');
+  const ui = await loadUi();
   const cwd = process.cwd();
   let chosen: string[] | undefined;
-  const instance = render(
-    <Wizard
-      cwd={cwd}
-      listConfigs={() => listConfigFiles(cwd)}
-      describeConfig={(path) => describeConfigFile(path)}
-      onSubmit={(argv) => {
+  const instance = ui.mountWizard(
+    {
+      cwd,
+      listConfigs: () => listConfigFiles(cwd),
+      describeConfig: (path) => describeConfigFile(path),
+      onSubmit: (argv) => {
         chosen = argv;
         instance.unmount();
-      }}
-      onCancel={() => instance.unmount()}
-    />,
+      },
+      onCancel: () => instance.unmount(),
+    },
     { exitOnCtrlC: false, maxFps: opts.fps, patchConsole: false },
   );
   await instance.waitUntilExit();

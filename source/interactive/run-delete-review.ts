@@ -10,6 +10,7 @@ import type { MirrorEvent } from '../../core/events.js';
 import { formatDeleteList } from '../../core/delete/delete-list.js';
 import { UsageError } from '../../core/errors.js';
 import { applyColorEnv } from './color-env.js';
+import { loadUi } from './load-ui.js';
 
 export interface RunDeleteReviewOptions {
   /** The items of the delete file. */
@@ -67,9 +68,7 @@ export async function runDeleteReview(options: RunDeleteReviewOptions): Promise<
     );
   }
   applyColorEnv();
-  const { render } = await import('ink');
-  const { DeleteReview } = await import('../../components/delete-review/DeleteReview.js');
-  const { ThemeContext, themeFromEnv } = await import('../../components/shared/theme.js');
+  const ui = await loadUi();
 
   let settle: (selection: DeleteItem[] | undefined) => void = () => undefined;
   const decision = new Promise<DeleteItem[] | undefined>((resolve) => {
@@ -79,16 +78,15 @@ export async function runDeleteReview(options: RunDeleteReviewOptions): Promise<
   if (options.signal?.aborted) return undefined;
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const instance = render(
-    <ThemeContext.Provider value={themeFromEnv()}>
-      <DeleteReview
-        items={options.items}
-        registry={options.registry}
-        sourceFile={options.sourceFile}
-        onConfirm={(selected) => settle(selected)}
-        onCancel={() => settle(undefined)}
-      />
-    </ThemeContext.Provider>,
+  const instance = ui.mountDeleteReview(
+    {
+      items: options.items,
+      registry: options.registry,
+      sourceFile: options.sourceFile,
+      onConfirm: (selected) => settle(selected),
+      onCancel: () => settle(undefined),
+    },
+    ui.themeFromEnv(),
     {
       exitOnCtrlC: false,
       patchConsole: false,
@@ -137,26 +135,17 @@ export interface RunDeleteProgressOptions<T> {
  */
 export async function runDeleteProgress<T>(options: RunDeleteProgressOptions<T>): Promise<T> {
   applyColorEnv();
-  const { render } = await import('ink');
-  const { DeleteProgressApp } = await import('../../components/delete-review/DeleteProgressApp.js');
-  const { createDeleteProgressStore } = await import('../../components/delete-review/delete-progress-store.js');
-  const { resultHead } = await import('../../components/delete-review/DeleteProgress.js');
-  const { ThemeContext, themeFromEnv } = await import('../../components/shared/theme.js');
-  const theme = themeFromEnv();
-  const store = createDeleteProgressStore(options.total);
-  const instance = render(
-    <ThemeContext.Provider value={theme}>
-      <DeleteProgressApp store={store} registry={options.registry} />
-    </ThemeContext.Provider>,
-    {
-      exitOnCtrlC: false,
-      patchConsole: false,
-      incrementalRendering: false, // see runDeleteReview
-      maxFps: options.fps ?? 10,
-      ...(options.io?.stdin ? { stdin: options.io.stdin } : {}),
-      ...(options.io ? { stdout: options.io.stdout, stderr: options.io.stderr } : {}),
-    },
-  );
+  const ui = await loadUi();
+  const theme = ui.themeFromEnv();
+  const store = ui.createDeleteProgressStore(options.total);
+  const instance = ui.mountDeleteProgress({ store, registry: options.registry }, theme, {
+    exitOnCtrlC: false,
+    patchConsole: false,
+    incrementalRendering: false, // see runDeleteReview
+    maxFps: options.fps ?? 10,
+    ...(options.io?.stdin ? { stdin: options.io.stdin } : {}),
+    ...(options.io ? { stdout: options.io.stdout, stderr: options.io.stderr } : {}),
+  });
   try {
     return await options.run((event) => store.dispatch(event));
   } finally {
@@ -170,7 +159,7 @@ export async function runDeleteProgress<T>(options: RunDeleteProgressOptions<T>)
     // Full references here: this list is what stays in the scrollback and in pasted bug reports.
     for (const outcome of ['deleted', 'absent', 'failed'] as const) {
       for (const r of results.filter((x) => x.outcome === outcome)) {
-        log(`${resultHead(r, theme)}${r.reference.replace(/^docker:\/\//, '')}${r.error ? `: ${r.error}` : ''}`);
+        log(`${ui.resultHead(r, theme)}${r.reference.replace(/^docker:\/\//, '')}${r.error ? `: ${r.error}` : ''}`);
       }
     }
   }

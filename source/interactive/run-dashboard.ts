@@ -8,17 +8,16 @@ import { describeError } from '../../core/errors.js';
 import { createCancellation } from '../cancellation.js';
 import { exitCodeOf } from '../main.js';
 import { applyColorEnv } from './color-env.js';
+import { loadUi } from './load-ui.js';
 
 export async function runWithDashboard(opts: {
   fps: number;
   run: (sink: (e: MirrorEvent) => void, signal: AbortSignal) => Promise<RunSummary>;
 }): Promise<number> {
   applyColorEnv();
-  const { render } = await import('ink');
-  const { DashboardApp } = await import('../../components/app/DashboardApp.js');
-  const { createDashboardStore } = await import('../../components/dashboard/use-event-store.js');
-  const store = createDashboardStore({ fps: opts.fps });
-  const holder: { instance?: ReturnType<typeof render> } = {};
+  const ui = await loadUi();
+  const store = ui.createDashboardStore({ fps: opts.fps });
+  const holder: { instance?: ReturnType<typeof ui.mountDashboard> } = {};
   const cancellation = createCancellation({
     onGraceful: () => store.dispatch({ type: 'ui.cancelRequested' }),
     onForce: () => {
@@ -27,12 +26,12 @@ export async function runWithDashboard(opts: {
       process.exit(130);
     },
   });
-  const instance = render(
-    <DashboardApp
-      store={store}
-      onCancel={() => cancellation.request('Ctrl+C')}
-      onForceQuit={() => cancellation.request('Ctrl+C')}
-    />,
+  const instance = ui.mountDashboard(
+    {
+      store,
+      onCancel: () => cancellation.request('Ctrl+C'),
+      onForceQuit: () => cancellation.request('Ctrl+C'),
+    },
     {
       exitOnCtrlC: false,
       maxFps: opts.fps,
