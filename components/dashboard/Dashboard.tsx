@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Line } from '../shared/Line.js';
 import { truncateEnd } from '../shared/format.js';
 import { DASHBOARD_KEYMAP, formatHints, matchKey } from '../shared/keymap.js';
 import type { DashboardKeyAction } from '../shared/keymap.js';
@@ -106,9 +107,17 @@ export function Dashboard({ state, onAction, size }: DashboardProps) {
         />
       ) : null}
       {layout.banner ? (
-        <Text wrap="truncate" bold color={theme.tone('warn')}>
-          {truncateEnd(`${theme.glyphs.warning} ${CANCEL_BANNER}`, width - 1, theme.glyphs.ellipsis)}
-        </Text>
+        <Line
+          segments={[
+            {
+              text: truncateEnd(`${theme.glyphs.warning} ${CANCEL_BANNER}`, width - 1, theme.glyphs.ellipsis),
+              bold: true,
+              tone: 'warn',
+            },
+          ]}
+          width={width}
+          theme={theme}
+        />
       ) : null}
       {layout.helpRows > 0 ? (
         <HelpOverlay bindings={DASHBOARD_KEYMAP} rows={layout.helpRows} width={width} />
@@ -122,9 +131,11 @@ export function Dashboard({ state, onAction, size }: DashboardProps) {
         <ErrorsPanel entries={errors} errorCount={state.errorCount} warningCount={state.warningCount} width={width} />
       ) : null}
       {layout.hints ? (
-        <Text wrap="truncate" color={theme.tone('muted')}>
-          {formatHints(DASHBOARD_KEYMAP, width - 1, theme.unicode)}
-        </Text>
+        <Line
+          segments={[{ text: formatHints(DASHBOARD_KEYMAP, width - 1, theme.unicode), tone: 'muted' }]}
+          width={width}
+          theme={theme}
+        />
       ) : null}
     </Box>
   );

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Line } from '../shared/Line.js';
 import type { Phase } from '../../core/events.js';
 import {
   formatBytes,
@@ -9,7 +10,7 @@ import {
   truncateEnd,
   truncateMiddle,
 } from '../shared/format.js';
-import { ProgressBar } from '../shared/ProgressBar.js';
+import { progressBarParts } from '../shared/ProgressBar.js';
 import { useTheme } from '../shared/theme.js';
 import type { Theme } from '../shared/theme.js';
 import { WORKFLOW_LABELS } from '../shared/workflow-labels.js';
@@ -92,28 +93,38 @@ export interface DashboardHeaderProps {
 export function DashboardHeader({ state, overall, width, stats, bar, phaseLine }: DashboardHeaderProps) {
   const theme = useTheme();
   const percent = formatPercent(overall.fraction);
+  const [filled, empty] = progressBarParts(overall.fraction, Math.min(40, width - 8), theme.glyphs);
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate" bold color={theme.tone('accent')}>
-        {headerText(state, overall, width - 1, theme)}
-      </Text>
+      <Line
+        segments={[{ text: headerText(state, overall, width - 1, theme), bold: true, tone: 'accent' }]}
+        width={width}
+        theme={theme}
+      />
       {stats ? (
-        <Text wrap="truncate">{truncateEnd(statsText(overall, theme), width - 1, theme.glyphs.ellipsis)}</Text>
+        <Line
+          segments={[truncateEnd(statsText(overall, theme), width - 1, theme.glyphs.ellipsis)]}
+          width={width}
+          theme={theme}
+        />
       ) : null}
       {bar ? (
-        <Text wrap="truncate">
-          <ProgressBar
-            fraction={overall.fraction}
-            width={Math.min(40, width - 8)}
-            tone={overall.counts.failed > 0 ? 'warn' : 'ok'}
-          />
-          {' ' + percent}
-        </Text>
+        <Line
+          segments={[
+            { text: filled, tone: overall.counts.failed > 0 ? 'warn' : 'ok' },
+            { text: empty, tone: 'muted' },
+            ' ' + percent,
+          ]}
+          width={width}
+          theme={theme}
+        />
       ) : null}
       {phaseLine !== undefined ? (
-        <Text wrap="truncate" color={theme.tone('muted')}>
-          {truncateEnd(phaseLine, width - 1, theme.glyphs.ellipsis)}
-        </Text>
+        <Line
+          segments={[{ text: truncateEnd(phaseLine, width - 1, theme.glyphs.ellipsis), tone: 'muted' }]}
+          width={width}
+          theme={theme}
+        />
       ) : null}
     </Box>
   );

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Line } from '../shared/Line.js';
 import { shortDigest, truncateEnd, truncateMiddle } from '../shared/format.js';
 import { useTheme } from '../shared/theme.js';
 import type { ErrorEntry } from './dashboard-types.js';
@@ -32,13 +33,29 @@ export function ErrorsPanel({ entries, errorCount, warningCount, width }: Errors
   const title = `Errors ${errorCount}${warningCount > 0 ? `, warnings ${warningCount}` : ''} (newest first; e hides)`;
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate" bold color={theme.tone(errorCount > 0 ? 'error' : 'warn')}>
-        {truncateEnd(title, width - 1, theme.glyphs.ellipsis)}
-      </Text>
+      <Line
+        segments={[
+          {
+            text: truncateEnd(title, width - 1, theme.glyphs.ellipsis),
+            bold: true,
+            tone: errorCount > 0 ? 'error' : 'warn',
+          },
+        ]}
+        width={width}
+        theme={theme}
+      />
       {entries.map((entry) => (
-        <Text key={entry.seq} wrap="truncate" color={theme.tone(entry.severity === 'error' ? 'error' : 'warn')}>
-          {truncateEnd('  ' + errorLine(entry, theme.glyphs, width), width - 1, theme.glyphs.ellipsis)}
-        </Text>
+        <Line
+          key={entry.seq}
+          segments={[
+            {
+              text: truncateEnd('  ' + errorLine(entry, theme.glyphs, width), width - 1, theme.glyphs.ellipsis),
+              tone: entry.severity === 'error' ? 'error' : 'warn',
+            },
+          ]}
+          width={width}
+          theme={theme}
+        />
       ))}
     </Box>
   );

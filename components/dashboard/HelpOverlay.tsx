@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Line } from '../shared/Line.js';
 import { fit, truncateEnd } from '../shared/format.js';
 import type { KeyBinding } from '../shared/keymap.js';
 import { useTheme } from '../shared/theme.js';
@@ -19,22 +20,25 @@ export function HelpOverlay<A extends string>({ bindings, rows, width }: HelpOve
   const shown = lines.slice(0, room);
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate" bold color={theme.tone('accent')}>
-        Keys
-      </Text>
+      <Line segments={[{ text: 'Keys', bold: true, tone: 'accent' }]} width={width} theme={theme} />
       {shown.map((line) => (
-        <Text key={line} wrap="truncate">
-          {truncateEnd(line, width - 1, theme.glyphs.ellipsis)}
-        </Text>
+        <Line key={line} segments={[truncateEnd(line, width - 1, theme.glyphs.ellipsis)]} width={width} theme={theme} />
       ))}
       {rows >= 2 ? (
-        <Text wrap="truncate" color={theme.tone('muted')}>
-          {truncateEnd(
-            `${lines.length > shown.length ? `(${lines.length - shown.length} more; enlarge the terminal) ` : ''}Esc or ? closes this help`,
-            width - 1,
-            theme.glyphs.ellipsis,
-          )}
-        </Text>
+        <Line
+          segments={[
+            {
+              text: truncateEnd(
+                `${lines.length > shown.length ? `(${lines.length - shown.length} more; enlarge the terminal) ` : ''}Esc or ? closes this help`,
+                width - 1,
+                theme.glyphs.ellipsis,
+              ),
+              tone: 'muted',
+            },
+          ]}
+          width={width}
+          theme={theme}
+        />
       ) : null}
     </Box>
   );

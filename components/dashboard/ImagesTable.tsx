@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Line, type Segment } from '../shared/Line.js';
 import { fit, formatBytes, formatPercent, formatSpeed, truncateEnd, truncateMiddle } from '../shared/format.js';
 import { progressBarParts } from '../shared/ProgressBar.js';
 import { useTheme } from '../shared/theme.js';
@@ -67,36 +68,36 @@ function bytesCell(row: ImageRow): string {
   return `${formatBytes(row.bytesDone)}/${formatBytes(row.bytesTotal)}`;
 }
 
-function Row({ row, c, theme, tick }: { row: ImageRow; c: ImageColumns; theme: Theme; tick: number }) {
+/** One image row as segments: status glyph + word, type, reference, bar, percent, bytes, speed. */
+export function imageRowSegments(row: ImageRow, c: ImageColumns, theme: Theme, tick: number): Segment[] {
   const status = imageStatusDisplay(row.status, theme, tick, row.retry);
   const [filled, empty] = c.bar ? progressBarParts(row.fraction, c.bar, theme.glyphs) : ['', ''];
   const showProgress = row.status !== 'queued' && row.status !== 'skipped';
-  return (
-    <Text wrap="truncate">
-      <Text bold={row.selected}>{fit(row.selected ? theme.glyphs.pointer : '', c.pointer)}</Text>
-      <Text color={theme.tone(status.tone)}>
-        {fit(`${status.glyph} ${status.word}`, c.status, 'left', theme.glyphs.ellipsis)}
-      </Text>
-      {c.type ? <Text color={theme.tone('muted')}>{' ' + fit(row.typeLabel, c.type)}</Text> : null}
-      <Text bold={row.selected}>
-        {' ' + fit(truncateMiddle(row.reference, c.reference, theme.glyphs.ellipsis), c.reference)}
-      </Text>
-      {c.bar ? (
-        <Text>
-          {' '}
-          <Text color={theme.tone(row.status === 'failed' ? 'error' : 'active')}>{showProgress ? filled : ''}</Text>
-          <Text color={theme.tone('muted')}>{showProgress ? empty : ' '.repeat(c.bar)}</Text>
-        </Text>
-      ) : null}
-      <Text>{' ' + fit(showProgress ? formatPercent(row.fraction) : '', c.percent, 'right')}</Text>
-      {c.bytes ? <Text>{' ' + fit(bytesCell(row), c.bytes)}</Text> : null}
-      {c.speed ? (
-        <Text color={theme.tone('muted')}>
-          {' ' + fit(row.status === 'active' ? formatSpeed(row.speed) : '', c.speed, 'right')}
-        </Text>
-      ) : null}
-    </Text>
-  );
+  const segments: Segment[] = [
+    { text: fit(row.selected ? theme.glyphs.pointer : '', c.pointer), bold: row.selected },
+    { text: fit(`${status.glyph} ${status.word}`, c.status, 'left', theme.glyphs.ellipsis), tone: status.tone },
+  ];
+  if (c.type) segments.push({ text: ' ' + fit(row.typeLabel, c.type), tone: 'muted' });
+  segments.push({
+    text: ' ' + fit(truncateMiddle(row.reference, c.reference, theme.glyphs.ellipsis), c.reference),
+    bold: row.selected,
+  });
+  if (c.bar) {
+    segments.push(' ');
+    if (showProgress) {
+      segments.push({ text: filled, tone: row.status === 'failed' ? 'error' : 'active' });
+      segments.push({ text: empty, tone: 'muted' });
+    } else segments.push(' '.repeat(c.bar));
+  }
+  segments.push(' ' + fit(showProgress ? formatPercent(row.fraction) : '', c.percent, 'right'));
+  if (c.bytes) segments.push(' ' + fit(bytesCell(row), c.bytes));
+  if (c.speed) {
+    segments.push({
+      text: ' ' + fit(row.status === 'active' ? formatSpeed(row.speed) : '', c.speed, 'right'),
+      tone: 'muted',
+    });
+  }
+  return segments;
 }
 
 /** The images table: column header, one line per visible image, then a line counting what is hidden. */
@@ -104,15 +105,15 @@ export function ImagesTable({ view, columns, width, tick }: ImagesTableProps) {
   const theme = useTheme();
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate" color={theme.tone('muted')} bold>
-        {truncateEnd(headerLine(columns), width)}
-      </Text>
+      <Line
+        segments={[{ text: truncateEnd(headerLine(columns), width), tone: 'muted', bold: true }]}
+        width={width}
+        theme={theme}
+      />
       {view.rows.map((row) => (
-        <Row key={row.id} row={row} c={columns} theme={theme} tick={tick} />
+        <Line key={row.id} segments={imageRowSegments(row, columns, theme, tick)} width={width} theme={theme} />
       ))}
-      <Text wrap="truncate" color={theme.tone('muted')}>
-        {countsLine(view, theme, width - 1)}
-      </Text>
+      <Line segments={[{ text: countsLine(view, theme, width - 1), tone: 'muted' }]} width={width} theme={theme} />
     </Box>
   );
 }

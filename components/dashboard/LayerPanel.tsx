@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Line, type Segment } from '../shared/Line.js';
 import { fit, formatBytes, formatPercent, shortDigest, truncateEnd, truncateMiddle } from '../shared/format.js';
 import { progressBarParts } from '../shared/ProgressBar.js';
 import { useTheme } from '../shared/theme.js';
@@ -28,54 +29,58 @@ export function layerTitle(layers: LayerRows, width: number, theme: Theme): stri
   return head + truncateMiddle(layers.reference, room, theme.glyphs.ellipsis);
 }
 
-function LayerLine({ row, c, theme, tick }: { row: LayerRow; c: LayerColumns; theme: Theme; tick: number }) {
+/** One blob row as segments: glyph, short digest, size, bar, percent, state word, error detail. */
+export function layerRowSegments(row: LayerRow, c: LayerColumns, theme: Theme, tick: number): Segment[] {
   const display = blobStatusDisplay(row.status, row.outcome, row.label, theme, tick);
   const [filled, empty] = c.bar ? progressBarParts(row.fraction, c.bar, theme.glyphs) : ['', ''];
   const detail = row.error && c.detail > 1 ? ' ' + truncateEnd(row.error, c.detail - 1, theme.glyphs.ellipsis) : '';
-  return (
-    <Text wrap="truncate">
-      {' '.repeat(c.indent)}
-      <Text color={theme.tone(display.tone)}>{display.glyph}</Text>
-      {' ' + fit(shortDigest(row.digest), c.digest)}
-      {c.size ? ' ' + fit(row.size > 0 ? formatBytes(row.size) : '?', c.size, 'right') : ''}
-      {c.bar ? (
-        <Text>
-          {' '}
-          <Text color={theme.tone(display.tone)}>{filled}</Text>
-          <Text color={theme.tone('muted')}>{empty}</Text>
-        </Text>
-      ) : null}
-      {' ' + fit(formatPercent(row.fraction), c.percent, 'right')}
-      <Text color={theme.tone(display.tone)}>{' ' + fit(display.word, c.label)}</Text>
-      {detail ? <Text color={theme.tone('error')}>{detail}</Text> : null}
-    </Text>
-  );
+  const segments: Segment[] = [
+    ' '.repeat(c.indent),
+    { text: display.glyph, tone: display.tone },
+    ' ' + fit(shortDigest(row.digest), c.digest),
+  ];
+  if (c.size) segments.push(' ' + fit(row.size > 0 ? formatBytes(row.size) : '?', c.size, 'right'));
+  if (c.bar) segments.push(' ', { text: filled, tone: display.tone }, { text: empty, tone: 'muted' });
+  segments.push(' ' + fit(formatPercent(row.fraction), c.percent, 'right'));
+  segments.push({ text: ' ' + fit(display.word, c.label), tone: display.tone });
+  if (detail) segments.push({ text: detail, tone: 'error' });
+  return segments;
 }
 
 /** Every blob of the selected image: short digest, size, bar and state; the rest counted by state. */
 export function LayerPanel({ layers, columns, width, tick }: LayerPanelProps) {
   const theme = useTheme();
+  const waiting =
+    layers.status === 'queued'
+      ? 'queued: layers appear once the copy starts'
+      : layers.status === 'active'
+        ? `resolving manifests${theme.glyphs.ellipsis}`
+        : 'no layer information for this image';
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate" bold>
-        {layerTitle(layers, width, theme)}
-      </Text>
+      <Line segments={[{ text: layerTitle(layers, width, theme), bold: true }]} width={width} theme={theme} />
       {layers.total === 0 ? (
-        <Text wrap="truncate" color={theme.tone('muted')}>
-          {'  '}
-          {layers.status === 'queued'
-            ? 'queued: layers appear once the copy starts'
-            : layers.status === 'active'
-              ? `resolving manifests${theme.glyphs.ellipsis}`
-              : 'no layer information for this image'}
-        </Text>
+        <Line segments={[{ text: '  ' + waiting, tone: 'muted' }]} width={width} theme={theme} />
       ) : (
-        layers.rows.map((row) => <LayerLine key={row.digest} row={row} c={columns} theme={theme} tick={tick} />)
+        layers.rows.map((row) => (
+          <Line key={row.digest} segments={layerRowSegments(row, columns, theme, tick)} width={width} theme={theme} />
+        ))
       )}
       {layers.hiddenCount > 0 ? (
-        <Text wrap="truncate" color={theme.tone('muted')}>
-          {truncateEnd(`  +${layers.hiddenCount} more: ${summaryOf(layers.hidden)}`, width - 1, theme.glyphs.ellipsis)}
-        </Text>
+        <Line
+          segments={[
+            {
+              text: truncateEnd(
+                `  +${layers.hiddenCount} more: ${summaryOf(layers.hidden)}`,
+                width - 1,
+                theme.glyphs.ellipsis,
+              ),
+              tone: 'muted',
+            },
+          ]}
+          width={width}
+          theme={theme}
+        />
       ) : null}
     </Box>
   );

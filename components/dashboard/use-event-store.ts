@@ -1,15 +1,24 @@
 /**
  * The bridge between the core's event stream and React: `dispatch` only queues (O(1), any rate), and ONE
- * shared interval applies the queue at most `fps` times per second and notifies the view. The same tick
- * advances every spinner (`state.tick`), so no component owns a timer.
+ * shared interval applies the queue at most `fps` times per second. The same tick advances every spinner
+ * (`state.tick`), so no component owns a timer.
+ *
+ * A frame is drawn at the next tick when something happened (an image or blob started, finished, failed or
+ * retried, a phase changed, a warning…), but frames that would only move byte counters, clocks and spinners
+ * come at most every PROGRESS_FRAME_MS: the engine samples each blob's progress at that rate, so faster
+ * frames mostly repeat the same numbers — and each frame costs Ink a full re-layout and re-tokenising of the
+ * screen. Key presses render at once.
  */
 import { useSyncExternalStore } from 'react';
-import type { MirrorEvent } from '../../core/events.js';
+import { PROGRESS_INTERVAL_MS, type MirrorEvent } from '../../core/events.js';
 import { initialDashboardState, reduceDashboard } from './dashboard-state.js';
 import type { DashboardInput, DashboardState, DashboardUiAction } from './dashboard-types.js';
 
 /** Frame rate suited to SSH sessions (guide §4.1: 8–15 fps is plenty). */
 export const DEFAULT_FPS = 10;
+
+/** Least time between two frames that only show progress (see the module comment). */
+export const PROGRESS_FRAME_MS = PROGRESS_INTERVAL_MS;
 
 /** Above this many queued events the queue is applied without waiting for a frame (bounded memory). */
 const MAX_PENDING = 5_000;
@@ -21,8 +30,11 @@ export interface DashboardStore {
   getSnapshot: () => DashboardState;
   /** Subscribes to frames; the first subscriber starts the shared interval, the last one stops it. */
   subscribe: (listener: () => void) => () => void;
-  /** Applies queued events plus a `ui.tick` now and notifies subscribers (what the interval calls). */
-  flush: (now?: number) => void;
+  /**
+   * Applies queued events plus a `ui.tick` and notifies subscribers. `'coalesce'` (what the
+   * interval passes) skips the notification when only progress moved within PROGRESS_FRAME_MS.
+   */
+  flush: (now?: number, mode?: 'always' | 'coalesce') => void;
   /** Changes the frame rate (restarts the interval if running). */
   setFps: (fps: number) => void;
 }
@@ -42,6 +54,7 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
   let pending: DashboardInput[] = [];
   const listeners = new Set<() => void>();
   let timer: ReturnType<typeof setInterval> | undefined;
+  let lastFrameAt = Number.NEGATIVE_INFINITY;
 
   const notify = (): void => {
     for (const listener of [...listeners]) listener();
@@ -54,8 +67,11 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
     state = reduceDashboard(state, batch);
   };
 
-  const flush = (now = clock()): void => {
+  const flush = (now = clock(), mode: 'always' | 'coalesce' = 'always'): void => {
+    const eventful = mode === 'always' || pending.some((e) => e.type !== 'blob.progress');
     applyPending({ type: 'ui.tick', now });
+    if (!eventful && now - lastFrameAt < PROGRESS_FRAME_MS) return;
+    lastFrameAt = now;
     notify();
   };
 
@@ -63,7 +79,7 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
     if (timer !== undefined) return;
     // Events queued before the view mounted show on its first render, not one interval later.
     if (pending.length > 0) applyPending();
-    timer = setInterval(() => flush(), Math.round(1000 / fps));
+    timer = setInterval(() => flush(undefined, 'coalesce'), Math.round(1000 / fps));
   };
   const stop = (): void => {
     if (timer !== undefined) clearInterval(timer);
@@ -74,6 +90,7 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
     if (input.type.startsWith('ui.')) {
       // Key presses are rare and must feel instant: apply with everything queued before them.
       applyPending(input as DashboardUiAction);
+      lastFrameAt = clock();
       notify();
       return;
     }

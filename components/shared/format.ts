@@ -1,10 +1,26 @@
 /** Text formatting shared by the dashboard, the summary and the wizard. All pure. */
-import prettyBytes from 'pretty-bytes';
 
-/** Binary units ("1.5 GiB"), one decimal: what registries and `du -h` users expect. */
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+
+/**
+ * Binary units ("1.5 GiB", "1023.9 KiB"): at most one decimal, cut rather than rounded (a transfer never shows
+ * its full size before it is done), as pretty-bytes writes them. Written out because pretty-bytes' Intl
+ * `toLocaleString` call cost the dashboard more than the rest of a frame's text formatting.
+ */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '?';
-  return prettyBytes(bytes, { binary: true, maximumFractionDigits: 1 });
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BINARY_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  // The shortest decimal form of the double (what Intl starts from too), cut after one decimal.
+  let text = String(value);
+  const dot = text.indexOf('.');
+  if (dot >= 0) text = text.slice(0, dot + 2);
+  if (text.endsWith('.0')) text = text.slice(0, -2);
+  return `${text} ${BINARY_UNITS[unit]}`;
 }
 
 /** "12.3 MiB/s"; undefined or zero speed shows as "–" so a stalled transfer is visible. */

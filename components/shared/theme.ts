@@ -62,6 +62,16 @@ const UNICODE_GLYPHS: Glyphs = {
   spinner: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'],
 };
 
+/**
+ * Every non-ASCII character the views print on their own (glyphs, spinner, key labels): each takes one
+ * terminal column, so lines made of these and printable ASCII need no width measurement (see Line).
+ */
+export const NARROW_GLYPHS = [
+  ...new Set([...Object.values(UNICODE_GLYPHS).flat().join(''), '←', '→', '↑', '↓', '–', '—']),
+]
+  .filter((c) => c > '\x7e')
+  .join('');
+
 const ASCII_GLYPHS: Glyphs = {
   done: '+',
   failed: 'x',

@@ -10,7 +10,7 @@ import {
   selectVisibleImages,
 } from '../../components/dashboard/dashboard-state.js';
 import type { DashboardInput, DashboardState } from '../../components/dashboard/dashboard-state.js';
-import { createDashboardStore } from '../../components/dashboard/use-event-store.js';
+import { createDashboardStore, PROGRESS_FRAME_MS } from '../../components/dashboard/use-event-store.js';
 import type { MirrorEvent } from '../../core/events.js';
 import { MiB, T0, at, digest, plannedImages } from './helpers/events.js';
 
@@ -379,10 +379,13 @@ test('the store queues events until a frame, applies key actions at once, and ru
   assert.equal(store.getSnapshot().ui.selectedId, id(0));
 
   // Subscribing starts the ticker; frames arrive without any explicit flush; unsubscribing stops it.
+  // (The clock moves a progress frame's worth per tick, so every tick may draw.)
   const ticks: number[] = [];
+  now += PROGRESS_FRAME_MS;
   await new Promise<void>((resolve) => {
     const unsubscribe = store.subscribe(() => {
       ticks.push(store.getSnapshot().tick);
+      now += PROGRESS_FRAME_MS;
       if (ticks.length === 2) {
         unsubscribe();
         resolve();
@@ -393,4 +396,41 @@ test('the store queues events until a frame, applies key actions at once, and ru
   const after = store.getSnapshot().tick;
   await new Promise((resolve) => setTimeout(resolve, 60));
   assert.equal(store.getSnapshot().tick, after, 'the ticker kept running after the last unsubscribe');
+});
+
+test('frames that only move progress come at most every PROGRESS_FRAME_MS; other events draw at the next tick', () => {
+  let now = T0;
+  const store = createDashboardStore({ now: () => now, fps: 10 });
+  let frames = 0;
+  // A listener that does not start the interval: drive the ticks by hand as the interval would.
+  const tick = () => store.flush(now, 'coalesce');
+  const listener = () => frames++;
+  const unsubscribe = store.subscribe(listener);
+  for (const event of [...started(2), ...startImage(0, T0, 2, MiB)]) store.dispatch(event);
+  tick();
+  assert.equal(frames, 1, 'plan and image start: drawn at the next tick');
+
+  const progress = (bytes: number): MirrorEvent =>
+    at(now, { type: 'blob.progress', imageId: id(0), digest: digest(0), bytes, size: MiB });
+  for (let i = 1; i <= 5; i++) {
+    now += 100;
+    store.dispatch(progress(i * 1000));
+    tick();
+  }
+  // Progress-only ticks at +100 … +500 ms: only the one at +300 is 250 ms after the last frame.
+  assert.equal(frames, 2, 'progress-only ticks are coalesced to one frame per 250 ms');
+  assert.equal(store.getSnapshot().images.get(id(0))?.bytesDone, 5000, 'the state is current even without a frame');
+
+  now += 100;
+  store.dispatch(at(now, { type: 'blob.done', imageId: id(0), digest: digest(0), size: MiB, outcome: 'copied' }));
+  tick();
+  assert.equal(frames, 3, 'a finished blob draws at the next tick');
+  now += 10;
+  tick();
+  assert.equal(frames, 3, 'nothing new 10 ms later: no frame');
+  store.dispatch({ type: 'ui.toggleHelp' });
+  assert.equal(frames, 4, 'a key press draws at once');
+  store.flush(now);
+  assert.equal(frames, 5, 'an explicit flush always draws');
+  unsubscribe();
 });
