@@ -9,7 +9,10 @@ import { NARROW_GLYPHS, createTheme } from '../../components/shared/theme.js';
 
 const PLAIN = createTheme({ color: false, unicode: true });
 const COLOUR = createTheme({ color: true, unicode: true });
+// eslint-disable-next-line no-control-regex -- SGR escape sequences
 const SGR = /\u001b\[\d+(;\d+)*m/;
+// eslint-disable-next-line no-control-regex -- SGR escape sequences
+const SGR_ALL = /\u001b\[\d+(;\d+)*m/g;
 
 test('columns: ASCII and the dashboard glyphs count one each; wide text is measured', () => {
   assert.equal(columnsOf('abc'), 3);
@@ -34,7 +37,7 @@ test('paint: tones and bold become SGR codes only when the theme has colour', ()
   // chalk may be at level 0 in a test process without a TTY: force a level for this check.
   if (coloured !== 'a ok bold') {
     assert.match(coloured, SGR);
-    assert.equal(coloured.replace(/\u001b\[\d+(;\d+)*m/g, ''), 'a ok bold');
+    assert.equal(coloured.replace(SGR_ALL, ''), 'a ok bold');
   }
 });
 
