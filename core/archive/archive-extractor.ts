@@ -1,34 +1,40 @@
 /**
  * D2M import of the archive set (`../../shared/spec/core.md` §4.7), hardened against hostile archives:
  *
+ * - every chunk's headers are read first (tar-index, without reading contents): names, types and sizes of
+ *   all entries are checked before anything is written, so a hostile or damaged archive writes nothing;
  * - only regular files are ever written; symlinks, hard links, devices and fifos are refused, as are names
  *   that are absolute, contain `..`, or resolve outside their target (see archive-entry-route for routing);
- * - every file is streamed into a temp file next to its destination and renamed into place only when
- *   complete; blob files (`blobs/sha256/<hh>/<hex>/data`) are hashed on the way and renamed only when the
- *   content matches the digest in their path;
- * - a header announcing more bytes than remain in the chunk file is refused before anything is read;
- *   a truncated or corrupt tar is an ArchiveError.
- * Every refusal names the chunk and the entry. Chunks are not pre-scanned (that would read hundreds of GB
- * twice): entries before a hostile one may already have been imported, but each of them passed the checks.
- * The archive cannot create symlinks, so lexical containment is sufficient; symlinks the user placed in the
- * workspace (e.g. working-dir on another disk) are followed on purpose.
+ * - every file is copied from its offset into a temp file next to its destination and renamed into place
+ *   only when complete; blob files (`blobs/sha256/<hh>/<hex>/data`) are hashed on the way and renamed only
+ *   when the content matches the digest in their path (that check needs the bytes: a forged blob is found
+ *   when it is read, after the entries before it landed — each of them checked);
+ * - a header announcing more bytes than remain in the chunk file is refused.
+ * Every refusal names the chunk and the entry. Later chunks overwrite files of earlier ones (the last entry
+ * of a name wins). The archive cannot create symlinks, so lexical containment is sufficient; symlinks the
+ * user placed in the workspace (e.g. working-dir on another disk) are followed on purpose.
+ *
+ * Blobs larger than `deferBlobsLargerThan` can be left in the archive (`deferred`): disk to mirror copies
+ * each one into the cache when it is pushed (ArchiveBackedCacheStore), so the archive is read only once.
  */
-import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
-import type { Extract, Header } from 'tar-stream';
-import { DigestVerifier } from '../digest.js';
+import { digestAlgorithm } from '../digest.js';
 import { ArchiveError, CancelledError, DigestMismatchError } from '../errors.js';
 import { PROGRESS_INTERVAL_MS } from '../events.js';
 import { CHUNK_NAME_PATTERN, CHUNK_NAME_REGEX_TEXT } from './archive-names.js';
 import { routeEntry } from './archive-entry-route.js';
+import { readTarIndex, type TarIndexEntry } from './tar-index.js';
 
 const HOSTILE_HINT =
   'the archive was not written by oc-mirror/ocm-tui or was modified; nothing outside the cache and the workspace was written';
+const CORRUPT_HINT = 'copy the archive again from the source medium and compare its size and checksum';
+
+/** Read size for archive contents (64 KiB reads cost more kernel time than the copying). */
+const READ_CHUNK_BYTES = 1024 * 1024;
+/** Deferred blobs are copied by up to one transfer each at once: smaller reads keep memory bounded. */
+const DEFERRED_READ_BYTES = 256 * 1024;
 
 /**
  * The chunk files of `dir`, sorted. Decision: the name must be exactly `mirror_NNNNNN.tar` (oc-mirror's
@@ -86,9 +92,22 @@ export interface ExtractArchivesOptions {
   signal: AbortSignal;
   /** Sampled (at most every PROGRESS_INTERVAL_MS) plus once at the start and end of every chunk. */
   onProgress?(progress: ExtractProgress): void;
+  /** Leave blobs larger than this in the archive (reported in `deferred`); default: extract everything. */
+  deferBlobsLargerThan?: number;
 }
 
-const READ_CHUNK_BYTES = 1024 * 1024;
+/** A blob left in the archive: where its bytes are and where they belong. */
+export interface DeferredBlob {
+  digest: string;
+  size: number;
+  /** Chunk file and offset of the content. */
+  chunk: string;
+  dataOffset: number;
+  /** Absolute path of its `data` file in the cache. */
+  destination: string;
+  /** Entry name, for messages. */
+  name: string;
+}
 
 export interface ExtractArchivesResult {
   chunks: string[];
@@ -97,9 +116,20 @@ export interface ExtractArchivesResult {
   bytesWritten: number;
   /** Blobs written into the cache, each checked against the digest in its path while it was written. */
   verifiedBlobs: string[];
+  /** Blobs left in the archive (see `deferBlobsLargerThan`). */
+  deferred: DeferredBlob[];
 }
 
-/** Extracts every chunk of `fromDir` in name order; later chunks overwrite files of earlier ones. */
+/** One file to write: the entry that wins for its destination. */
+interface PlannedFile {
+  chunk: string;
+  chunkIndex: number;
+  entry: TarIndexEntry;
+  destination: string;
+  blobDigest?: string;
+}
+
+/** Checks every chunk's entries, then writes them in chunk and offset order. */
 export async function extractArchives(options: ExtractArchivesOptions): Promise<ExtractArchivesResult> {
   const chunks = await findChunks(options.fromDir);
   const result: ExtractArchivesResult = {
@@ -108,13 +138,46 @@ export async function extractArchives(options: ExtractArchivesOptions): Promise<
     blobsWritten: 0,
     bytesWritten: 0,
     verifiedBlobs: [],
+    deferred: [],
   };
   const targets = { cache: resolve(options.cacheRoot), workspace: resolve(options.workspaceRoot) };
   try {
+    const sizes: number[] = [];
+    const winners = new Map<string, PlannedFile>();
     for (let i = 0; i < chunks.length; i++) {
       options.signal.throwIfAborted();
-      await extractChunk(chunks[i], i + 1, chunks.length, targets, options, result);
+      const size = (await stat(chunks[i])).size;
+      sizes.push(size);
+      for (const file of await planChunk(chunks[i], i, size, targets)) winners.set(file.destination, file);
     }
+    const files = [...winners.values()].sort(
+      (a, b) => a.chunkIndex - b.chunkIndex || a.entry.dataOffset - b.entry.dataOffset,
+    );
+    const progress = new ChunkProgress(chunks, sizes, options.onProgress);
+    for (const file of files) {
+      options.signal.throwIfAborted();
+      progress.at(file.chunkIndex, file.entry.dataOffset);
+      const limit = options.deferBlobsLargerThan;
+      if (file.blobDigest && limit !== undefined && file.entry.size > limit) {
+        result.deferred.push({
+          digest: file.blobDigest,
+          size: file.entry.size,
+          chunk: file.chunk,
+          dataOffset: file.entry.dataOffset,
+          destination: file.destination,
+          name: file.entry.name,
+        });
+        continue;
+      }
+      await writeEntryFile(file, options.signal, (n) => progress.add(n));
+      result.filesWritten++;
+      result.bytesWritten += file.entry.size;
+      if (file.blobDigest) {
+        result.blobsWritten++;
+        result.verifiedBlobs.push(file.blobDigest);
+      }
+    }
+    progress.finish();
   } catch (err) {
     if (options.signal.aborted) throw new CancelledError('archive extraction cancelled');
     throw err;
@@ -122,158 +185,225 @@ export async function extractArchives(options: ExtractArchivesOptions): Promise<
   return result;
 }
 
-/** tar-stream records where the entry's content starts in the chunk. */
-type EntryHeader = Header & { byteOffset?: number };
-type TarEntry = Extract extends AsyncIterable<infer S> ? S : never;
-
-async function extractChunk(
-  chunkPath: string,
-  index: number,
-  count: number,
-  targets: { cache: string; workspace: string },
-  options: ExtractArchivesOptions,
-  result: ExtractArchivesResult,
-): Promise<void> {
-  const { signal } = options;
-  const chunkSize = (await stat(chunkPath)).size;
-  let read = 0;
-  let lastEmit = 0;
-  const report = (force: boolean): void => {
-    const now = Date.now();
-    if (!options.onProgress || (!force && now - lastEmit < PROGRESS_INTERVAL_MS)) return;
-    lastEmit = now;
-    options.onProgress({ chunk: chunkPath, index, count, bytes: read, totalBytes: chunkSize });
-  };
-  report(true);
-  const counter = new Transform({
-    transform(buf: Buffer, _encoding, callback) {
-      read += buf.length;
-      report(false);
-      callback(null, buf);
+/**
+ * Copies a deferred blob from the archive into the cache, through its digest check; a temp file next to
+ * the destination is renamed into place only when complete and matching.
+ */
+export async function extractDeferredBlob(blob: DeferredBlob, signal: AbortSignal): Promise<void> {
+  await writeEntryFile(
+    {
+      chunk: blob.chunk,
+      chunkIndex: 0,
+      entry: {
+        name: blob.name,
+        type: 'file',
+        typeflag: '0',
+        size: blob.size,
+        mode: 0o644,
+        linkname: '',
+        headerOffset: blob.dataOffset,
+        dataOffset: blob.dataOffset,
+      },
+      destination: blob.destination,
+      blobDigest: blob.digest,
     },
-  });
-  const extract = tar.extract();
-  // 1 MiB reads: with the default 64 KiB, the reads themselves cost more kernel time than the copying.
-  const feeding = pipeline(createReadStream(chunkPath, { highWaterMark: READ_CHUNK_BYTES }), counter, extract, {
     signal,
-  });
-  feeding.catch(() => undefined);
-
-  let current: string | undefined;
-  try {
-    for await (const entry of extract) {
-      const header = entry.header as EntryHeader;
-      current = header.name;
-      await extractEntry(entry, header, chunkPath, chunkSize, targets, signal, result);
-      current = undefined;
-    }
-    await feeding;
-  } catch (err) {
-    extract.destroy();
-    await feeding.catch(() => undefined);
-    if (signal.aborted || err instanceof ArchiveError) throw err;
-    const at = current === undefined ? '' : `, entry "${current}"`;
-    throw new ArchiveError(
-      `chunk ${chunkPath}${at}: ${(err as Error).message} (the file is truncated or corrupt)`,
-      'copy the archive again from the source medium and compare its size and checksum',
-    );
-  }
-  report(true);
+    undefined,
+    DEFERRED_READ_BYTES,
+  );
 }
 
-async function extractEntry(
-  tarEntry: TarEntry,
-  header: EntryHeader,
-  chunkPath: string,
+/** Reads one chunk's headers and decides every entry: write (where), ignore, or refuse the archive. */
+async function planChunk(
+  chunk: string,
+  chunkIndex: number,
   chunkSize: number,
   targets: { cache: string; workspace: string },
-  signal: AbortSignal,
-  result: ExtractArchivesResult,
-): Promise<void> {
-  // tar-stream's entries are streamx streams, which node's pipeline accepts.
-  const entry = tarEntry as unknown as NodeJS.ReadableStream;
-  const refuse = (reason: string): ArchiveError =>
-    new ArchiveError(`refusing entry "${header.name}" of chunk ${chunkPath}: ${reason}`, HOSTILE_HINT);
+): Promise<PlannedFile[]> {
+  const handle = await open(chunk, 'r');
+  const files: PlannedFile[] = [];
+  let current: string | undefined;
+  try {
+    for await (const entry of readTarIndex(handle, chunkSize)) {
+      current = entry.name;
+      const file = planEntry(entry, chunk, chunkIndex, chunkSize, targets);
+      if (file) files.push(file);
+      current = undefined;
+    }
+  } catch (err) {
+    if (!(err instanceof ArchiveError) || err.message.startsWith('refusing entry')) throw err;
+    const at = current === undefined ? '' : `, entry "${current}"`;
+    throw new ArchiveError(`chunk ${chunk}${at}: ${err.message}`, CORRUPT_HINT);
+  } finally {
+    await handle.close();
+  }
+  return files;
+}
 
-  switch (header.type) {
+function planEntry(
+  entry: TarIndexEntry,
+  chunk: string,
+  chunkIndex: number,
+  chunkSize: number,
+  targets: { cache: string; workspace: string },
+): PlannedFile | undefined {
+  const refuse = (reason: string): ArchiveError =>
+    new ArchiveError(`refusing entry "${entry.name}" of chunk ${chunk}: ${reason}`, HOSTILE_HINT);
+  switch (entry.type) {
     case 'file':
     case 'contiguous-file':
       break;
     case 'directory': {
-      const route = routeEntry(header.name);
+      const route = routeEntry(entry.name);
       if (route.action === 'refuse') throw refuse(route.reason);
-      await drain(entry);
-      return;
+      return undefined;
     }
     case 'symlink':
-      throw refuse(`symbolic link to "${header.linkname}": only regular files are accepted`);
+      throw refuse(`symbolic link to "${entry.linkname}": only regular files are accepted`);
     case 'link':
-      throw refuse(`hard link to "${header.linkname}": only regular files are accepted`);
+      throw refuse(`hard link to "${entry.linkname}": only regular files are accepted`);
     case 'character-device':
     case 'block-device':
     case 'fifo':
-      throw refuse(`${header.type}: only regular files are accepted`);
+      throw refuse(`${entry.type}: only regular files are accepted`);
     default:
-      throw refuse(`unsupported entry type "${String(header.type)}": only regular files are accepted`);
+      throw refuse(`unsupported entry type "${entry.typeflag}": only regular files are accepted`);
   }
-  const remaining = chunkSize - (header.byteOffset ?? 0);
-  if (!(header.size >= 0) || header.size > remaining) {
+  const remaining = chunkSize - entry.dataOffset;
+  if (!(entry.size >= 0) || entry.size > remaining) {
     throw refuse(
-      `its header announces ${header.size} bytes but only ${remaining} bytes remain in the chunk (truncated file or forged header)`,
+      `its header announces ${entry.size} bytes but only ${Math.max(0, remaining)} bytes remain in the chunk (truncated file or forged header)`,
     );
   }
-  const route = routeEntry(header.name);
+  const route = routeEntry(entry.name);
   if (route.action === 'refuse') throw refuse(route.reason);
-  if (route.action === 'ignore') {
-    await drain(entry);
-    return;
-  }
+  if (route.action === 'ignore') return undefined;
   const base = targets[route.target];
   const destination = resolve(base, ...route.path.split('/'));
   if (!destination.startsWith(base + sep)) throw refuse(`it resolves outside ${base}`);
+  return { chunk, chunkIndex, entry, destination, blobDigest: route.blobDigest };
+}
 
+/**
+ * Copies one entry's content from its offset into place: read into one reused buffer, hash (blobs), write,
+ * into a temp file renamed over the destination only when complete (and matching). A loop rather than a
+ * stream pipeline: a fresh buffer per read made the garbage collector chase gigabytes of short-lived memory.
+ */
+async function writeEntryFile(
+  file: PlannedFile,
+  signal: AbortSignal,
+  onBytes?: (n: number) => void,
+  readBytes = READ_CHUNK_BYTES,
+): Promise<void> {
+  const { entry, destination } = file;
   const dir = dirname(destination);
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const tmp = join(dir, `.ocm-extract-${randomUUID()}`);
-  const check = route.blobDigest
-    ? new DigestVerifier(route.blobDigest, { where: header.name, expectedSize: header.size })
-    : new ByteCounter();
   try {
-    const mode = (header.mode & 0o777) | 0o600;
-    await pipeline(entry, check, createWriteStream(tmp, { flags: 'wx', mode }), { signal });
-    if (check.bytesSeen !== header.size) throw refuse(`content ends after ${check.bytesSeen} of ${header.size} bytes`);
+    const mode = (entry.mode & 0o777) | 0o600;
+    const input = await open(file.chunk, 'r');
+    try {
+      const output = await open(tmp, 'wx', mode);
+      try {
+        await copyRange(input, output, file, readBytes, signal, onBytes);
+      } finally {
+        await output.close();
+      }
+    } finally {
+      await input.close();
+    }
     // Not synced: extracted files land in the cache, whose reads verify (see CacheStore).
     await rename(tmp, destination);
   } catch (err) {
     await rm(tmp, { force: true });
     if (err instanceof DigestMismatchError) {
-      throw refuse(`its content does not match the digest in its path (${err.actual})`);
+      throw new ArchiveError(
+        `refusing entry "${entry.name}" of chunk ${file.chunk}: its content does not match the digest in its path (${err.actual})`,
+        HOSTILE_HINT,
+      );
     }
+    if (signal.aborted) throw new CancelledError('archive extraction cancelled');
     throw err;
   }
-  result.filesWritten++;
-  if (route.blobDigest) {
-    result.blobsWritten++;
-    result.verifiedBlobs.push(route.blobDigest);
-  }
-  result.bytesWritten += header.size;
 }
 
-class ByteCounter extends Transform {
-  bytesSeen = 0;
-  override _transform(buf: Buffer, _encoding: BufferEncoding, callback: (err: null, data: Buffer) => void): void {
-    this.bytesSeen += buf.length;
-    callback(null, buf);
+async function copyRange(
+  input: FileHandle,
+  output: FileHandle,
+  file: PlannedFile,
+  readBytes: number,
+  signal: AbortSignal,
+  onBytes?: (n: number) => void,
+): Promise<void> {
+  const { entry } = file;
+  const hash = file.blobDigest ? createHash(digestAlgorithm(file.blobDigest)) : undefined;
+  const buf = Buffer.allocUnsafe(Math.max(1, Math.min(readBytes, entry.size)));
+  let done = 0;
+  while (done < entry.size) {
+    signal.throwIfAborted();
+    const { bytesRead } = await input.read(buf, 0, Math.min(buf.length, entry.size - done), entry.dataOffset + done);
+    if (bytesRead === 0) {
+      throw new ArchiveError(
+        `refusing entry "${entry.name}" of chunk ${file.chunk}: content ends after ${done} of ${entry.size} bytes`,
+        CORRUPT_HINT,
+      );
+    }
+    hash?.update(buf.subarray(0, bytesRead));
+    for (let written = 0; written < bytesRead;) {
+      written += (await output.write(buf, written, bytesRead - written)).bytesWritten;
+    }
+    done += bytesRead;
+    onBytes?.(bytesRead);
+  }
+  if (hash && file.blobDigest) {
+    const actual = `${digestAlgorithm(file.blobDigest)}:${hash.digest('hex')}`;
+    if (actual !== file.blobDigest) throw new DigestMismatchError(file.blobDigest, actual, entry.name);
   }
 }
 
-async function drain(entry: NodeJS.ReadableStream): Promise<void> {
-  await pipeline(
-    entry,
-    new Writable({
-      write(_chunk, _encoding, callback) {
-        callback();
-      },
-    }),
-  );
+/** extract.progress per chunk: at its start and end, and sampled while its files are written. */
+class ChunkProgress {
+  private index = -1;
+  private bytes = 0;
+  private lastEmit = 0;
+
+  constructor(
+    private readonly chunks: string[],
+    private readonly sizes: number[],
+    private readonly sink?: (p: ExtractProgress) => void,
+  ) {}
+
+  /** Moves to `chunkIndex` (reporting the chunks before it as complete) at content offset `offset`. */
+  at(chunkIndex: number, offset: number): void {
+    while (this.index < chunkIndex) {
+      if (this.index >= 0) this.report(this.sizes[this.index], true);
+      this.index++;
+      this.report(0, true);
+    }
+    this.bytes = Math.max(this.bytes, offset);
+  }
+
+  add(n: number): void {
+    this.bytes += n;
+    this.report(this.bytes, false);
+  }
+
+  finish(): void {
+    this.at(this.chunks.length - 1, 0);
+    this.report(this.sizes[this.index], true);
+  }
+
+  private report(bytes: number, force: boolean): void {
+    this.bytes = bytes;
+    const now = Date.now();
+    if (!this.sink || (!force && now - this.lastEmit < PROGRESS_INTERVAL_MS)) return;
+    this.lastEmit = now;
+    this.sink({
+      chunk: this.chunks[this.index],
+      index: this.index + 1,
+      count: this.chunks.length,
+      bytes,
+      totalBytes: this.sizes[this.index],
+    });
+  }
 }

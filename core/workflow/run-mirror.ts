@@ -25,6 +25,7 @@ import { collectImageBlobs } from '../store/manifest-walk.js';
 import { ProgressSampler } from '../archive/archive-writer.js';
 import { ArchiveSetWriter } from '../archive/archive-set-writer.js';
 import { ArchivingCacheStore } from '../archive/archiving-cache-store.js';
+import { ArchiveBackedCacheStore } from '../archive/archive-backed-cache-store.js';
 import { planArchive } from '../archive/archive-plan.js';
 import { chunkFileName } from '../archive/archive-names.js';
 import { readHistory, writeHistory } from '../archive/history.js';
@@ -95,7 +96,7 @@ export async function runMirror(
     });
     const ctx: RunContext = { options, ws, stamp, startedAt, emit, signal: io.signal, stores, outputs };
 
-    if (options.workflow === 'diskToMirror') await extractPhase(ctx);
+    const imported = options.workflow === 'diskToMirror' ? await extractPhase(ctx) : undefined;
     // Dry runs plan without the destination (as before RegistryStore implemented ping, when this check
     // never ran): a plan can be made on a host that cannot reach the mirror registry.
     // Like oc-mirror, also on dry runs: a plan for a registry we cannot log in to is not worth much.
@@ -136,7 +137,7 @@ export async function runMirror(
     if (options.workflow === 'mirrorToDisk') archive = await openStreamingArchive(ctx, config.archiveSize);
     emit({ type: 'phase', phase: 'copy' });
     const results = await copyImages(images, {
-      stores: archive ? archive.stores : stores,
+      stores: archive?.stores ?? imported?.stores ?? stores,
       parallelImages: options.parallelImages,
       parallelLayers: options.parallelLayers,
       retryTimes: options.retryTimes,
@@ -163,6 +164,7 @@ export async function runMirror(
           await archivePhase(ctx, archive!, ok);
         } else emit({ type: 'warning', message: 'some images failed: no archive was written (re-run to retry them)' });
       } else {
+        if (imported) await completeCache(ctx, imported.source);
         await writePinnedConfigs(ctx, config);
         await clusterResourcesPhase(
           ctx,
@@ -197,17 +199,51 @@ function isCancelledResult(r: ImageResult, signal: AbortSignal): boolean {
   return signal.aborted && !r.ok && !(r.error instanceof OcmError && r.error.code === 'IMAGE_TIMEOUT');
 }
 
-async function extractPhase(ctx: RunContext): Promise<void> {
+/** Blobs above this size stay in the archive until the copy pushes them (no manifest is this large). */
+const DEFER_BLOBS_LARGER_THAN = 4 * 1024 * 1024;
+
+/**
+ * Disk to mirror, before the copy: every chunk's entries are checked, then links, manifests, small blobs and
+ * the working-dir are extracted; large blobs are copied into the cache when the copy pushes them.
+ */
+async function extractPhase(ctx: RunContext): Promise<{ source: ArchiveBackedCacheStore; stores: StoreResolver }> {
   ctx.emit({ type: 'phase', phase: 'extract' });
   const extracted = await extractArchives({
     fromDir: ctx.options.archiveDir!,
     cacheRoot: cacheRootOf(ctx.options.cacheDir),
     workspaceRoot: ctx.ws.root,
     signal: ctx.signal,
+    deferBlobsLargerThan: DEFER_BLOBS_LARGER_THAN,
     onProgress: (p: { chunk: string; index: number; count: number; bytes: number; totalBytes: number }) =>
       ctx.emit({ type: 'extract.progress', ...p }),
   });
   ctx.stores.cache.noteVerified(extracted.verifiedBlobs);
+  const source = new ArchiveBackedCacheStore(ctx.stores.cache, extracted.deferred, ctx.signal);
+  const cacheHost = cacheHostOf(ctx.options.port);
+  const stores: StoreResolver = {
+    registry: (host, side) => (side === 'source' && host === cacheHost ? source : ctx.stores.registry(host, side)),
+    ociLayout: (path) => ctx.stores.ociLayout(path),
+  };
+  return { source, stores };
+}
+
+/**
+ * Copies the archive's blobs the copy did not push (the destination had them) into the cache, so the cache
+ * holds the whole archive as later incremental imports expect. A damaged one is reported, not fatal: every
+ * image that needed it failed already.
+ */
+async function completeCache(ctx: RunContext, source: ArchiveBackedCacheStore): Promise<void> {
+  if (source.pending === 0) return;
+  ctx.emit({ type: 'phase', phase: 'extract', detail: `${source.pending} blobs from the archive into the cache` });
+  try {
+    await source.extractRemaining(ctx.signal);
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    ctx.emit({
+      type: 'warning',
+      message: `not every blob of the archive could be copied into the cache: ${describeError(err)}`,
+    });
+  }
 }
 
 /** §2.8: an authenticated `GET /v2/` on the destination before anything else happens. */

@@ -1,6 +1,8 @@
 /**
  * Hostile archives: every case must be refused with an ArchiveError naming the chunk and the entry, and
- * nothing may be written outside the cache and workspace targets (nor any partial file inside them).
+ * nothing may be written outside the cache and workspace targets (nor any partial file inside them). Every
+ * header is checked before anything is written, so a hostile header means nothing is written at all; only a
+ * forged blob (found when its bytes are read) lets the entries before it land.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -144,8 +146,9 @@ for (const c of refusals) {
   test(`refused: ${c.title}`, async (t) => {
     const sb = await sandbox(t);
     await expectRefused(sb, await buildTar(c.entries(sb)), c.entry(sb), c.reason);
-    // the hard-link case has a legitimate regular file before the hostile entry
-    await assertOnlyFiles(sb, c.title === 'hard link' ? ['workspace/working-dir/a.txt'] : []);
+    // Headers are all checked first: even the hard-link case's legitimate file before the hostile entry
+    // is not written.
+    await assertOnlyFiles(sb);
   });
 }
 
@@ -174,7 +177,7 @@ test('a chunk truncated inside a file: refused from the header, the cut file nev
     'working-dir/cut.bin',
     /announces 5000 bytes but only 2000 bytes remain in the chunk \(truncated/,
   );
-  await assertOnlyFiles(sb, ['workspace/working-dir/first.txt']);
+  await assertOnlyFiles(sb);
 });
 
 test('a chunk truncated inside a header is an ArchiveError naming the chunk', async (t) => {
@@ -189,9 +192,9 @@ test('a chunk truncated inside a header is an ArchiveError naming the chunk', as
     (err: unknown) =>
       err instanceof ArchiveError &&
       err.message.includes(sb.chunk) &&
-      /Unexpected end of data \(the file is truncated or corrupt\)/.test(err.message),
+      /end of the file inside the header at byte 1024 \(truncated or corrupt\)/.test(err.message),
   );
-  await assertOnlyFiles(sb, ['workspace/working-dir/first.txt']);
+  await assertOnlyFiles(sb);
 });
 
 test('a corrupt header (bad checksum) is an ArchiveError naming the chunk', async (t) => {
@@ -205,4 +208,32 @@ test('a corrupt header (bad checksum) is an ArchiveError naming the chunk', asyn
       err instanceof ArchiveError && err.message.includes(sb.chunk) && /truncated or corrupt/.test(err.message),
   );
   await assertOnlyFiles(sb);
+});
+
+test('a forged blob is found when its bytes are read: the checked entries before it landed, nothing after', async (t) => {
+  const sb = await sandbox(t);
+  const bytes = await buildTar([
+    { header: { name: 'working-dir/before.txt' }, content: 'before' },
+    { header: { name: blobTarPath(digestOf('the real bytes')) }, content: 'forged bytes!!' },
+    { header: { name: 'working-dir/after.txt' }, content: 'after' },
+  ]);
+  await expectRefused(sb, bytes, blobTarPath(digestOf('the real bytes')), /does not match the digest/);
+  await assertOnlyFiles(sb, ['workspace/working-dir/before.txt']);
+});
+
+test('a hostile entry in a later chunk: nothing of the earlier chunks is written either', async (t) => {
+  const sb = await sandbox(t);
+  const later = join(sb.archives, 'mirror_000002.tar');
+  await writeFile(sb.chunk, await buildTar([{ header: { name: 'working-dir/fine.txt' }, content: 'fine' }]));
+  await writeFile(later, await buildTar([{ header: { name: 'working-dir/../../escape.txt' }, content: 'x' }]));
+  await assert.rejects(
+    extractArchives({ fromDir: sb.archives, cacheRoot: sb.cacheRoot, workspaceRoot: sb.workspaceRoot, signal }),
+    (err: unknown) =>
+      err instanceof ArchiveError &&
+      err.message.includes(later) &&
+      err.message.includes('"working-dir/../../escape.txt"') &&
+      /path traversal/.test(err.message),
+  );
+  const files = [...(await treeDigests(sb.root)).keys()].sort();
+  assert.deepEqual(files, ['archives/mirror_000001.tar', 'archives/mirror_000002.tar']);
 });
