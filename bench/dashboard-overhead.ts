@@ -77,7 +77,7 @@ const median = (xs: number[]) => {
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const runsArg = process.argv.indexOf('--runs');
-  const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 7;
+  const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 11;
   const work = await mkdtemp(join(tmpdir(), 'ocm-dash-bench-'));
   const source = await startRegistry();
   try {
