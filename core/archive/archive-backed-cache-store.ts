@@ -1,19 +1,24 @@
 /**
  * The disk-to-mirror source: the local cache, where the large blobs of the imported archive are still in the
  * archive. Extraction writes everything else first (links, manifests, small blobs, the working-dir) and
- * leaves blobs above a size in place (`deferred`); the first time the copy opens one, it is copied from its
- * offset in the archive into the cache — hashed on the way, renamed into place only when it matches — and
- * then streamed from the cache, still hot in the page cache. So the archive is read once, concurrently with
- * the pushes, instead of once to extract everything and once more to push it.
+ * leaves blobs above a size in place (`deferred`); when the copy opens one, it streams straight from its
+ * offset in the archive, through its digest check, and the same bytes go into a cache temp file that is
+ * renamed into place once the digest matched. So each blob is read from the archive once, while it is
+ * pushed, instead of once to extract everything and once more to push it.
  *
  * Blobs the copy never opens (the destination had them) are copied by {@link extractRemaining} afterwards:
  * the cache ends up holding the whole archive either way, as later incremental imports expect.
  */
-import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { Transform, addAbortSignal, pipeline, type Readable, type TransformCallback } from 'node:stream';
+import { DigestVerifier, inheritVerification } from '../digest.js';
 import { ArchiveError, describeError } from '../errors.js';
-import type { CacheStore } from '../store/cache-store.js';
+import type { CacheBlobWriter, CacheStore } from '../store/cache-store.js';
 import type { BlobInfo, ImageStore, Manifest, OpenedBlob, TransferOptions } from '../store/image-store.js';
-import { extractDeferredBlob, type DeferredBlob } from './archive-extractor.js';
+import { extractDeferredBlob, writeDeferredLinks, type DeferredBlob } from './archive-extractor.js';
+
+/** Reads from the archive while pushing: 256 KiB keeps ~20 concurrent transfers' buffers small. */
+const STREAM_READ_BYTES = 256 * 1024;
 
 export class ArchiveBackedCacheStore implements ImageStore {
   readonly description: string;
@@ -55,8 +60,58 @@ export class ArchiveBackedCacheStore implements ImageStore {
   }
 
   async openBlob(repository: string, digest: string, options: TransferOptions): Promise<OpenedBlob> {
-    await this.ensureInCache(digest, options.signal);
-    return this.cache.openBlob(repository, digest, options);
+    // Another transfer is already bringing it in: wait for it, then read the cache (or retry from the archive).
+    const running = this.extracting.get(digest);
+    if (running) await running.catch(() => undefined);
+    const blob = this.deferred.get(digest);
+    if (!blob) return this.cache.openBlob(repository, digest, options);
+    options.signal.throwIfAborted();
+    const writer = await this.cache.openBlobWriter(digest, blob.size);
+    const verifier = new DigestVerifier(digest, {
+      where: `entry "${blob.name}" of chunk ${blob.chunk}`,
+      expectedSize: blob.size,
+      onBytes: options.onBytes,
+    });
+    const tee = new CacheTee(writer);
+    inheritVerification(verifier, tee, digest);
+    const landed = new Promise<void>((resolve, reject) => {
+      pipeline(
+        createReadStream(blob.chunk, {
+          start: blob.dataOffset,
+          end: blob.dataOffset + blob.size - 1,
+          highWaterMark: STREAM_READ_BYTES,
+        }),
+        verifier,
+        tee,
+        (err) => {
+          const commit = err ? undefined : tee.commit;
+          if (!commit) {
+            void writer.abort();
+            reject(err ?? new Error('the transfer stopped before the end of the blob'));
+            return;
+          }
+          commit.then(
+            () =>
+              writeDeferredLinks(blob, this.signal).then(() => {
+                this.deferred.delete(digest);
+                resolve();
+              }, reject),
+            (commitError: unknown) => {
+              void writer.abort();
+              reject(commitError);
+            },
+          );
+        },
+      );
+    });
+    landed.catch(() => undefined);
+    this.extracting.set(digest, landed);
+    void landed.then(
+      () => this.extracting.delete(digest),
+      () => this.extracting.delete(digest),
+    );
+    addAbortSignal(options.signal, tee);
+    return { stream: tee, size: blob.size };
   }
 
   putBlob(repository: string, blob: BlobInfo, body: Readable, options: TransferOptions): Promise<void> {
@@ -113,5 +168,35 @@ export class ArchiveBackedCacheStore implements ImageStore {
     }
     signal.throwIfAborted();
     return running;
+  }
+}
+
+/**
+ * Pass-through that writes every chunk into the cache temp file before passing it on, and commits the file
+ * when the stream ends — which, fed by a digest verifier, it only does when the bytes matched.
+ *
+ * NOTE: the stream ends without waiting for the commit (closing and renaming the file): the registry answers
+ * the upload as soon as it has every byte, and an HTTP client whose request body has not ended by then
+ * closes it — the push would fail with a premature close. The commit is awaited by the owner instead.
+ */
+class CacheTee extends Transform {
+  /** Set when the content went through whole. */
+  commit?: Promise<void>;
+
+  constructor(private readonly writer: CacheBlobWriter) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.writer.write(chunk).then(
+      () => callback(null, chunk),
+      (err: unknown) => callback(err as Error),
+    );
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.commit = this.writer.commit();
+    this.commit.catch(() => undefined);
+    callback();
   }
 }

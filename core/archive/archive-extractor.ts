@@ -107,6 +107,11 @@ export interface DeferredBlob {
   destination: string;
   /** Entry name, for messages. */
   name: string;
+  /**
+   * The repositories' layer links to this blob (`_layers/<alg>/<hex>/link`), written only once the blob is in
+   * place, so that at every moment — also after an interruption — every link in the cache has its blob.
+   */
+  links: { chunk: string; dataOffset: number; size: number; mode: number; destination: string; name: string }[];
 }
 
 export interface ExtractArchivesResult {
@@ -153,17 +158,34 @@ export async function extractArchives(options: ExtractArchivesOptions): Promise<
     const files = [...winners.values()].sort(
       (a, b) => a.chunkIndex - b.chunkIndex || a.entry.dataOffset - b.entry.dataOffset,
     );
+    const limit = options.deferBlobsLargerThan;
+    const deferred = new Map<string, DeferredBlob>();
+    for (const file of files) {
+      if (!file.blobDigest || limit === undefined || file.entry.size <= limit) continue;
+      const blob: DeferredBlob = {
+        digest: file.blobDigest,
+        size: file.entry.size,
+        chunk: file.chunk,
+        dataOffset: file.entry.dataOffset,
+        destination: file.destination,
+        name: file.entry.name,
+        links: [],
+      };
+      deferred.set(blob.digest, blob);
+      result.deferred.push(blob);
+    }
     const progress = new ChunkProgress(chunks, sizes, options.onProgress);
     for (const file of files) {
       options.signal.throwIfAborted();
       progress.at(file.chunkIndex, file.entry.dataOffset);
-      const limit = options.deferBlobsLargerThan;
-      if (file.blobDigest && limit !== undefined && file.entry.size > limit) {
-        result.deferred.push({
-          digest: file.blobDigest,
-          size: file.entry.size,
+      if (file.blobDigest && deferred.has(file.blobDigest)) continue;
+      const linked = deferred.get(layerLinkDigest(file.entry.name) ?? '');
+      if (linked) {
+        linked.links.push({
           chunk: file.chunk,
           dataOffset: file.entry.dataOffset,
+          size: file.entry.size,
+          mode: file.entry.mode,
           destination: file.destination,
           name: file.entry.name,
         });
@@ -185,9 +207,41 @@ export async function extractArchives(options: ExtractArchivesOptions): Promise<
   return result;
 }
 
+const LAYER_LINK = /(?:^|\/)_layers\/([a-z0-9]+)\/([a-f0-9]+)\/link$/;
+
+/** The digest a repository's layer link names in its path, if `name` is one. */
+function layerLinkDigest(name: string): string | undefined {
+  const m = LAYER_LINK.exec(name);
+  return m ? `${m[1]}:${m[2]}` : undefined;
+}
+
+/** Writes a deferred blob's layer links (call once the blob is in the cache). */
+export async function writeDeferredLinks(blob: DeferredBlob, signal: AbortSignal): Promise<void> {
+  for (const link of blob.links) {
+    await writeEntryFile(
+      {
+        chunk: link.chunk,
+        chunkIndex: 0,
+        entry: {
+          name: link.name,
+          type: 'file',
+          typeflag: '0',
+          size: link.size,
+          mode: link.mode,
+          linkname: '',
+          headerOffset: link.dataOffset,
+          dataOffset: link.dataOffset,
+        },
+        destination: link.destination,
+      },
+      signal,
+    );
+  }
+}
+
 /**
- * Copies a deferred blob from the archive into the cache, through its digest check; a temp file next to
- * the destination is renamed into place only when complete and matching.
+ * Copies a deferred blob from the archive into the cache, through its digest check (a temp file next to
+ * the destination is renamed into place only when complete and matching), then its layer links.
  */
 export async function extractDeferredBlob(blob: DeferredBlob, signal: AbortSignal): Promise<void> {
   await writeEntryFile(
@@ -211,6 +265,7 @@ export async function extractDeferredBlob(blob: DeferredBlob, signal: AbortSigna
     undefined,
     DEFERRED_READ_BYTES,
   );
+  await writeDeferredLinks(blob, signal);
 }
 
 /** Reads one chunk's headers and decides every entry: write (where), ignore, or refuse the archive. */

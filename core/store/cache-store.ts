@@ -40,6 +40,15 @@ const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const REPOSITORY_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 
+/** See {@link CacheStore.openBlobWriter}. */
+export interface CacheBlobWriter {
+  write(buf: Buffer): Promise<void>;
+  /** Renames the complete, verified file into place. */
+  commit(): Promise<void>;
+  /** Removes the temp file (safe to call after a failed commit). */
+  abort(): Promise<void>;
+}
+
 /** Outcome of {@link CacheStore.garbageCollect}. */
 export interface GarbageCollectResult {
   blobsDeleted: number;
@@ -155,6 +164,49 @@ export class CacheStore implements ImageStore {
     // Bytes that went through a hashing stage (ours, or the source's verifier) are verified.
     this.verifiedHere.add(blob.digest);
     await this.linkLayer(repository, blob.digest);
+  }
+
+  /**
+   * A blob's `data` file written piece by piece by a caller that verifies the bytes itself (disk to mirror
+   * copies a blob from the archive while it pushes it): pieces go to a temp file, `commit` — to be called only
+   * once the caller checked the digest — renames it into place; `abort` removes it.
+   */
+  async openBlobWriter(digest: string, size: number): Promise<CacheBlobWriter> {
+    const path = this.blobPath(digest);
+    const tmp = await this.tempPath('blob');
+    const handle = await open(tmp, 'wx');
+    let written = 0;
+    let closed = false;
+    const close = async () => {
+      if (!closed) {
+        closed = true;
+        await handle.close();
+      }
+    };
+    return {
+      write: async (buf: Buffer) => {
+        for (let done = 0; done < buf.length;) done += (await handle.write(buf, done, buf.length - done)).bytesWritten;
+        written += buf.length;
+      },
+      commit: async () => {
+        await close();
+        if (written !== size) {
+          await rm(tmp, { force: true });
+          throw new DigestMismatchError(
+            digest,
+            `${written} bytes instead of ${size}`,
+            `blob ${digest} in ${this.description}`,
+          );
+        }
+        await mkdir(dirname(path), { recursive: true });
+        await rename(tmp, path);
+        this.verifiedHere.add(digest);
+      },
+      abort: async () => {
+        await close().catch(() => undefined);
+        await rm(tmp, { force: true });
+      },
+    };
   }
 
   /** A blob present in the global store is "mounted" by writing the repository's layer link. */
