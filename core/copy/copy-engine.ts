@@ -276,13 +276,24 @@ async function transferBlob(
   try {
     await withRetries(async (attempt) => {
       if (attempt > 1) sampler.reset(imageId, blob.digest);
-      const opened = await src.store.openBlob(src.repository, blob.digest, {
-        signal,
-        onBytes,
-        destinationVerifies: dst.store.checksDigestOnWrite === true,
-      });
+      // The destination's upload session opens while the source is being opened: one round trip less per blob.
+      const early = dst.store.startBlobUpload?.(dst.repository, blob.digest, signal);
+      let opened;
       try {
-        await dst.store.putBlob(dst.repository, { digest: blob.digest, size: blob.size }, opened.stream, { signal });
+        opened = await src.store.openBlob(src.repository, blob.digest, {
+          signal,
+          onBytes,
+          destinationVerifies: dst.store.checksDigestOnWrite === true,
+        });
+      } catch (err) {
+        early?.abandon();
+        throw err;
+      }
+      try {
+        await dst.store.putBlob(dst.repository, { digest: blob.digest, size: blob.size }, opened.stream, {
+          signal,
+          upload: early?.upload,
+        });
       } finally {
         opened.stream.destroy();
       }

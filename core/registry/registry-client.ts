@@ -74,6 +74,11 @@ export interface RegistryClientOptions {
 export interface BlobTransferOptions {
   signal: AbortSignal;
   onBytes?: (n: number) => void;
+  /**
+   * putBlob: an upload session opened ahead with {@link RegistryClient.startBlobUpload} (while the source was
+   * being opened), used instead of opening one.
+   */
+  upload?: Promise<URL>;
 }
 
 export interface OpenBlobOptions extends BlobTransferOptions {
@@ -397,11 +402,14 @@ export class RegistryClient {
       onBytes: options.onBytes,
       upstreamVerified: DigestVerifier.covers(body, blob.digest),
     });
-    if (this.chunkedUploads) return this.putBlobChunked(ctx, repo, blob, body, verifier, options.signal);
+    if (this.chunkedUploads) {
+      options.upload?.then((early) => this.cancelUpload(ctx, repo, early)).catch(() => undefined);
+      return this.putBlobChunked(ctx, repo, blob, body, verifier, options.signal);
+    }
 
     let location: URL;
     try {
-      location = await this.startUpload(ctx, repo, options.signal);
+      location = await (options.upload ?? this.startUpload(ctx, repo, options.signal));
     } catch (err) {
       body.destroy(); // the body is ours to consume: an unread source would hold its connection open
       throw err;
@@ -436,6 +444,24 @@ export class RegistryClient {
     await discard(res.body);
     const local = await piped;
     if (local) throw local instanceof OcmError ? local : networkError(ctx, local);
+  }
+
+  /**
+   * Opens an upload session now (POST), for a putBlob that will follow as soon as the source is open: the
+   * round trip then overlaps the source's instead of following it. `abandon` cancels a session that will not
+   * be used (the source failed).
+   */
+  startBlobUpload(repository: string, digest: string, signal: AbortSignal): { upload: Promise<URL>; abandon(): void } {
+    const repo = this.repo(repository);
+    const ctx = this.ctx('push blob', repository, digest);
+    const upload = this.startUpload(ctx, repo, signal);
+    upload.catch(() => undefined);
+    return {
+      upload,
+      abandon: () => {
+        upload.then((location) => this.cancelUpload(ctx, repo, location)).catch(() => undefined);
+      },
+    };
   }
 
   /**

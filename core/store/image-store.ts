@@ -36,6 +36,8 @@ export interface TransferOptions {
    * so a source may skip hashing content this process already verified (a blob it just extracted).
    */
   destinationVerifies?: boolean;
+  /** putBlob: an upload opened ahead by {@link ImageStore.startBlobUpload}. */
+  upload?: Promise<URL>;
 }
 
 export interface ImageStore {
@@ -58,6 +60,11 @@ export interface ImageStore {
   /** Size of the blob when present in (or mountable into) `repository`, else undefined. */
   hasBlob(repository: string, digest: string, signal: AbortSignal): Promise<number | undefined>;
   openBlob(repository: string, digest: string, options: TransferOptions): Promise<OpenedBlob>;
+  /**
+   * Stores that upload over the network may open the upload ahead, so that it overlaps opening the source;
+   * the session is passed to putBlob as `upload`, or `abandon`ed when the source could not be opened.
+   */
+  startBlobUpload?(repository: string, digest: string, signal: AbortSignal): { upload: Promise<URL>; abandon(): void };
   /** Streams `body` into the store; the store verifies `digest` before making the blob visible. */
   putBlob(repository: string, blob: BlobInfo, body: Readable, options: TransferOptions): Promise<void>;
   /**

@@ -51,6 +51,10 @@ export class RegistryStore implements ImageStore {
     return this.client.putBlob(repository, blob, body, options);
   }
 
+  startBlobUpload(repository: string, digest: string, signal: AbortSignal): { upload: Promise<URL>; abandon(): void } {
+    return this.client.startBlobUpload(repository, digest, signal);
+  }
+
   mountBlob(repository: string, digest: string, fromRepository: string, signal: AbortSignal): Promise<boolean> {
     return this.client.mountBlob(repository, digest, fromRepository, signal);
   }
