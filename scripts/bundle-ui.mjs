@@ -20,7 +20,10 @@ await build({
   legalComments: 'eof',
   // React and Ink pick their production build from NODE_ENV at run time; the bundle keeps only that build.
   define: { 'process.env.NODE_ENV': '"production"' },
-  alias: { 'react-devtools-core': join(root, 'scripts/devtools-stub.mjs') },
+  // Ink reaches react-devtools-core and ws only with DEV=true (React DevTools); the bundle ships neither.
+  alias: { 'react-devtools-core': join(root, 'scripts/devtools-stub.mjs'), ws: join(root, 'scripts/devtools-stub.mjs') },
+  // The core (loaded by the CLI anyway) already has yaml in memory: the UI shares that copy.
+  external: ['yaml'],
   // CommonJS dependencies (react, react-reconciler, signal-exit) call require() for node built-ins.
   banner: { js: "import { createRequire as __ocmCreateRequire } from 'node:module'; const require = __ocmCreateRequire(import.meta.url);" },
   logLevel: 'warning',
