@@ -55,6 +55,8 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
   const listeners = new Set<() => void>();
   let timer: ReturnType<typeof setInterval> | undefined;
   let lastFrameAt = Number.NEGATIVE_INFINITY;
+  /** Something other than progress was applied since the last frame (also by an early apply of a full queue). */
+  let eventful = false;
 
   const notify = (): void => {
     for (const listener of [...listeners]) listener();
@@ -63,14 +65,16 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
   const applyPending = (extra?: DashboardInput): void => {
     const batch = pending;
     pending = [];
+    if (batch.some((e) => e.type !== 'blob.progress')) eventful = true;
     if (extra) batch.push(extra);
     state = reduceDashboard(state, batch);
   };
 
   const flush = (now = clock(), mode: 'always' | 'coalesce' = 'always'): void => {
-    const eventful = mode === 'always' || pending.some((e) => e.type !== 'blob.progress');
     applyPending({ type: 'ui.tick', now });
-    if (!eventful && now - lastFrameAt < PROGRESS_FRAME_MS) return;
+    const draw = mode === 'always' || eventful || now - lastFrameAt >= PROGRESS_FRAME_MS;
+    if (!draw) return;
+    eventful = false;
     lastFrameAt = now;
     notify();
   };
@@ -90,6 +94,7 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
     if (input.type.startsWith('ui.')) {
       // Key presses are rare and must feel instant: apply with everything queued before them.
       applyPending(input as DashboardUiAction);
+      eventful = false;
       lastFrameAt = clock();
       notify();
       return;

@@ -61,12 +61,28 @@ export class ArchiveBackedCacheStore implements ImageStore {
 
   async openBlob(repository: string, digest: string, options: TransferOptions): Promise<OpenedBlob> {
     // Another transfer is already bringing it in: wait for it, then read the cache (or retry from the archive).
-    const running = this.extracting.get(digest);
-    if (running) await running.catch(() => undefined);
+    for (let running = this.extracting.get(digest); running; running = this.extracting.get(digest)) {
+      await running.catch(() => undefined);
+    }
     const blob = this.deferred.get(digest);
     if (!blob) return this.cache.openBlob(repository, digest, options);
     options.signal.throwIfAborted();
-    const writer = await this.cache.openBlobWriter(digest, blob.size);
+    // Registered before the first await, so a concurrent open waits for this one instead of streaming too.
+    let settle!: { resolve: () => void; reject: (err: unknown) => void };
+    const landed = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    landed.catch(() => undefined);
+    this.extracting.set(digest, landed);
+    void landed.then(
+      () => this.forget(digest, landed),
+      () => this.forget(digest, landed),
+    );
+    let writer: CacheBlobWriter;
+    try {
+      writer = await this.cache.openBlobWriter(digest, blob.size);
+    } catch (err) {
+      settle.reject(err);
+      throw err;
+    }
     const verifier = new DigestVerifier(digest, {
       where: `entry "${blob.name}" of chunk ${blob.chunk}`,
       expectedSize: blob.size,
@@ -74,44 +90,41 @@ export class ArchiveBackedCacheStore implements ImageStore {
     });
     const tee = new CacheTee(writer);
     inheritVerification(verifier, tee, digest);
-    const landed = new Promise<void>((resolve, reject) => {
-      pipeline(
-        createReadStream(blob.chunk, {
-          start: blob.dataOffset,
-          end: blob.dataOffset + blob.size - 1,
-          highWaterMark: STREAM_READ_BYTES,
-        }),
-        verifier,
-        tee,
-        (err) => {
-          const commit = err ? undefined : tee.commit;
-          if (!commit) {
-            void writer.abort();
-            reject(err ?? new Error('the transfer stopped before the end of the blob'));
-            return;
-          }
-          commit.then(
-            () =>
-              writeDeferredLinks(blob, this.signal).then(() => {
-                this.deferred.delete(digest);
-                resolve();
-              }, reject),
+    pipeline(
+      createReadStream(blob.chunk, {
+        start: blob.dataOffset,
+        end: blob.dataOffset + blob.size - 1,
+        highWaterMark: STREAM_READ_BYTES,
+      }),
+      verifier,
+      tee,
+      (err) => {
+        const commit = err ? undefined : tee.commit;
+        if (!commit) {
+          void writer.abort();
+          settle.reject(err ?? new Error('the transfer stopped before the end of the blob'));
+          return;
+        }
+        commit
+          .then(() => writeDeferredLinks(blob, this.signal))
+          .then(
+            () => {
+              this.deferred.delete(digest);
+              settle.resolve();
+            },
             (commitError: unknown) => {
               void writer.abort();
-              reject(commitError);
+              settle.reject(commitError);
             },
           );
-        },
-      );
-    });
-    landed.catch(() => undefined);
-    this.extracting.set(digest, landed);
-    void landed.then(
-      () => this.extracting.delete(digest),
-      () => this.extracting.delete(digest),
+      },
     );
     addAbortSignal(options.signal, tee);
     return { stream: tee, size: blob.size };
+  }
+
+  private forget(digest: string, entry: Promise<void>): void {
+    if (this.extracting.get(digest) === entry) this.extracting.delete(digest);
   }
 
   putBlob(repository: string, blob: BlobInfo, body: Readable, options: TransferOptions): Promise<void> {
@@ -161,9 +174,10 @@ export class ArchiveBackedCacheStore implements ImageStore {
       });
       running.catch(() => undefined);
       this.extracting.set(digest, running);
+      const entry = running;
       void running.then(
-        () => this.extracting.delete(digest),
-        () => this.extracting.delete(digest),
+        () => this.forget(digest, entry),
+        () => this.forget(digest, entry),
       );
     }
     signal.throwIfAborted();

@@ -24,7 +24,8 @@ export interface Segmentation {
 /**
  * Permissive (default): a file larger than `maxChunkBytes` gets a chunk of its own numbered current+1, while
  * the open chunk keeps its number and keeps receiving files; the next roll-over takes the next free number.
- * Strict: such a file is an error (oc-mirror's message), raised before anything is written.
+ * Strict: such a file is an error (oc-mirror's message); writeArchive raises it before writing, the streaming
+ * mirror-to-disk archive before it writes anything after the copy (and then publishes nothing).
  */
 export function segmentFiles(files: SegmentedFile[], maxChunkBytes: number, strict: boolean): Segmentation {
   const segmenter = new ChunkSegmenter(maxChunkBytes);

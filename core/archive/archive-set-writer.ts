@@ -54,6 +54,8 @@ export interface ArchiveSetResult {
 /** The content area of one reserved entry. */
 export class ArchiveRegion {
   private complete = false;
+  private generation = 0;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     readonly name: string,
@@ -67,22 +69,41 @@ export class ArchiveRegion {
     return this.complete;
   }
 
-  /** Writes content bytes at `position` (0-based inside the entry). Rewriting a range is allowed (retries). */
-  async write(buf: Buffer, position: number): Promise<void> {
+  /**
+   * Writes content bytes at `position` (0-based inside the entry). Rewriting a range is allowed (retries);
+   * `attempt` (from {@link beginAttempt}) drops writes of an attempt a newer one has replaced.
+   */
+  async write(buf: Buffer, position: number, attempt?: number): Promise<void> {
     if (position < 0 || position + buf.length > this.size) {
       throw new ArchiveError(`${this.name}: ${position + buf.length} bytes written into an entry of ${this.size}`);
     }
-    await this.chunk.write(buf, this.dataOffset + position, buf.length);
+    if (attempt !== undefined && attempt !== this.generation) return;
+    const write = this.chunk.write(buf, this.dataOffset + position, buf.length);
+    const tracked = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(tracked);
+    try {
+      await write;
+    } finally {
+      this.pending.delete(tracked);
+    }
+  }
+
+  /**
+   * Starts rewriting the content: the region is incomplete again, writes of earlier attempts are dropped, and
+   * the returned promise resolves once the ones already under way have landed (so none can land after ours).
+   */
+  beginAttempt(): { attempt: number; ready: Promise<void> } {
+    this.complete = false;
+    this.generation++;
+    return { attempt: this.generation, ready: Promise.all([...this.pending]).then(() => undefined) };
   }
 
   /** The writer of the content states it wrote all `size` bytes. */
   markComplete(): void {
     this.complete = true;
-  }
-
-  /** A new attempt rewrites the content from the start. */
-  markIncomplete(): void {
-    this.complete = false;
   }
 }
 
@@ -110,6 +131,11 @@ export class ArchiveSetWriter {
   /** Content bytes written so far (rewrites after a retry count again). */
   get bytesWritten(): number {
     return this.writtenBytes;
+  }
+
+  /** The `--strict-archive` refusal, once an entry larger than a chunk was offered. */
+  get strictFailure(): ArchiveError | undefined {
+    return this.strictViolation ? strictArchiveError(this.options.maxChunkBytes, this.strictViolation) : undefined;
   }
 
   /** The first write failure (a full disk…); the set can no longer be finished. */
@@ -174,7 +200,7 @@ export class ArchiveSetWriter {
    */
   async finish(signal: AbortSignal): Promise<ArchiveSetResult> {
     if (this.state !== 'open') throw new Error(`archive set writer already ${this.state}`);
-    if (this.strictViolation) throw strictArchiveError(this.options.maxChunkBytes, this.strictViolation);
+    if (this.strictFailure) throw this.strictFailure;
     signal.throwIfAborted();
     // Chunk 1 stays empty when every entry is oversized; oc-mirror still writes it.
     for (let n = 1; n <= this.segmenter.chunkCount; n++) this.chunk(n);

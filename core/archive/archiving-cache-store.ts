@@ -155,10 +155,16 @@ export class ArchivingCacheStore implements ImageStore {
 class ArchiveTee extends Transform {
   private position = 0;
   private writing = true;
+  private readonly attempt: number;
+  private ready?: Promise<void>;
 
   constructor(private readonly region: ArchiveRegion) {
     super();
-    region.markIncomplete();
+    // A failed earlier attempt may still have a write under way: ours start once it landed, and its later
+    // writes are dropped, so stale bytes can never overwrite these.
+    const begun = region.beginAttempt();
+    this.attempt = begun.attempt;
+    this.ready = begun.ready;
   }
 
   /** True when the whole content went through and into the archive. */
@@ -174,12 +180,16 @@ class ArchiveTee extends Transform {
       callback(null, chunk);
       return;
     }
-    this.region.write(chunk, at).then(
-      () => callback(null, chunk),
-      () => {
-        this.writing = false;
-        callback(null, chunk);
-      },
-    );
+    const ready = this.ready ?? Promise.resolve();
+    this.ready = undefined;
+    ready
+      .then(() => this.region.write(chunk, at, this.attempt))
+      .then(
+        () => callback(null, chunk),
+        () => {
+          this.writing = false;
+          callback(null, chunk);
+        },
+      );
   }
 }

@@ -77,6 +77,7 @@ export async function runMirror(
   const outputs: RunSummary['outputs'] = [{ label: 'log', path: log.path }];
   let stores: RunStores | undefined;
   let archive: StreamingArchive | undefined;
+  let imported: ImportedArchive | undefined;
   try {
     emit({
       type: 'run.started',
@@ -96,7 +97,7 @@ export async function runMirror(
     });
     const ctx: RunContext = { options, ws, stamp, startedAt, emit, signal: io.signal, stores, outputs };
 
-    const imported = options.workflow === 'diskToMirror' ? await extractPhase(ctx) : undefined;
+    if (options.workflow === 'diskToMirror') imported = await extractPhase(ctx);
     // Dry runs plan without the destination (as before RegistryStore implemented ping, when this check
     // never ran): a plan can be made on a host that cannot reach the mirror registry.
     // Like oc-mirror, also on dry runs: a plan for a registry we cannot log in to is not worth much.
@@ -181,6 +182,16 @@ export async function runMirror(
   } finally {
     // Not finished (images failed, cancelled, an error): its partial chunks go, the previous set stays.
     await archive?.writer.discard();
+    // d2m that ended early (a dry run, the destination unreachable, an error): the cache still gets the whole
+    // archive, as an import that extracted everything first would have left it. Not after a cancel.
+    if (imported && imported.source.pending > 0 && !io.signal.aborted) {
+      await imported.source.extractRemaining(io.signal).catch((err: unknown) => {
+        emit({
+          type: 'warning',
+          message: `not every blob of the archive could be copied into the cache: ${describeError(err)}`,
+        });
+      });
+    }
     await stores?.close();
     await log.close();
   }
@@ -206,7 +217,12 @@ const DEFER_BLOBS_LARGER_THAN = 4 * 1024 * 1024;
  * Disk to mirror, before the copy: every chunk's entries are checked, then links, manifests, small blobs and
  * the working-dir are extracted; large blobs are copied into the cache when the copy pushes them.
  */
-async function extractPhase(ctx: RunContext): Promise<{ source: ArchiveBackedCacheStore; stores: StoreResolver }> {
+interface ImportedArchive {
+  source: ArchiveBackedCacheStore;
+  stores: StoreResolver;
+}
+
+async function extractPhase(ctx: RunContext): Promise<ImportedArchive> {
   ctx.emit({ type: 'phase', phase: 'extract' });
   const extracted = await extractArchives({
     fromDir: ctx.options.archiveDir!,
@@ -415,6 +431,8 @@ async function archivePhase(ctx: RunContext, archive: StreamingArchive, ok: Imag
     }
   }
   const { history, writer, destination } = archive;
+  // --strict-archive: an entry larger than a chunk was seen while copying; refuse before writing the rest.
+  if (writer.strictFailure) throw writer.strictFailure;
   const toShip = selected.filter((d) => !history.has(d));
   if (toShip.length < selected.length) {
     ctx.emit({

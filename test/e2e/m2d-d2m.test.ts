@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRegistry } from '../harness/registry-server.js';
-import { pushImage, pushImagesSharingBase, pushMultiArchImage } from '../harness/fixture-images.js';
+import { pushBigLayerImage, pushImage, pushImagesSharingBase, pushMultiArchImage } from '../harness/fixture-images.js';
 import { skopeoManifestDigest, skopeoOptionsFor } from '../harness/skopeo.js';
 import { tempDirForTest } from '../harness/temp-dir.js';
 import { runCli } from './cli-runner.js';
@@ -134,3 +134,96 @@ test('m2d then d2m round trip: identical digests, incremental second archive, sp
     .sort();
   assert.deepEqual(thirdBlobs, [extra.digest, ...extra.blobs.map((x) => x.digest)].sort());
 });
+
+test('d2m with layers above 4 MiB: pushed straight from the archive, and the cache holds the whole archive even when the run stops early', async (t) => {
+  const source = await startRegistry();
+  t.after(() => source.stop());
+  const target = await startRegistry();
+  t.after(() => target.stop());
+  const work = await tempDirForTest(t, 'd2m-big');
+  const big = await pushBigLayerImage(source, 'big/layer:1', 6 * 1024 * 1024 + 11);
+  const configPath = join(work, 'isc.yaml');
+  await writeFile(configPath, isc([`${source.host}/big/layer:1`]));
+  const archiveDir = join(work, 'archive');
+  const m2d = await runCli([
+    '-c',
+    configPath,
+    `file://${archiveDir}`,
+    '--src-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache-m2d'),
+    '--no-ui',
+  ]);
+  assert.equal(m2d.code, 0, m2d.stderr);
+  const shipped = (await Promise.all((await chunksIn(archiveDir)).map((c) => tarEntries(join(archiveDir, c)))))
+    .flat()
+    .filter((e) => /^docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}\/data$/.test(e));
+  const cachedBlobs = async (cacheDir: string) =>
+    (await walk(join(cacheDir, '.oc-mirror', '.cache', 'docker', 'registry', 'v2', 'blobs'))).map(
+      (p) => `docker/registry/v2/blobs/${p}`,
+    );
+
+  // The destination cannot be reached: the run fails before copying, but the import still completed the cache.
+  const failedCache = join(work, 'cache-unreachable');
+  const unreachable = await runCli([
+    '-c',
+    configPath,
+    '--from',
+    `file://${archiveDir}`,
+    'docker://127.0.0.1:1/mirror',
+    '--dest-tls-verify=false',
+    '--retry-times',
+    '0',
+    '--cache-dir',
+    failedCache,
+    '--no-ui',
+  ]);
+  assert.equal(unreachable.code, 1, unreachable.stderr);
+  assert.deepEqual((await cachedBlobs(failedCache)).sort(), shipped.sort());
+
+  const d2mCache = join(work, 'cache-d2m');
+  const d2m = await runCli([
+    '-c',
+    configPath,
+    '--from',
+    `file://${archiveDir}`,
+    `docker://${target.host}/mirror`,
+    '--dest-tls-verify=false',
+    '--cache-dir',
+    d2mCache,
+    '--no-ui',
+  ]);
+  assert.equal(d2m.code, 0, d2m.stderr);
+  assert.equal(await skopeoManifestDigest(`${target.host}/mirror/big/layer:1`, skopeoOptionsFor(target)), big.digest);
+  assert.deepEqual((await cachedBlobs(d2mCache)).sort(), shipped.sort());
+  const bigLayer = big.blobs.find((b) => b.size > 4 * 1024 * 1024)!;
+  const { stdout } = await exec('sha256sum', [
+    join(
+      d2mCache,
+      '.oc-mirror',
+      '.cache',
+      'docker',
+      'registry',
+      'v2',
+      'blobs',
+      'sha256',
+      bigLayer.digest.slice(7, 9),
+      bigLayer.digest.slice(7),
+      'data',
+    ),
+  ]);
+  assert.equal(`sha256:${stdout.split(' ')[0]}`, bigLayer.digest, 'the cache copy written during the push is whole');
+});
+
+/** `<alg>/<hh>/<hex>/data` of every blob file below `dir`. */
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const alg of await readdir(dir).catch(() => [] as string[])) {
+    for (const hh of await readdir(join(dir, alg))) {
+      for (const hex of await readdir(join(dir, alg, hh))) {
+        if ((await readdir(join(dir, alg, hh, hex))).includes('data')) out.push(`${alg}/${hh}/${hex}/data`);
+      }
+    }
+  }
+  return out;
+}
