@@ -8,23 +8,13 @@
  * sees a placeholder of spaces as wide as the line (one cache entry per width), and `<Transform>` hands Ink
  * the painted line when it writes the frame. Screen readers get the plain text.
  */
-import chalk from 'chalk';
+import chalk, { type ForegroundColorName } from 'chalk';
 import { Transform } from 'ink';
 import stringWidth from 'string-width';
 import { NARROW_GLYPHS, type Theme, type Tone } from './theme.js';
 
 /** A piece of a line: plain text, or text with a tone and/or bold. */
 export type Segment = string | { text: string; tone?: Tone; bold?: boolean };
-
-const TONE_STYLE: Record<Tone, (s: string) => string> = {
-  ok: chalk.green,
-  error: chalk.red,
-  warn: chalk.yellow,
-  active: chalk.cyan,
-  muted: chalk.gray,
-  accent: chalk.magenta,
-  info: chalk.blue,
-};
 
 /** Printable ASCII and the dashboard's own glyphs: one column per code point, no need to measure. */
 const ONE_COLUMN_EACH = new RegExp(`^[\\x20-\\x7e${NARROW_GLYPHS.replace(/[\\\]^-]/g, '\\$&')}]*$`, 'u');
@@ -57,7 +47,9 @@ export function paint(segments: readonly Segment[], theme: Theme): string {
       out += s.text;
       continue;
     }
-    let styled = s.tone ? TONE_STYLE[s.tone](s.text) : s.text;
+    // The theme names the colour of a tone (the same names Ink's `color` prop takes).
+    const color = s.tone ? theme.tone(s.tone) : undefined;
+    let styled = color ? chalk[color as ForegroundColorName](s.text) : s.text;
     if (s.bold) styled = chalk.bold(styled);
     out += styled;
   }

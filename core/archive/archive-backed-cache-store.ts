@@ -10,27 +10,27 @@
  * the cache ends up holding the whole archive either way, as later incremental imports expect.
  */
 import { createReadStream } from 'node:fs';
-import { Transform, addAbortSignal, pipeline, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, addAbortSignal, pipeline, type TransformCallback } from 'node:stream';
 import { DigestVerifier, inheritVerification } from '../digest.js';
 import { ArchiveError, describeError } from '../errors.js';
 import type { CacheBlobWriter, CacheStore } from '../store/cache-store.js';
-import type { BlobInfo, ImageStore, Manifest, OpenedBlob, TransferOptions } from '../store/image-store.js';
+import { CacheStoreView } from '../store/cache-store-view.js';
+import type { OpenedBlob, TransferOptions } from '../store/image-store.js';
 import { extractDeferredBlob, writeDeferredLinks, type DeferredBlob } from './archive-extractor.js';
 
 /** Reads from the archive while pushing: 256 KiB keeps ~20 concurrent transfers' buffers small. */
 const STREAM_READ_BYTES = 256 * 1024;
 
-export class ArchiveBackedCacheStore implements ImageStore {
-  readonly description: string;
+export class ArchiveBackedCacheStore extends CacheStoreView {
   private readonly deferred = new Map<string, DeferredBlob>();
   private readonly extracting = new Map<string, Promise<void>>();
 
   constructor(
-    readonly cache: CacheStore,
+    cache: CacheStore,
     deferred: readonly DeferredBlob[],
     private readonly signal: AbortSignal,
   ) {
-    this.description = cache.description;
+    super(cache);
     for (const blob of deferred) this.deferred.set(blob.digest, blob);
   }
 
@@ -39,27 +39,11 @@ export class ArchiveBackedCacheStore implements ImageStore {
     return this.deferred.size;
   }
 
-  getManifest(repository: string, reference: string, signal: AbortSignal): Promise<Manifest> {
-    return this.cache.getManifest(repository, reference, signal);
-  }
-
-  headManifest(repository: string, reference: string, signal: AbortSignal) {
-    return this.cache.headManifest(repository, reference, signal);
-  }
-
-  putManifest(repository: string, reference: string, manifest: Manifest, signal: AbortSignal): Promise<void> {
-    return this.cache.putManifest(repository, reference, manifest, signal);
-  }
-
-  deleteManifest(repository: string, digest: string, signal: AbortSignal): Promise<void> {
-    return this.cache.deleteManifest(repository, digest, signal);
-  }
-
-  async hasBlob(repository: string, digest: string, signal: AbortSignal): Promise<number | undefined> {
+  override async hasBlob(repository: string, digest: string, signal: AbortSignal): Promise<number | undefined> {
     return (await this.cache.hasBlob(repository, digest, signal)) ?? this.deferred.get(digest)?.size;
   }
 
-  async openBlob(repository: string, digest: string, options: TransferOptions): Promise<OpenedBlob> {
+  override async openBlob(repository: string, digest: string, options: TransferOptions): Promise<OpenedBlob> {
     // Another transfer is already bringing it in: wait for it, then read the cache (or retry from the archive).
     for (let running = this.extracting.get(digest); running; running = this.extracting.get(digest)) {
       await running.catch(() => undefined);
@@ -125,18 +109,6 @@ export class ArchiveBackedCacheStore implements ImageStore {
 
   private forget(digest: string, entry: Promise<void>): void {
     if (this.extracting.get(digest) === entry) this.extracting.delete(digest);
-  }
-
-  putBlob(repository: string, blob: BlobInfo, body: Readable, options: TransferOptions): Promise<void> {
-    return this.cache.putBlob(repository, blob, body, options);
-  }
-
-  mountBlob(repository: string, digest: string, fromRepository: string, signal: AbortSignal): Promise<boolean> {
-    return this.cache.mountBlob(repository, digest, fromRepository, signal);
-  }
-
-  listTags(repository: string, signal: AbortSignal): Promise<string[]> {
-    return this.cache.listTags(repository, signal);
   }
 
   /** Copies every deferred blob the copy did not need into the cache; a damaged one does not stop the rest. */

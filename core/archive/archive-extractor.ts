@@ -21,6 +21,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { digestAlgorithm } from '../digest.js';
+import { writeFully } from '../file-io.js';
 import { ArchiveError, CancelledError, DigestMismatchError } from '../errors.js';
 import { PROGRESS_INTERVAL_MS } from '../events.js';
 import { CHUNK_NAME_PATTERN, CHUNK_NAME_REGEX_TEXT } from './archive-names.js';
@@ -96,22 +97,30 @@ export interface ExtractArchivesOptions {
   deferBlobsLargerThan?: number;
 }
 
-/** A blob left in the archive: where its bytes are and where they belong. */
-export interface DeferredBlob {
-  digest: string;
-  size: number;
+/** One file's bytes in the archive and where they go. */
+export interface EntryCopy {
   /** Chunk file and offset of the content. */
   chunk: string;
   dataOffset: number;
-  /** Absolute path of its `data` file in the cache. */
-  destination: string;
+  size: number;
+  /** Permission bits of the entry. */
+  mode: number;
   /** Entry name, for messages. */
   name: string;
+  /** Absolute path it is written to. */
+  destination: string;
+  /** For blob files: the digest the content must have. */
+  blobDigest?: string;
+}
+
+/** A blob left in the archive (its `destination` is its `data` file in the cache). */
+export interface DeferredBlob extends EntryCopy {
+  digest: string;
   /**
    * The repositories' layer links to this blob (`_layers/<alg>/<hex>/link`), written only once the blob is in
    * place, so that at every moment — also after an interruption — every link in the cache has its blob.
    */
-  links: { chunk: string; dataOffset: number; size: number; mode: number; destination: string; name: string }[];
+  links: EntryCopy[];
 }
 
 export interface ExtractArchivesResult {
@@ -126,12 +135,8 @@ export interface ExtractArchivesResult {
 }
 
 /** One file to write: the entry that wins for its destination. */
-interface PlannedFile {
-  chunk: string;
+interface PlannedFile extends EntryCopy {
   chunkIndex: number;
-  entry: TarIndexEntry;
-  destination: string;
-  blobDigest?: string;
 }
 
 /** Checks every chunk's entries, then writes them in chunk and offset order. */
@@ -155,45 +160,28 @@ export async function extractArchives(options: ExtractArchivesOptions): Promise<
       sizes.push(size);
       for (const file of await planChunk(chunks[i], i, size, targets)) winners.set(file.destination, file);
     }
-    const files = [...winners.values()].sort(
-      (a, b) => a.chunkIndex - b.chunkIndex || a.entry.dataOffset - b.entry.dataOffset,
-    );
+    const files = [...winners.values()].sort((a, b) => a.chunkIndex - b.chunkIndex || a.dataOffset - b.dataOffset);
     const limit = options.deferBlobsLargerThan;
     const deferred = new Map<string, DeferredBlob>();
     for (const file of files) {
-      if (!file.blobDigest || limit === undefined || file.entry.size <= limit) continue;
-      const blob: DeferredBlob = {
-        digest: file.blobDigest,
-        size: file.entry.size,
-        chunk: file.chunk,
-        dataOffset: file.entry.dataOffset,
-        destination: file.destination,
-        name: file.entry.name,
-        links: [],
-      };
+      if (!file.blobDigest || limit === undefined || file.size <= limit) continue;
+      const blob: DeferredBlob = { ...file, digest: file.blobDigest, links: [] };
       deferred.set(blob.digest, blob);
       result.deferred.push(blob);
     }
     const progress = new ChunkProgress(chunks, sizes, options.onProgress);
     for (const file of files) {
       options.signal.throwIfAborted();
-      progress.at(file.chunkIndex, file.entry.dataOffset);
+      progress.at(file.chunkIndex, file.dataOffset);
       if (file.blobDigest && deferred.has(file.blobDigest)) continue;
-      const linked = deferred.get(layerLinkDigest(file.entry.name) ?? '');
+      const linked = deferred.get(layerLinkDigest(file.name) ?? '');
       if (linked) {
-        linked.links.push({
-          chunk: file.chunk,
-          dataOffset: file.entry.dataOffset,
-          size: file.entry.size,
-          mode: file.entry.mode,
-          destination: file.destination,
-          name: file.entry.name,
-        });
+        linked.links.push(file);
         continue;
       }
       await writeEntryFile(file, options.signal, (n) => progress.add(n));
       result.filesWritten++;
-      result.bytesWritten += file.entry.size;
+      result.bytesWritten += file.size;
       if (file.blobDigest) {
         result.blobsWritten++;
         result.verifiedBlobs.push(file.blobDigest);
@@ -217,26 +205,7 @@ function layerLinkDigest(name: string): string | undefined {
 
 /** Writes a deferred blob's layer links (call once the blob is in the cache). */
 export async function writeDeferredLinks(blob: DeferredBlob, signal: AbortSignal): Promise<void> {
-  for (const link of blob.links) {
-    await writeEntryFile(
-      {
-        chunk: link.chunk,
-        chunkIndex: 0,
-        entry: {
-          name: link.name,
-          type: 'file',
-          typeflag: '0',
-          size: link.size,
-          mode: link.mode,
-          linkname: '',
-          headerOffset: link.dataOffset,
-          dataOffset: link.dataOffset,
-        },
-        destination: link.destination,
-      },
-      signal,
-    );
-  }
+  for (const link of blob.links) await writeEntryFile(link, signal);
 }
 
 /**
@@ -244,27 +213,7 @@ export async function writeDeferredLinks(blob: DeferredBlob, signal: AbortSignal
  * the destination is renamed into place only when complete and matching), then its layer links.
  */
 export async function extractDeferredBlob(blob: DeferredBlob, signal: AbortSignal): Promise<void> {
-  await writeEntryFile(
-    {
-      chunk: blob.chunk,
-      chunkIndex: 0,
-      entry: {
-        name: blob.name,
-        type: 'file',
-        typeflag: '0',
-        size: blob.size,
-        mode: 0o644,
-        linkname: '',
-        headerOffset: blob.dataOffset,
-        dataOffset: blob.dataOffset,
-      },
-      destination: blob.destination,
-      blobDigest: blob.digest,
-    },
-    signal,
-    undefined,
-    DEFERRED_READ_BYTES,
-  );
+  await writeEntryFile(blob, signal, undefined, DEFERRED_READ_BYTES);
   await writeDeferredLinks(blob, signal);
 }
 
@@ -336,7 +285,8 @@ function planEntry(
   const base = targets[route.target];
   const destination = resolve(base, ...route.path.split('/'));
   if (!destination.startsWith(base + sep)) throw refuse(`it resolves outside ${base}`);
-  return { chunk, chunkIndex, entry, destination, blobDigest: route.blobDigest };
+  const { name, dataOffset, size, mode } = entry;
+  return { chunk, chunkIndex, name, dataOffset, size, mode, destination, blobDigest: route.blobDigest };
 }
 
 /**
@@ -345,17 +295,17 @@ function planEntry(
  * stream pipeline: a fresh buffer per read made the garbage collector chase gigabytes of short-lived memory.
  */
 async function writeEntryFile(
-  file: PlannedFile,
+  file: EntryCopy,
   signal: AbortSignal,
   onBytes?: (n: number) => void,
   readBytes = READ_CHUNK_BYTES,
 ): Promise<void> {
-  const { entry, destination } = file;
+  const { destination } = file;
   const dir = dirname(destination);
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const tmp = join(dir, `.ocm-extract-${randomUUID()}`);
   try {
-    const mode = (entry.mode & 0o777) | 0o600;
+    const mode = (file.mode & 0o777) | 0o600;
     const input = await open(file.chunk, 'r');
     try {
       const output = await open(tmp, 'wx', mode);
@@ -373,7 +323,7 @@ async function writeEntryFile(
     await rm(tmp, { force: true });
     if (err instanceof DigestMismatchError) {
       throw new ArchiveError(
-        `refusing entry "${entry.name}" of chunk ${file.chunk}: its content does not match the digest in its path (${err.actual})`,
+        `refusing entry "${file.name}" of chunk ${file.chunk}: its content does not match the digest in its path (${err.actual})`,
         HOSTILE_HINT,
       );
     }
@@ -385,34 +335,31 @@ async function writeEntryFile(
 async function copyRange(
   input: FileHandle,
   output: FileHandle,
-  file: PlannedFile,
+  file: EntryCopy,
   readBytes: number,
   signal: AbortSignal,
   onBytes?: (n: number) => void,
 ): Promise<void> {
-  const { entry } = file;
   const hash = file.blobDigest ? createHash(digestAlgorithm(file.blobDigest)) : undefined;
-  const buf = Buffer.allocUnsafe(Math.max(1, Math.min(readBytes, entry.size)));
+  const buf = Buffer.allocUnsafe(Math.max(1, Math.min(readBytes, file.size)));
   let done = 0;
-  while (done < entry.size) {
+  while (done < file.size) {
     signal.throwIfAborted();
-    const { bytesRead } = await input.read(buf, 0, Math.min(buf.length, entry.size - done), entry.dataOffset + done);
+    const { bytesRead } = await input.read(buf, 0, Math.min(buf.length, file.size - done), file.dataOffset + done);
     if (bytesRead === 0) {
       throw new ArchiveError(
-        `refusing entry "${entry.name}" of chunk ${file.chunk}: content ends after ${done} of ${entry.size} bytes`,
+        `refusing entry "${file.name}" of chunk ${file.chunk}: content ends after ${done} of ${file.size} bytes`,
         CORRUPT_HINT,
       );
     }
     hash?.update(buf.subarray(0, bytesRead));
-    for (let written = 0; written < bytesRead;) {
-      written += (await output.write(buf, written, bytesRead - written)).bytesWritten;
-    }
+    await writeFully(output, buf, bytesRead);
     done += bytesRead;
     onBytes?.(bytesRead);
   }
   if (hash && file.blobDigest) {
     const actual = `${digestAlgorithm(file.blobDigest)}:${hash.digest('hex')}`;
-    if (actual !== file.blobDigest) throw new DigestMismatchError(file.blobDigest, actual, entry.name);
+    if (actual !== file.blobDigest) throw new DigestMismatchError(file.blobDigest, actual, file.name);
   }
 }
 

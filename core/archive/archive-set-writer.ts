@@ -15,6 +15,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArchiveError, CancelledError } from '../errors.js';
+import { writeFully } from '../file-io.js';
 import { chunkFileName, partialChunkFileName, PARTIAL_CHUNK_PATTERN } from './archive-names.js';
 import { ChunkSegmenter, oversizedWarning, strictArchiveError } from './archive-segmentation.js';
 import { encodeTarEntryHeader, tarPadding, type FileFacts } from './tar-entry-header.js';
@@ -99,6 +100,18 @@ export class ArchiveRegion {
     this.complete = false;
     this.generation++;
     return { attempt: this.generation, ready: Promise.all([...this.pending]).then(() => undefined) };
+  }
+
+  /** Writes the content from `input` as a new attempt (see {@link beginAttempt}); returns the bytes written. */
+  async fill(input: AsyncIterable<Buffer>): Promise<number> {
+    const { attempt, ready } = this.beginAttempt();
+    await ready;
+    let written = 0;
+    for await (const buf of input) {
+      await this.write(buf, written, attempt);
+      written += buf.length;
+    }
+    return written;
   }
 
   /** The writer of the content states it wrote all `size` bytes. */
@@ -256,14 +269,12 @@ export class ArchiveSetWriter {
 
 /** Streams a file into a region (bounded to the region's size) and marks it complete. */
 export async function copyFileInto(region: ArchiveRegion, source: string, signal: AbortSignal): Promise<void> {
-  let written = 0;
-  if (region.size > 0) {
-    const input = createReadStream(source, { start: 0, end: region.size - 1, highWaterMark: 1024 * 1024, signal });
-    for await (const buf of input as AsyncIterable<Buffer>) {
-      await region.write(buf, written);
-      written += buf.length;
-    }
-  }
+  const written =
+    region.size > 0
+      ? await region.fill(
+          createReadStream(source, { start: 0, end: region.size - 1, highWaterMark: 1024 * 1024, signal }),
+        )
+      : 0;
   if (written !== region.size) {
     throw new ArchiveError(`${source} shrank while it was being archived (${written} of ${region.size} bytes)`);
   }
@@ -314,13 +325,7 @@ class ChunkFile {
   /** pwrite of the whole buffer; `contentBytes` of it count as archive content (headers do not). */
   async write(buf: Buffer, position: number, contentBytes = buf.length): Promise<void> {
     try {
-      const handle = await this.handle;
-      let done = 0;
-      while (done < buf.length) {
-        const { bytesWritten } = await handle.write(buf, done, buf.length - done, position + done);
-        if (bytesWritten <= 0) throw new ArchiveError(`no progress writing ${this.partialPath}`);
-        done += bytesWritten;
-      }
+      await writeFully(await this.handle, buf, buf.length, position);
     } catch (err) {
       const failure = writeFailure(this.partialPath, err);
       this.hooks.onFailure(failure);

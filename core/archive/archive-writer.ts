@@ -46,7 +46,7 @@ export async function writeArchive(options: WriteArchiveOptions): Promise<WriteA
   const files = await planArchive({ ...options, now: options.now ?? new Date() });
   segmentFiles(files, options.maxChunkBytes, options.strict); // strict: fails here, before writing
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
-  const progress = new ProgressSampler(totalBytes, options.onProgress);
+  const progress = new ArchiveProgressSampler(totalBytes, options.onProgress);
   const writer = new ArchiveSetWriter({
     outputDir: options.outputDir,
     maxChunkBytes: options.maxChunkBytes,
@@ -75,7 +75,7 @@ export async function writeArchive(options: WriteArchiveOptions): Promise<WriteA
 }
 
 /** Cumulative byte counts reported at most every PROGRESS_INTERVAL_MS, and once at the end. */
-export class ProgressSampler {
+export class ArchiveProgressSampler {
   private bytes = 0;
   private lastEmit = 0;
   private lastChunk = '';

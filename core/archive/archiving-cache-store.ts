@@ -15,7 +15,8 @@ import { relative, sep } from 'node:path';
 import { inheritVerification } from '../digest.js';
 import { ArchiveError } from '../errors.js';
 import type { CacheStore } from '../store/cache-store.js';
-import type { BlobInfo, ImageStore, Manifest, OpenedBlob, TransferOptions } from '../store/image-store.js';
+import { CacheStoreView } from '../store/cache-store-view.js';
+import type { BlobInfo, Manifest, TransferOptions } from '../store/image-store.js';
 import type { ArchiveRegion, ArchiveSetWriter } from './archive-set-writer.js';
 import type { FileFacts } from './tar-entry-header.js';
 
@@ -30,19 +31,18 @@ function streamedFacts(size: number): FileFacts {
   };
 }
 
-export class ArchivingCacheStore implements ImageStore {
-  readonly description: string;
+export class ArchivingCacheStore extends CacheStoreView {
   private readonly regions = new Map<string, ArchiveRegion>();
 
   /**
    * @param shipped blobs an earlier archive already carries (the history): never written again.
    */
   constructor(
-    readonly cache: CacheStore,
+    cache: CacheStore,
     readonly archive: ArchiveSetWriter,
     private readonly shipped: ReadonlySet<string>,
   ) {
-    this.description = cache.description;
+    super(cache);
   }
 
   /** Digests with a region in the archive (written while copying, or filled from the cache). */
@@ -50,15 +50,12 @@ export class ArchivingCacheStore implements ImageStore {
     return [...this.regions.keys()];
   }
 
-  getManifest(repository: string, reference: string, signal: AbortSignal): Promise<Manifest> {
-    return this.cache.getManifest(repository, reference, signal);
-  }
-
-  headManifest(repository: string, reference: string, signal: AbortSignal) {
-    return this.cache.headManifest(repository, reference, signal);
-  }
-
-  async putManifest(repository: string, reference: string, manifest: Manifest, signal: AbortSignal): Promise<void> {
+  override async putManifest(
+    repository: string,
+    reference: string,
+    manifest: Manifest,
+    signal: AbortSignal,
+  ): Promise<void> {
     await this.cache.putManifest(repository, reference, manifest, signal);
     const region = this.regionFor(manifest.digest, manifest.bytes.length);
     if (region && !region.isComplete) {
@@ -69,19 +66,7 @@ export class ArchivingCacheStore implements ImageStore {
     }
   }
 
-  deleteManifest(repository: string, digest: string, signal: AbortSignal): Promise<void> {
-    return this.cache.deleteManifest(repository, digest, signal);
-  }
-
-  hasBlob(repository: string, digest: string, signal: AbortSignal): Promise<number | undefined> {
-    return this.cache.hasBlob(repository, digest, signal);
-  }
-
-  openBlob(repository: string, digest: string, options: TransferOptions): Promise<OpenedBlob> {
-    return this.cache.openBlob(repository, digest, options);
-  }
-
-  async putBlob(repository: string, blob: BlobInfo, body: Readable, options: TransferOptions): Promise<void> {
+  override async putBlob(repository: string, blob: BlobInfo, body: Readable, options: TransferOptions): Promise<void> {
     const region = blob.size >= 0 ? this.regionFor(blob.digest, blob.size) : undefined;
     if (!region || region.isComplete) {
       await this.cache.putBlob(repository, blob, body, options);
@@ -96,14 +81,6 @@ export class ArchivingCacheStore implements ImageStore {
     if (tee.wroteAll) region.markComplete();
   }
 
-  mountBlob(repository: string, digest: string, fromRepository: string, signal: AbortSignal): Promise<boolean> {
-    return this.cache.mountBlob(repository, digest, fromRepository, signal);
-  }
-
-  listTags(repository: string, signal: AbortSignal): Promise<string[]> {
-    return this.cache.listTags(repository, signal);
-  }
-
   /**
    * Makes sure every digest of `selected` is complete in the archive: blobs the copy did not stream (found in
    * the cache, or of unknown size) are read from the cache, verified, and written into their regions.
@@ -112,7 +89,7 @@ export class ArchivingCacheStore implements ImageStore {
     for (const digest of selected) {
       signal.throwIfAborted();
       if (this.shipped.has(digest) || this.regions.get(digest)?.isComplete) continue;
-      const size = await this.cache.hasBlob('archive', digest, signal).catch(() => undefined);
+      const size = await this.cache.blobSize(digest);
       if (size === undefined) {
         throw new ArchiveError(
           `blob ${digest} selected for the archive is missing from the cache (${this.cache.blobPath(digest)})`,
@@ -124,12 +101,9 @@ export class ArchivingCacheStore implements ImageStore {
       if (region.size !== size) {
         throw new ArchiveError(`blob ${digest} is ${size} bytes in the cache, ${region.size} in its manifest`);
       }
+      // Blobs live in the cache's global store: the repository argument only has to be a valid name.
       const opened = await this.cache.openBlob('archive', digest, { signal });
-      let position = 0;
-      for await (const buf of opened.stream as AsyncIterable<Buffer>) {
-        await region.write(buf, position);
-        position += buf.length;
-      }
+      await region.fill(opened.stream);
       region.markComplete();
     }
   }

@@ -9,6 +9,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { ArchiveError } from '../errors.js';
+import { readFully } from '../file-io.js';
 
 const BLOCK = 512;
 /** Extended headers larger than this are refused (real ones are a few hundred bytes). */
@@ -113,11 +114,8 @@ export async function* readTarIndex(handle: FileHandle, fileSize: number): Async
 }
 
 async function readExactly(handle: FileHandle, buf: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < buf.length) {
-    const { bytesRead } = await handle.read(buf, done, buf.length - done, position + done);
-    if (bytesRead === 0) throw new ArchiveError(`unexpected end of the file at byte ${position + done}`);
-    done += bytesRead;
+  if (!(await readFully(handle, buf, position))) {
+    throw new ArchiveError(`unexpected end of the file reading ${buf.length} bytes at byte ${position}`);
   }
 }
 

@@ -26,6 +26,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { addAbortSignal } from 'node:stream';
 import { DigestVerifier, digestLike, isDigest } from '../digest.js';
+import { writeFully } from '../file-io.js';
 import { DigestMismatchError, OcmError, RegistryError } from '../errors.js';
 import { detectMediaType, parseManifest } from '../registry/media-types.js';
 import type { BlobInfo, ImageStore, Manifest, OpenedBlob, TransferOptions } from './image-store.js';
@@ -104,6 +105,11 @@ export class CacheStore implements ImageStore {
   async hasBlob(repository: string, digest: string, signal: AbortSignal): Promise<number | undefined> {
     checkRepository(repository);
     signal.throwIfAborted();
+    return this.blobSize(digest);
+  }
+
+  /** Size of the blob's `data` file in the global blob store, whichever repositories link it. */
+  blobSize(digest: string): Promise<number | undefined> {
     return fileSize(this.blobPath(digest));
   }
 
@@ -185,7 +191,7 @@ export class CacheStore implements ImageStore {
     };
     return {
       write: async (buf: Buffer) => {
-        for (let done = 0; done < buf.length;) done += (await handle.write(buf, done, buf.length - done)).bytesWritten;
+        await writeFully(handle, buf);
         written += buf.length;
       },
       commit: async () => {

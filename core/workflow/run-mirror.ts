@@ -22,7 +22,8 @@ import { applyMaxNestedPaths } from '../reference/destination.js';
 import { writeIdmsItms } from '../cluster-resources/idms-itms.js';
 import { formatMapping } from '../cluster-resources/dry-run-mapping.js';
 import { collectImageBlobs } from '../store/manifest-walk.js';
-import { ProgressSampler } from '../archive/archive-writer.js';
+import { ArchiveProgressSampler } from '../archive/archive-writer.js';
+import type { ImageStore } from '../store/image-store.js';
 import { ArchiveSetWriter } from '../archive/archive-set-writer.js';
 import { ArchivingCacheStore } from '../archive/archiving-cache-store.js';
 import { ArchiveBackedCacheStore } from '../archive/archive-backed-cache-store.js';
@@ -165,7 +166,7 @@ export async function runMirror(
           await archivePhase(ctx, archive!, ok);
         } else emit({ type: 'warning', message: 'some images failed: no archive was written (re-run to retry them)' });
       } else {
-        if (imported) await completeCache(ctx, imported.source);
+        if (imported) await completeCache(emit, imported.source, io.signal, true);
         await writePinnedConfigs(ctx, config);
         await clusterResourcesPhase(
           ctx,
@@ -184,14 +185,7 @@ export async function runMirror(
     await archive?.writer.discard();
     // d2m that ended early (a dry run, the destination unreachable, an error): the cache still gets the whole
     // archive, as an import that extracted everything first would have left it. Not after a cancel.
-    if (imported && imported.source.pending > 0 && !io.signal.aborted) {
-      await imported.source.extractRemaining(io.signal).catch((err: unknown) => {
-        emit({
-          type: 'warning',
-          message: `not every blob of the archive could be copied into the cache: ${describeError(err)}`,
-        });
-      });
-    }
+    if (imported && !io.signal.aborted) await completeCache(emit, imported.source, io.signal, false);
     await stores?.close();
     await log.close();
   }
@@ -213,15 +207,25 @@ function isCancelledResult(r: ImageResult, signal: AbortSignal): boolean {
 /** Blobs above this size stay in the archive until the copy pushes them (no manifest is this large). */
 const DEFER_BLOBS_LARGER_THAN = 4 * 1024 * 1024;
 
-/**
- * Disk to mirror, before the copy: every chunk's entries are checked, then links, manifests, small blobs and
- * the working-dir are extracted; large blobs are copied into the cache when the copy pushes them.
- */
+/** The imported archive as the copy's source, and the stores the copy uses to read it. */
 interface ImportedArchive {
   source: ArchiveBackedCacheStore;
   stores: StoreResolver;
 }
 
+/** The run's stores, except that the cache, on one side of the copy, is `store`. */
+function withCacheAs(ctx: RunContext, side: 'source' | 'destination', store: ImageStore): StoreResolver {
+  const cacheHost = cacheHostOf(ctx.options.port);
+  return {
+    registry: (host, s) => (s === side && host === cacheHost ? store : ctx.stores.registry(host, s)),
+    ociLayout: (path) => ctx.stores.ociLayout(path),
+  };
+}
+
+/**
+ * Disk to mirror, before the copy: every chunk's entries are checked, then links, manifests, small blobs and
+ * the working-dir are extracted; large blobs are copied into the cache when the copy pushes them.
+ */
 async function extractPhase(ctx: RunContext): Promise<ImportedArchive> {
   ctx.emit({ type: 'phase', phase: 'extract' });
   const extracted = await extractArchives({
@@ -235,27 +239,29 @@ async function extractPhase(ctx: RunContext): Promise<ImportedArchive> {
   });
   ctx.stores.cache.noteVerified(extracted.verifiedBlobs);
   const source = new ArchiveBackedCacheStore(ctx.stores.cache, extracted.deferred, ctx.signal);
-  const cacheHost = cacheHostOf(ctx.options.port);
-  const stores: StoreResolver = {
-    registry: (host, side) => (side === 'source' && host === cacheHost ? source : ctx.stores.registry(host, side)),
-    ociLayout: (path) => ctx.stores.ociLayout(path),
-  };
-  return { source, stores };
+  return { source, stores: withCacheAs(ctx, 'source', source) };
 }
 
 /**
- * Copies the archive's blobs the copy did not push (the destination had them) into the cache, so the cache
- * holds the whole archive as later incremental imports expect. A damaged one is reported, not fatal: every
- * image that needed it failed already.
+ * Copies the archive's blobs the copy did not push (the destination had them, or the run stopped early) into
+ * the cache, so the cache holds the whole archive as later incremental imports expect. A damaged one is
+ * reported, not fatal: every image that needed it failed already. `announce`: as a phase of its own (not
+ * after the run's summary or error).
  */
-async function completeCache(ctx: RunContext, source: ArchiveBackedCacheStore): Promise<void> {
+async function completeCache(
+  emit: (event: EventInput) => void,
+  source: ArchiveBackedCacheStore,
+  signal: AbortSignal,
+  announce: boolean,
+): Promise<void> {
   if (source.pending === 0) return;
-  ctx.emit({ type: 'phase', phase: 'extract', detail: `${source.pending} blobs from the archive into the cache` });
+  if (announce)
+    emit({ type: 'phase', phase: 'extract', detail: `${source.pending} blobs from the archive into the cache` });
   try {
-    await source.extractRemaining(ctx.signal);
+    await source.extractRemaining(signal);
   } catch (err) {
-    if (ctx.signal.aborted) throw err;
-    ctx.emit({
+    if (signal.aborted) throw err;
+    emit({
       type: 'warning',
       message: `not every blob of the archive could be copied into the cache: ${describeError(err)}`,
     });
@@ -379,8 +385,8 @@ interface StreamingArchive {
   stores: StoreResolver;
   /** Blobs shipped by earlier archives (the chosen history file). */
   history: Set<string>;
-  /** Receives archive progress during the archive phase. */
-  progress?: ProgressSampler;
+  /** Where the archive's byte counts go from now on (the archive phase reports them). */
+  reportProgress(sampler: ArchiveProgressSampler): void;
 }
 
 async function openStreamingArchive(ctx: RunContext, archiveSizeGiB: number | undefined): Promise<StreamingArchive> {
@@ -388,22 +394,17 @@ async function openStreamingArchive(ctx: RunContext, archiveSizeGiB: number | un
   const maxChunkBytes =
     ctx.options.archiveChunkBytes ??
     (archiveSizeGiB && archiveSizeGiB > 0 ? archiveSizeGiB : DEFAULTS.archiveSizeGiB) * 1024 ** 3;
-  const streaming: Partial<StreamingArchive> = { history };
+  let progress: ArchiveProgressSampler | undefined;
   const writer = new ArchiveSetWriter({
     outputDir: ctx.options.archiveDir!,
     maxChunkBytes,
     strict: ctx.options.strictArchive,
-    onContentBytes: (n, chunk) => streaming.progress?.add(n, chunk),
+    onContentBytes: (n, chunk) => progress?.add(n, chunk),
   });
   await writer.open();
   const destination = new ArchivingCacheStore(ctx.stores.cache, writer, history);
-  const cacheHost = cacheHostOf(ctx.options.port);
-  const stores: StoreResolver = {
-    registry: (host, side) =>
-      side === 'destination' && host === cacheHost ? destination : ctx.stores.registry(host, side),
-    ociLayout: (path) => ctx.stores.ociLayout(path),
-  };
-  return Object.assign(streaming, { writer, destination, stores }) as StreamingArchive;
+  const stores = withCacheAs(ctx, 'destination', destination);
+  return { writer, destination, stores, history, reportProgress: (sampler) => (progress = sampler) };
 }
 
 /**
@@ -456,16 +457,17 @@ async function archivePhase(ctx: RunContext, archive: StreamingArchive, ok: Imag
     signal: ctx.signal,
   });
   const remaining = rest.reduce((sum, f) => sum + f.size, 0);
-  archive.progress = new ProgressSampler(writer.totalBytes + remaining, (bytes, totalBytes, chunk) =>
+  const progress = new ArchiveProgressSampler(writer.totalBytes + remaining, (bytes, totalBytes, chunk) =>
     ctx.emit({ type: 'archive.progress', chunk, bytes, totalBytes }),
   );
-  archive.progress.add(writer.bytesWritten, join(ctx.options.archiveDir!, chunkFileName(1)));
+  progress.add(writer.bytesWritten, join(ctx.options.archiveDir!, chunkFileName(1)));
+  archive.reportProgress(progress);
   await destination.fillFromCache(toShip, ctx.signal);
   for (const file of rest) {
     ctx.signal.throwIfAborted();
     await writer.appendFile(file.name, file.source, file, ctx.signal);
   }
-  archive.progress.flush();
+  progress.flush();
   const result = await writer.finish(ctx.signal);
   if (result.warning) ctx.emit({ type: 'warning', message: result.warning });
   for (const chunk of result.chunks) {
