@@ -4,7 +4,7 @@
  * and two images needing the same blob at the same time share one upload.
  */
 import type { BlobOutcome } from '../events.js';
-import type { ImageStore } from '../store/image-store.js';
+import type { ImageStore, UploadSession } from '../store/image-store.js';
 
 export interface BlobRequest {
   digest: string;
@@ -14,8 +14,11 @@ export interface BlobRequest {
   destination: ImageStore;
   destinationRepository: string;
   signal: AbortSignal;
-  /** Performs the actual transfer (with retries); called only when neither skip nor mount applies. */
-  transfer: () => Promise<void>;
+  /**
+   * Performs the actual transfer (with retries); called only when neither skip nor mount applies, with the
+   * upload session already opened at the destination when finding out that the blob was missing opened one.
+   */
+  transfer: (claimed?: UploadSession) => Promise<void>;
 }
 
 export class BlobMover {
@@ -49,16 +52,30 @@ export class BlobMover {
     const repos = mapFor(this.known, req.destination).get(req.digest);
     if (repos?.has(req.destinationRepository)) return 'exists';
 
+    const mountFrom = new Set(repos ?? []);
+    // Same store on both sides (re-tagging inside one registry): the source repository can be mounted too.
+    if (req.source === req.destination && req.sourceRepository !== req.destinationRepository) {
+      mountFrom.add(req.sourceRepository);
+    }
+    if (mountFrom.size === 0 && req.destination.claimBlob) {
+      // Nothing to mount from: one request says whether the blob is there and, if not, opens its upload.
+      const claim = await req.destination.claimBlob(req.destinationRepository, req.digest, req.signal);
+      if (claim === 'exists') {
+        this.remember(req.destination, req.digest, req.destinationRepository);
+        return 'exists';
+      }
+      if (claim !== undefined) {
+        await req.transfer(claim);
+        this.remember(req.destination, req.digest, req.destinationRepository);
+        return 'copied';
+      }
+    }
+
     const present = await req.destination.hasBlob(req.destinationRepository, req.digest, req.signal);
     // A present blob of another size is damaged (a cache file cut short by a power failure): copy it again.
     if (present !== undefined && (req.size < 0 || present === req.size)) {
       this.remember(req.destination, req.digest, req.destinationRepository);
       return 'exists';
-    }
-    const mountFrom = new Set(repos ?? []);
-    // Same store on both sides (re-tagging inside one registry): the source repository can be mounted too.
-    if (req.source === req.destination && req.sourceRepository !== req.destinationRepository) {
-      mountFrom.add(req.sourceRepository);
     }
     if (req.destination.mountBlob) {
       for (const from of mountFrom) {

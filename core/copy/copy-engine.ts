@@ -10,7 +10,7 @@ import pLimit from 'p-limit';
 import { digestOf, shortHex } from '../digest.js';
 import type { EventInput } from '../events.js';
 import type { PlannedImage } from '../image-types.js';
-import type { Manifest } from '../store/image-store.js';
+import type { Manifest, UploadSession } from '../store/image-store.js';
 import { CancelledError, OcmError, describeError, isCancellation } from '../errors.js';
 import { BlobMover } from './blob-mover.js';
 import { ProgressSampler } from './progress-sampler.js';
@@ -149,8 +149,17 @@ async function copyOneImage(
               destination: dst.store,
               destinationRepository: dst.repository,
               signal,
-              transfer: () =>
-                transferBlob(blob, src, dst, image.id, signal, sampler, retry(`blob ${shortHex(blob.digest)}`)),
+              transfer: (claimed) =>
+                transferBlob(
+                  blob,
+                  src,
+                  dst,
+                  image.id,
+                  signal,
+                  sampler,
+                  retry(`blob ${shortHex(blob.digest)}`),
+                  claimed,
+                ),
             });
             if (outcome === 'copied') {
               result.bytesCopied += blob.size;
@@ -271,13 +280,17 @@ async function transferBlob(
   signal: AbortSignal,
   sampler: ProgressSampler,
   retry: Parameters<typeof withRetries>[1],
+  claimed?: UploadSession,
 ): Promise<void> {
   const onBytes = sampler.start(imageId, blob.digest, blob.size);
+  let unused = claimed;
   try {
     await withRetries(async (attempt) => {
       if (attempt > 1) sampler.reset(imageId, blob.digest);
-      // The destination's upload session opens while the source is being opened: one round trip less per blob.
-      const early = dst.store.startBlobUpload?.(dst.repository, blob.digest, signal);
+      // The session opened when the blob was found missing, else one opened while the source is being
+      // opened: either way no round trip of its own. A retry opens a fresh one.
+      const early = unused ?? dst.store.startBlobUpload?.(dst.repository, blob.digest, signal);
+      unused = undefined;
       let opened;
       try {
         opened = await src.store.openBlob(src.repository, blob.digest, {
@@ -299,6 +312,7 @@ async function transferBlob(
       }
     }, retry);
   } finally {
+    unused?.abandon(); // cancelled or failed before the first attempt
     sampler.finish(imageId, blob.digest);
   }
 }
@@ -397,8 +411,17 @@ async function copySignatures(
         destination: dst.store,
         destinationRepository: dst.repository,
         signal,
-        transfer: () =>
-          transferBlob(blob, src, dst, image.id, signal, sampler, retry(`signature blob ${shortHex(blob.digest)}`)),
+        transfer: (claimed) =>
+          transferBlob(
+            blob,
+            src,
+            dst,
+            image.id,
+            signal,
+            sampler,
+            retry(`signature blob ${shortHex(blob.digest)}`),
+            claimed,
+          ),
       });
     }
     await withRetries(() => dst.store.putManifest(dst.repository, tag, manifest, signal), retry(`signature ${tag}`));

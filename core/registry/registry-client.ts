@@ -146,6 +146,8 @@ export class RegistryClient {
   private base?: Promise<URL>;
   /** Set once the registry refused a monolithic upload: later uploads go in chunks. */
   private chunkedUploads = false;
+  /** The registry answered a mount of a blob from its own repository with 4xx: {@link claimBlob} stays off. */
+  private selfMountRefused = false;
 
   constructor(host: string, options: RegistryClientOptions) {
     this.host = host;
@@ -460,6 +462,55 @@ export class RegistryClient {
       upload,
       abandon: () => {
         upload.then((location) => this.cancelUpload(ctx, repo, location)).catch(() => undefined);
+      },
+    };
+  }
+
+  /**
+   * Asks whether `repository` already holds a blob and, when it does not, opens its upload session — in one
+   * request instead of a HEAD and a POST: a mount of the blob from the repository itself
+   * (`POST …/blobs/uploads/?mount=<digest>&from=<repository>`). 201 means the blob is there (`'exists'`); 202
+   * is an ordinary upload session, as every registry answers a mount it cannot or will not do (OCI
+   * distribution spec). Undefined when the registry refused the query itself (4xx): the caller asks with a
+   * HEAD instead, and this client does not try again.
+   */
+  async claimBlob(
+    repository: string,
+    digest: string,
+    signal: AbortSignal,
+  ): Promise<'exists' | { upload: Promise<URL>; abandon(): void } | undefined> {
+    if (this.selfMountRefused) return undefined;
+    const repo = this.repo(repository);
+    const ctx = this.ctx('push blob', repository, digest);
+    let res: Response;
+    try {
+      res = await this.send({
+        ctx,
+        method: 'POST',
+        target: `/v2/${repo}/blobs/uploads/?${new URLSearchParams({ mount: digest, from: repo })}`,
+        headers: { 'content-length': '0' },
+        scopes: [scopes.push(repo)],
+        expect: [201, 202],
+        signal,
+      });
+    } catch (err) {
+      if (err instanceof RegistryError && err.status !== undefined && err.status >= 400 && err.status < 500) {
+        // 401/403 are about this repository, not the query: an ordinary POST would fail the same way.
+        if (err.status === 401 || err.status === 403) throw err;
+        this.selfMountRefused = true;
+        return undefined;
+      }
+      throw err;
+    }
+    await discard(res.body);
+    if (res.status === 201) return 'exists';
+    const location = header(res.headers, 'location');
+    if (!location) throw protocolError(ctx, 'the registry opened an upload without a Location');
+    const upload = Promise.resolve(new URL(location, res.url));
+    return {
+      upload,
+      abandon: () => {
+        void upload.then((url) => this.cancelUpload(ctx, repo, url));
       },
     };
   }

@@ -40,6 +40,12 @@ export interface TransferOptions {
   upload?: Promise<URL>;
 }
 
+/** An upload opened ahead of its putBlob (passed as `upload`), or abandoned when it will not be used. */
+export interface UploadSession {
+  upload: Promise<URL>;
+  abandon(): void;
+}
+
 export interface ImageStore {
   /** For messages: `registry quay.io`, `cache /home/u/.oc-mirror/.cache`, `oci:///data/img`. */
   readonly description: string;
@@ -64,7 +70,12 @@ export interface ImageStore {
    * Stores that upload over the network may open the upload ahead, so that it overlaps opening the source;
    * the session is passed to putBlob as `upload`, or `abandon`ed when the source could not be opened.
    */
-  startBlobUpload?(repository: string, digest: string, signal: AbortSignal): { upload: Promise<URL>; abandon(): void };
+  startBlobUpload?(repository: string, digest: string, signal: AbortSignal): UploadSession;
+  /**
+   * Whether `repository` holds the blob, and if not an upload session for it, in one round trip (instead of
+   * hasBlob, then startBlobUpload). Undefined when the store cannot tell this way (use hasBlob).
+   */
+  claimBlob?(repository: string, digest: string, signal: AbortSignal): Promise<'exists' | UploadSession | undefined>;
   /** Streams `body` into the store; the store verifies `digest` before making the blob visible. */
   putBlob(repository: string, blob: BlobInfo, body: Readable, options: TransferOptions): Promise<void>;
   /**

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { RegistryError } from '../errors.js';
 import { RegistryClient, type RegistryClientOptions } from '../registry/registry-client.js';
-import type { BlobInfo, ImageStore, Manifest, OpenedBlob, TransferOptions } from './image-store.js';
+import type { BlobInfo, ImageStore, Manifest, OpenedBlob, TransferOptions, UploadSession } from './image-store.js';
 
 export class RegistryStore implements ImageStore {
   readonly description: string;
@@ -51,8 +51,12 @@ export class RegistryStore implements ImageStore {
     return this.client.putBlob(repository, blob, body, options);
   }
 
-  startBlobUpload(repository: string, digest: string, signal: AbortSignal): { upload: Promise<URL>; abandon(): void } {
+  startBlobUpload(repository: string, digest: string, signal: AbortSignal): UploadSession {
     return this.client.startBlobUpload(repository, digest, signal);
+  }
+
+  claimBlob(repository: string, digest: string, signal: AbortSignal): Promise<'exists' | UploadSession | undefined> {
+    return this.client.claimBlob(repository, digest, signal);
   }
 
   mountBlob(repository: string, digest: string, fromRepository: string, signal: AbortSignal): Promise<boolean> {

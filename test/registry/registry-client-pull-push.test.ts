@@ -18,6 +18,7 @@ import { runSkopeo, skopeoCopy, skopeoInspectConfigRaw, skopeoInspectRaw, skopeo
 import { makeTempDir, removeTempDir } from '../harness/temp-dir.js';
 import { testdataPath } from '../harness/testdata-paths.js';
 import { clientFor, copyImage, readAll } from './client-helpers.js';
+import { startFaultProxy } from '../reliability/support/fault-proxy.js';
 
 const plain = { tlsVerify: false };
 
@@ -140,6 +141,38 @@ test('cross-repository mount: true when the blob exists elsewhere, false when it
   assert.equal(await client.headBlob('copy/app', layer.digest, signal), layer.size);
   const missing = digestOf(Buffer.from('never uploaded'));
   assert.equal(await client.mountBlob('copy/app', missing, 'origin/app', signal), false);
+});
+
+test('claim: one POST says a blob is missing and opens its upload, or that it is there; a refusing registry falls back', async (t) => {
+  const registry = await startRegistry();
+  t.after(() => registry.stop());
+  const client = clientFor(t, registry, { ...plain, side: 'destination' });
+  const signal = AbortSignal.timeout(30_000);
+  const bytes = Buffer.from('a blob claimed before it is uploaded');
+  const digest = digestOf(bytes);
+
+  const claim = await client.claimBlob('claimed/app', digest, signal);
+  assert.ok(claim && claim !== 'exists', `a missing blob opens an upload session (got ${String(claim)})`);
+  await client.putBlob('claimed/app', { digest, size: bytes.length }, Readable.from([bytes]), {
+    signal,
+    upload: claim.upload,
+  });
+  assert.equal(await client.headBlob('claimed/app', digest, signal), bytes.length);
+  assert.equal(await client.claimBlob('claimed/app', digest, signal), 'exists');
+  // Present elsewhere in the registry is not present here: a claim never links another repository's blob.
+  const other = await client.claimBlob('claimed/other', digest, signal);
+  assert.ok(other && other !== 'exists');
+  other.abandon();
+
+  // A registry that answers the mount query with 400: undefined (ask with HEAD), and no second try.
+  const proxy = await startFaultProxy(registry, [
+    { match: { pathClass: 'claim' }, fault: { kind: 'status', status: 400, registryCode: 'UNSUPPORTED' } },
+  ]);
+  t.after(() => proxy.stop());
+  const viaProxy = clientFor(t, { host: proxy.host, tls: false }, { ...plain, side: 'destination' });
+  assert.equal(await viaProxy.claimBlob('claimed/app', digest, signal), undefined);
+  assert.equal(await viaProxy.claimBlob('claimed/app', digest, signal), undefined);
+  assert.equal(proxy.counts.of('claim', 'POST'), 1, 'the refused query is not sent again');
 });
 
 test('errors name side, registry, operation and reference; 404s of HEAD are undefined', async (t) => {

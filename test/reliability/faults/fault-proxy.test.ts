@@ -100,6 +100,12 @@ test('classifies registry API requests', () => {
     digest: d,
     upload: false,
   });
+  assert.deepEqual(classifyRequest('POST', `/v2/a/blobs/uploads/?mount=${d}&from=a`), {
+    pathClass: 'claim',
+    repository: 'a',
+    digest: d,
+    upload: false,
+  });
   assert.deepEqual(classifyRequest('GET', '/v2/a/manifests/v1'), {
     pathClass: 'manifest',
     repository: 'a',

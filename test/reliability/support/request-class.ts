@@ -3,19 +3,21 @@
  * "blob GET of sha256:…" or "mount POST" instead of URL patterns.
  *
  * API (stable; imported by other reliability suites):
- *   type PathClass = 'ping' | 'manifest' | 'blob' | 'mount' | 'tags' | 'catalog' | 'token' | 'other'
+ *   type PathClass = 'ping' | 'manifest' | 'blob' | 'mount' | 'claim' | 'tags' | 'catalog' | 'token' | 'other'
  *   interface ClassifiedRequest { pathClass; repository?; digest?; reference?; upload: boolean }
  *   classifyRequest(method: string, pathAndQuery: string): ClassifiedRequest
  *   TOKEN_PATH_PREFIX: the path under which the proxy relays the token realm
  *
  * Class 'blob' covers blob reads (GET/HEAD `/blobs/<digest>`) and uploads (POST `/blobs/uploads/` opens a
  * session, PATCH sends a chunk, PUT `?digest=` commits, DELETE cancels; `upload: true`). A POST with
- * `?mount=` is class 'mount', counted apart from real uploads. `digest` is the blob a request is about
+ * `?mount=` is class 'mount', counted apart from real uploads — except a mount from the repository itself,
+ * class 'claim': how ocm-tui asks whether a blob is there and opens its upload session in one request
+ * (`RegistryClient.claimBlob`). `digest` is the blob a request is about
  * when the request says it (path, `digest=` or `mount=`); PATCH and the session-opening POST do not.
  */
 
 /** What part of the registry API a request addresses. */
-export type PathClass = 'ping' | 'manifest' | 'blob' | 'mount' | 'tags' | 'catalog' | 'token' | 'other';
+export type PathClass = 'ping' | 'manifest' | 'blob' | 'mount' | 'claim' | 'tags' | 'catalog' | 'token' | 'other';
 
 export interface ClassifiedRequest {
   pathClass: PathClass;
@@ -51,7 +53,10 @@ export function classifyRequest(method: string, pathAndQuery: string): Classifie
   if (uploads) {
     const repository = uploads[1];
     const mount = url.searchParams.get('mount');
-    if (method === 'POST' && mount) return { pathClass: 'mount', repository, digest: mount, upload: false };
+    if (method === 'POST' && mount) {
+      const pathClass = url.searchParams.get('from') === repository ? 'claim' : 'mount';
+      return { pathClass, repository, digest: mount, upload: false };
+    }
     const digest = url.searchParams.get('digest') ?? undefined;
     return { pathClass: 'blob', repository, digest, upload: true };
   }
