@@ -6,13 +6,14 @@
  * because this shared machine drifts by more than the effect between minutes. Writes bench/DASHBOARD.md.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startRegistry } from '../test/harness/registry-server.js';
 import { seedFixture } from './fixtures.js';
+import { writeReport } from './report-file.js';
 import { writeIsc } from './tool-jobs.js';
 import { commitDescription, machineFacts } from './machine-facts.js';
 
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
       `Target: the dashboard costs under 5 % in wall time and CPU — wall ${verdict(dw, h.real)}, CPU ${verdict(dc, h.cpu)}.`,
       '',
     ].join('\n');
-    await writeFile(join(REPO_ROOT, 'bench', quick ? 'DASHBOARD-quick.md' : 'DASHBOARD.md'), report);
+    await writeReport(join(REPO_ROOT, 'bench', quick ? 'DASHBOARD-quick.md' : 'DASHBOARD.md'), report);
     console.log(report);
   } finally {
     await source.stop();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import type { BenchOptions } from './bench-options.js';
 import { seedFixture } from './fixtures.js';
 import type { SeededFixture } from './fixtures.js';
 import { commitDescription, machineFacts } from './machine-facts.js';
+import { writeReport } from './report-file.js';
 import { renderResults, TOOLS } from './results-report.js';
 import type { FixtureSummary, Sample, Tool } from './results-report.js';
 import { runOcmTui, runSkopeo, WORKFLOWS } from './tool-jobs.js';
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
     fixtures: summaries,
     samples,
   });
-  await writeFile(options.resultsFile, text);
+  await writeReport(options.resultsFile, text);
   log(`wrote ${options.resultsFile}`);
   process.stdout.write(`\n${text}`);
 }
