@@ -12,7 +12,7 @@ import type { EventInput } from '../events.js';
 import type { PlannedImage } from '../image-types.js';
 import type { Manifest, UploadSession } from '../store/image-store.js';
 import { CancelledError, OcmError, describeError, isCancellation } from '../errors.js';
-import { BlobMover } from './blob-mover.js';
+import { BlobMover, type BlobRequest } from './blob-mover.js';
 import { ProgressSampler } from './progress-sampler.js';
 import { resolveLocation, type ImageLocation, type StoreResolver } from './image-location.js';
 import { withRetries } from './retry.js';
@@ -136,31 +136,15 @@ async function copyOneImage(
     });
 
     const limitLayers = pLimit(options.parallelLayers);
+    const imageBlobs = { src, dst, imageId: image.id, signal, sampler };
     await Promise.all(
       blobs.map((blob) =>
         limitLayers(async () => {
           options.emit({ type: 'blob.started', imageId: image.id, digest: blob.digest, size: blob.size });
           try {
-            const outcome = await mover.move({
-              digest: blob.digest,
-              size: blob.size,
-              source: src.store,
-              sourceRepository: src.repository,
-              destination: dst.store,
-              destinationRepository: dst.repository,
-              signal,
-              transfer: (claimed) =>
-                transferBlob(
-                  blob,
-                  src,
-                  dst,
-                  image.id,
-                  signal,
-                  sampler,
-                  retry(`blob ${shortHex(blob.digest)}`),
-                  claimed,
-                ),
-            });
+            const outcome = await mover.move(
+              blobRequest({ ...imageBlobs, blob, retry: retry(`blob ${shortHex(blob.digest)}`) }),
+            );
             if (outcome === 'copied') {
               result.bytesCopied += blob.size;
               result.blobsCopied++;
@@ -272,14 +256,33 @@ function uniqueBlobs(resolved: ResolvedImage): Descriptor[] {
   return out;
 }
 
+/** One blob of one image to move from `src` to `dst`. */
+interface BlobJob {
+  blob: Descriptor;
+  src: ImageLocation;
+  dst: ImageLocation;
+  imageId: string;
+  signal: AbortSignal;
+  sampler: ProgressSampler;
+  retry: Parameters<typeof withRetries>[1];
+}
+
+/** What the blob mover needs for a job. */
+function blobRequest(job: BlobJob): BlobRequest {
+  return {
+    digest: job.blob.digest,
+    size: job.blob.size,
+    source: job.src.store,
+    sourceRepository: job.src.repository,
+    destination: job.dst.store,
+    destinationRepository: job.dst.repository,
+    signal: job.signal,
+    transfer: (claimed) => transferBlob(job, claimed),
+  };
+}
+
 async function transferBlob(
-  blob: Descriptor,
-  src: ImageLocation,
-  dst: ImageLocation,
-  imageId: string,
-  signal: AbortSignal,
-  sampler: ProgressSampler,
-  retry: Parameters<typeof withRetries>[1],
+  { blob, src, dst, imageId, signal, sampler, retry }: BlobJob,
   claimed?: UploadSession,
 ): Promise<void> {
   const onBytes = sampler.start(imageId, blob.digest, blob.size);
@@ -395,6 +398,7 @@ async function copySignatures(
   sampler: ProgressSampler,
   retry: (label: string) => Parameters<typeof withRetries>[1],
 ): Promise<void> {
+  const imageBlobs = { src, dst, imageId: image.id, signal, sampler };
   for (const tag of await signatureTags) {
     const manifest = await withRetries(
       () => src.store.getManifest(src.repository, tag, signal),
@@ -403,26 +407,7 @@ async function copySignatures(
     const parsed = parseManifest(manifest.bytes, manifest.mediaType, `${src.display}:${tag}`);
     if (parsed.kind !== 'image') continue;
     for (const blob of [parsed.config, ...parsed.layers]) {
-      await mover.move({
-        digest: blob.digest,
-        size: blob.size,
-        source: src.store,
-        sourceRepository: src.repository,
-        destination: dst.store,
-        destinationRepository: dst.repository,
-        signal,
-        transfer: (claimed) =>
-          transferBlob(
-            blob,
-            src,
-            dst,
-            image.id,
-            signal,
-            sampler,
-            retry(`signature blob ${shortHex(blob.digest)}`),
-            claimed,
-          ),
-      });
+      await mover.move(blobRequest({ ...imageBlobs, blob, retry: retry(`signature blob ${shortHex(blob.digest)}`) }));
     }
     await withRetries(() => dst.store.putManifest(dst.repository, tag, manifest, signal), retry(`signature ${tag}`));
   }

@@ -12,7 +12,7 @@ import {
 import type { DashboardInput, DashboardState } from '../../components/dashboard/dashboard-state.js';
 import { createDashboardStore, PROGRESS_FRAME_MS } from '../../components/dashboard/use-event-store.js';
 import type { MirrorEvent } from '../../core/events.js';
-import { MiB, T0, at, digest, plannedImages } from './helpers/events.js';
+import { MiB, T0, at, digest, plannedImages, runStarted } from './helpers/events.js';
 
 const id = (i: number): string => `img-${String(i).padStart(3, '0')}`;
 
@@ -20,19 +20,7 @@ function run(inputs: readonly DashboardInput[], from: DashboardState = initialDa
   return reduceDashboard(from, inputs);
 }
 
-function started(n: number, releaseCount = n): MirrorEvent[] {
-  return [
-    at(T0, {
-      type: 'run.started',
-      workflow: 'mirrorToMirror',
-      source: 'docker://quay.io',
-      destination: 'docker://mirror.local:5000',
-      dryRun: false,
-    }),
-    at(T0, { type: 'phase', phase: 'copy' }),
-    at(T0, { type: 'plan', images: plannedImages(n, releaseCount) }),
-  ];
-}
+const started = (n: number, releaseCount = n): MirrorEvent[] => runStarted(n, releaseCount);
 
 /** image i starts at `time` with `blobs` blobs of `size` bytes each. */
 function startImage(i: number, time: number, blobs: number, size: number): MirrorEvent[] {

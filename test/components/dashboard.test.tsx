@@ -7,7 +7,7 @@ import { shortDigest } from '../../components/shared/format.js';
 import { createTheme } from '../../components/shared/theme.js';
 import type { Theme } from '../../components/shared/theme.js';
 import type { MirrorEvent } from '../../core/events.js';
-import { MiB, T0, at, digest, plannedImages } from './helpers/events.js';
+import { MiB, T0, at, digest, runStarted } from './helpers/events.js';
 import { KEYS, press, renderSized, stripAnsi, waitForFrame } from './helpers/ink-harness.js';
 import type { SizedInstance } from './helpers/ink-harness.js';
 
@@ -17,17 +17,7 @@ const ASCII = createTheme({ color: false, unicode: false });
 
 /** A release-sized run: 200 images, 4 copying (img-000 with a retrying blob), 10 done, 1 failed. */
 function releaseRun(): MirrorEvent[] {
-  const events: MirrorEvent[] = [
-    at(T0, {
-      type: 'run.started',
-      workflow: 'mirrorToDisk',
-      source: 'docker://quay.io',
-      destination: 'file:///data/mirror',
-      dryRun: false,
-    }),
-    at(T0, { type: 'phase', phase: 'copy' }),
-    at(T0, { type: 'plan', images: plannedImages(200, 190) }),
-  ];
+  const events: MirrorEvent[] = runStarted(200, 190, { workflow: 'mirrorToDisk', destination: 'file:///data/mirror' });
   for (let i = 0; i < 15; i++) {
     events.push(at(T0 + i, { type: 'image.started', imageId: id(i) }));
     events.push(

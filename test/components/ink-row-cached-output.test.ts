@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MirrorEvent } from '../../core/events.js';
 import { UI_BUNDLE_URL, type UiModule } from '../../source/interactive/load-ui.js';
-import { T0, at, digest, plannedImages, MiB } from './helpers/events.js';
+import { T0, at, digest, MiB, runStarted } from './helpers/events.js';
 
 // Dynamic imports: static ones would load chalk (through Ink) before the line above runs.
 const { Chalk } = await import('chalk');
@@ -160,19 +160,7 @@ test('the UI bundle draws the dashboard byte for byte as stock Ink does', async 
 });
 
 function dashboardEvents(): MirrorEvent[][] {
-  const steps: MirrorEvent[][] = [
-    [
-      at(T0, {
-        type: 'run.started',
-        workflow: 'mirrorToMirror',
-        source: 'docker://quay.io',
-        destination: 'docker://mirror.local:5000',
-        dryRun: false,
-      }),
-      at(T0, { type: 'phase', phase: 'copy' }),
-      at(T0, { type: 'plan', images: plannedImages(12, 8) }),
-    ],
-  ];
+  const steps: MirrorEvent[][] = [runStarted(12, 8)];
   for (let i = 0; i < 4; i++) {
     const id = `img-${String(i).padStart(3, '0')}`;
     steps.push([

@@ -29,3 +29,22 @@ export function digest(n: number, fill = 'b'): string {
 }
 
 export const MiB = 1024 * 1024;
+
+/** The first events of a run: started, copy phase, a plan of `n` images (see {@link plannedImages}). */
+export function runStarted(
+  n: number,
+  releaseCount = n,
+  run: { workflow?: 'mirrorToMirror' | 'mirrorToDisk'; destination?: string } = {},
+): MirrorEvent[] {
+  return [
+    at(T0, {
+      type: 'run.started',
+      workflow: run.workflow ?? 'mirrorToMirror',
+      source: 'docker://quay.io',
+      destination: run.destination ?? 'docker://mirror.local:5000',
+      dryRun: false,
+    }),
+    at(T0, { type: 'phase', phase: 'copy' }),
+    at(T0, { type: 'plan', images: plannedImages(n, releaseCount) }),
+  ];
+}
