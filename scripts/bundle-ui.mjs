@@ -11,9 +11,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 // Ink's screen buffer rebuilds every row of every frame cell by cell; the bundle uses our drop-in that
 // builds only rows that changed (source/interactive/ink-row-cached-output.ts, docs/decisions.md).
+const INK_OUTPUT_FOR = /^6\.8\./;
 const inkRowCachedOutput = {
   name: 'ink-row-cached-output',
   setup(plugin) {
+    const ink = JSON.parse(readFileSync(join(root, 'node_modules/ink/package.json'), 'utf8')).version;
+    if (!INK_OUTPUT_FOR.test(ink)) {
+      throw new Error(
+        `ink ${ink}: the screen buffer swapped into the bundle was written for Ink 6.8's; compare it with the new ` +
+          'build/output.js, run test/components/ink-row-cached-output.test.ts, then update INK_OUTPUT_FOR',
+      );
+    }
     plugin.onResolve({ filter: /^\.\/output\.js$/ }, (args) =>
       /[\\/]node_modules[\\/]ink[\\/]build$/.test(args.resolveDir)
         ? { path: join(root, 'dist/source/interactive/ink-row-cached-output.js') }

@@ -25,6 +25,8 @@ export class BlobMover {
   /** destination store → digest → repositories where the blob is known to exist. */
   private readonly known = new Map<ImageStore, Map<string, Set<string>>>();
   private readonly inFlight = new Map<ImageStore, Map<string, Promise<void>>>();
+  /** Per destination store: how many blobs this run found missing there, and how many present. */
+  private readonly tallies = new Map<ImageStore, { missing: number; present: number }>();
 
   /**
    * Moves of the same digest into the same store are chained (registered synchronously, before any await),
@@ -57,14 +59,20 @@ export class BlobMover {
     if (req.source === req.destination && req.sourceRepository !== req.destinationRepository) {
       mountFrom.add(req.sourceRepository);
     }
-    if (mountFrom.size === 0 && req.destination.claimBlob) {
-      // Nothing to mount from: one request says whether the blob is there and, if not, opens its upload.
+    const tally = this.tallyOf(req.destination);
+    // Nothing to mount from, and so far this run finds more blobs missing than present (a first mirror): one
+    // request says whether the blob is there and, if not, opens its upload. Not on a re-run, where most blobs
+    // are present: there a HEAD is cheaper, and it writes nothing (a registry may re-write a blob's link for
+    // the mount, under clusters pulling it).
+    if (mountFrom.size === 0 && req.destination.claimBlob && tally.missing > tally.present) {
       const claim = await req.destination.claimBlob(req.destinationRepository, req.digest, req.signal);
       if (claim === 'exists') {
+        tally.present++;
         this.remember(req.destination, req.digest, req.destinationRepository);
         return 'exists';
       }
       if (claim !== undefined) {
+        tally.missing++;
         await req.transfer(claim);
         this.remember(req.destination, req.digest, req.destinationRepository);
         return 'copied';
@@ -74,9 +82,11 @@ export class BlobMover {
     const present = await req.destination.hasBlob(req.destinationRepository, req.digest, req.signal);
     // A present blob of another size is damaged (a cache file cut short by a power failure): copy it again.
     if (present !== undefined && (req.size < 0 || present === req.size)) {
+      tally.present++;
       this.remember(req.destination, req.digest, req.destinationRepository);
       return 'exists';
     }
+    tally.missing++;
     if (req.destination.mountBlob) {
       for (const from of mountFrom) {
         if (await req.destination.mountBlob(req.destinationRepository, req.digest, from, req.signal)) {
@@ -88,6 +98,12 @@ export class BlobMover {
     await req.transfer();
     this.remember(req.destination, req.digest, req.destinationRepository);
     return 'copied';
+  }
+
+  private tallyOf(store: ImageStore): { missing: number; present: number } {
+    let tally = this.tallies.get(store);
+    if (!tally) this.tallies.set(store, (tally = { missing: 0, present: 0 }));
+    return tally;
   }
 
   private remember(store: ImageStore, digest: string, repository: string): void {

@@ -11,7 +11,7 @@ import type { Hash } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { CancelledError, DigestMismatchError, OcmError, RegistryError, type Side } from '../errors.js';
 import { DigestVerifier, digestLike, digestOf, isDigest } from '../digest.js';
-import type { BlobInfo, Manifest, OpenedBlob } from '../store/image-store.js';
+import type { BlobInfo, Manifest, OpenedBlob, UploadSession } from '../store/image-store.js';
 import { Authenticator, scopes } from './authenticator.js';
 import type { CredentialStore } from './credentials.js';
 import { HttpDispatchers } from './http-agent.js';
@@ -123,6 +123,8 @@ const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Statuses with which a registry refuses a monolithic PUT upload; then we upload in chunks. */
 const MONOLITHIC_REFUSED = new Set([405, 413, 501]);
+/** Answers to a self-mount that mean the registry does not take the query (anything else is about the request). */
+const SELF_MOUNT_UNSUPPORTED = new Set([400, 404, 405, 501]);
 /** Our own stream watchdog errors: failures of the transfer, reported like network errors. */
 const STREAM_FAILURE_CODES = new Set(['IDLE_TIMEOUT', 'TRUNCATED']);
 const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
@@ -146,8 +148,9 @@ export class RegistryClient {
   private base?: Promise<URL>;
   /** Set once the registry refused a monolithic upload: later uploads go in chunks. */
   private chunkedUploads = false;
-  /** The registry answered a mount of a blob from its own repository with 4xx: {@link claimBlob} stays off. */
-  private selfMountRefused = false;
+  /** Whether claims ({@link claimBlob}) can be trusted on this registry; see there. */
+  private selfMount: 'unknown' | 'probing' | 'trusted' | 'refused' = 'unknown';
+  private selfMountProbe?: Promise<void>;
 
   constructor(host: string, options: RegistryClientOptions) {
     this.host = host;
@@ -446,6 +449,7 @@ export class RegistryClient {
     await discard(res.body);
     const local = await piped;
     if (local) throw local instanceof OcmError ? local : networkError(ctx, local);
+    await this.probeSelfMount(repo, blob.digest, options.signal);
   }
 
   /**
@@ -470,42 +474,89 @@ export class RegistryClient {
    * Asks whether `repository` already holds a blob and, when it does not, opens its upload session — in one
    * request instead of a HEAD and a POST: a mount of the blob from the repository itself
    * (`POST …/blobs/uploads/?mount=<digest>&from=<repository>`). 201 means the blob is there (`'exists'`); 202
-   * is an ordinary upload session, as every registry answers a mount it cannot or will not do (OCI
-   * distribution spec). Undefined when the registry refused the query itself (4xx): the caller asks with a
-   * HEAD instead, and this client does not try again.
+   * is an upload session.
+   *
+   * A 202 proves nothing by itself: the spec lets a registry answer 202 to any mount it cannot or will not do,
+   * and some ignore the query (or, like ECR, refuse mounts of blobs no manifest references yet). So the claim
+   * is used only once this registry has answered 201 for a blob known to be there: the first upload this
+   * client completes is followed by a self-mount of that very blob ({@link probeSelfMount}). Until then, and
+   * for good when the answer was anything else, this returns undefined and the caller asks with a HEAD.
    */
   async claimBlob(
     repository: string,
     digest: string,
     signal: AbortSignal,
-  ): Promise<'exists' | { upload: Promise<URL>; abandon(): void } | undefined> {
-    if (this.selfMountRefused) return undefined;
+  ): Promise<'exists' | UploadSession | undefined> {
+    if (this.selfMount !== 'trusted') return undefined;
     const repo = this.repo(repository);
     const ctx = this.ctx('push blob', repository, digest);
     let res: Response;
     try {
-      res = await this.send({
-        ctx,
-        method: 'POST',
-        target: `/v2/${repo}/blobs/uploads/?${new URLSearchParams({ mount: digest, from: repo })}`,
-        headers: { 'content-length': '0' },
-        scopes: [scopes.push(repo)],
-        expect: [201, 202],
-        signal,
-      });
+      res = await this.send(this.selfMountRequest(ctx, repo, digest, signal));
     } catch (err) {
-      if (err instanceof RegistryError && err.status !== undefined && err.status >= 400 && err.status < 500) {
-        // 401/403 are about this repository, not the query: an ordinary POST would fail the same way.
-        if (err.status === 401 || err.status === 403) throw err;
-        this.selfMountRefused = true;
-        return undefined;
-      }
-      throw err;
+      // A temporary failure (after its retries) is the blob's failure, as a failed HEAD would be.
+      if (!(err instanceof RegistryError) || err.temporary || err.status === undefined) throw err;
+      // Anything else the HEAD and the ordinary POST will report for themselves, if it is not about the query.
+      if (SELF_MOUNT_UNSUPPORTED.has(err.status)) this.selfMount = 'refused';
+      return undefined;
     }
     await discard(res.body);
     if (res.status === 201) return 'exists';
+    return this.uploadSession(ctx, repo, res);
+  }
+
+  /**
+   * After the first completed upload: does this registry answer a self-mount of a blob it holds with 201?
+   * Only then are claims trusted. One request per client; anything but 201 leaves claims off.
+   */
+  private async probeSelfMount(repo: string, digest: string, signal: AbortSignal): Promise<void> {
+    if (this.selfMount !== 'unknown') return;
+    this.selfMount = 'probing';
+    const ctx = this.ctx('check mount support', repo, digest);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.requestTimeoutMs);
+    const linked = AbortSignal.any([controller.signal, this.lifetime.signal, signal]);
+    this.selfMountProbe = this.send({ ...this.selfMountRequest(ctx, repo, digest, linked), retry: false })
+      .then(async (res) => {
+        await discard(res.body);
+        if (res.status === 201) {
+          this.selfMount = 'trusted';
+          return;
+        }
+        this.selfMount = 'refused';
+        this.uploadSession(ctx, repo, res)?.abandon();
+      })
+      .catch(() => {
+        this.selfMount = signal.aborted ? 'unknown' : 'refused';
+      })
+      .finally(() => clearTimeout(timer));
+    // Awaited: distribution re-writes the blob's link file for a mount, in place, and the manifest that
+    // references the blob is pushed next; reading a half-written link fails that push.
+    await this.selfMountProbe;
+  }
+
+  /** Settles when the self-mount check (if one was started) has its answer; for tests and diagnostics. */
+  async selfMountSupport(): Promise<'unknown' | 'trusted' | 'refused'> {
+    await this.selfMountProbe;
+    return this.selfMount === 'probing' ? 'unknown' : this.selfMount;
+  }
+
+  private selfMountRequest(ctx: OperationContext, repo: string, digest: string, signal: AbortSignal): SendRequest {
+    return {
+      ctx,
+      method: 'POST',
+      target: `/v2/${repo}/blobs/uploads/?${new URLSearchParams({ mount: digest, from: repo })}`,
+      headers: { 'content-length': '0' },
+      scopes: [scopes.push(repo)],
+      expect: [201, 202],
+      signal,
+    };
+  }
+
+  /** The upload session a 202 opened (undefined without a Location: a broken answer, nothing to cancel). */
+  private uploadSession(ctx: OperationContext, repo: string, res: Response): UploadSession | undefined {
     const location = header(res.headers, 'location');
-    if (!location) throw protocolError(ctx, 'the registry opened an upload without a Location');
+    if (!location) return undefined;
     const upload = Promise.resolve(new URL(location, res.url));
     return {
       upload,
@@ -859,6 +910,7 @@ export class RegistryClient {
         signal,
       });
       await discard(res.body);
+      await this.probeSelfMount(repo, blob.digest, signal);
     } catch (err) {
       verified.destroy();
       body.destroy();

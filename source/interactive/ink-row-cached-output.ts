@@ -156,7 +156,9 @@ function rowText(width: number, fragments: Array<number | string>): string {
 
 /** What Ink does for one row: a line of blank cells, each write's characters placed from its column. */
 function buildRow(width: number, fragments: Array<number | string>): string {
-  const cells: Array<StyledChar | undefined> = new Array<StyledChar>(width).fill(BLANK);
+  // A loop, as Ink's: a fractional width (which Array(n) would refuse) gives the same cells.
+  const cells: Array<StyledChar | undefined> = [];
+  for (let x = 0; x < width; x++) cells.push(BLANK);
   for (let i = 0; i < fragments.length; i += 2) {
     let column = fragments[i] as number;
     for (const character of styledCharsFromTokens(tokenize(fragments[i + 1] as string))) {

@@ -143,36 +143,65 @@ test('cross-repository mount: true when the blob exists elsewhere, false when it
   assert.equal(await client.mountBlob('copy/app', missing, 'origin/app', signal), false);
 });
 
-test('claim: one POST says a blob is missing and opens its upload, or that it is there; a refusing registry falls back', async (t) => {
+test('claim: trusted only after the registry confirmed a blob it holds; then one POST answers missing or present', async (t) => {
   const registry = await startRegistry();
   t.after(() => registry.stop());
   const client = clientFor(t, registry, { ...plain, side: 'destination' });
   const signal = AbortSignal.timeout(30_000);
-  const bytes = Buffer.from('a blob claimed before it is uploaded');
-  const digest = digestOf(bytes);
+  const blobOf = (text: string) => ({ bytes: Buffer.from(text), digest: digestOf(Buffer.from(text)) });
+  const first = blobOf('the first blob this client uploads');
+  const second = blobOf('a blob claimed before it is uploaded');
 
-  const claim = await client.claimBlob('claimed/app', digest, signal);
+  // Nothing known about this registry yet: no claim (the caller asks with a HEAD).
+  assert.equal(await client.claimBlob('claimed/app', first.digest, signal), undefined);
+  assert.equal(await client.selfMountSupport(), 'unknown');
+  await client.putBlob(
+    'claimed/app',
+    { digest: first.digest, size: first.bytes.length },
+    Readable.from([first.bytes]),
+    {
+      signal,
+    },
+  );
+  assert.equal(await client.selfMountSupport(), 'trusted', 'distribution answers 201 for the blob just uploaded');
+
+  const claim = await client.claimBlob('claimed/app', second.digest, signal);
   assert.ok(claim && claim !== 'exists', `a missing blob opens an upload session (got ${String(claim)})`);
-  await client.putBlob('claimed/app', { digest, size: bytes.length }, Readable.from([bytes]), {
-    signal,
-    upload: claim.upload,
-  });
-  assert.equal(await client.headBlob('claimed/app', digest, signal), bytes.length);
-  assert.equal(await client.claimBlob('claimed/app', digest, signal), 'exists');
+  await client.putBlob(
+    'claimed/app',
+    { digest: second.digest, size: second.bytes.length },
+    Readable.from([second.bytes]),
+    {
+      signal,
+      upload: claim.upload,
+    },
+  );
+  assert.equal(await client.headBlob('claimed/app', second.digest, signal), second.bytes.length);
+  assert.equal(await client.claimBlob('claimed/app', second.digest, signal), 'exists');
   // Present elsewhere in the registry is not present here: a claim never links another repository's blob.
-  const other = await client.claimBlob('claimed/other', digest, signal);
+  const other = await client.claimBlob('claimed/other', second.digest, signal);
   assert.ok(other && other !== 'exists');
   other.abandon();
+});
 
-  // A registry that answers the mount query with 400: undefined (ask with HEAD), and no second try.
-  const proxy = await startFaultProxy(registry, [
-    { match: { pathClass: 'claim' }, fault: { kind: 'status', status: 400, registryCode: 'UNSUPPORTED' } },
-  ]);
-  t.after(() => proxy.stop());
-  const viaProxy = clientFor(t, { host: proxy.host, tls: false }, { ...plain, side: 'destination' });
-  assert.equal(await viaProxy.claimBlob('claimed/app', digest, signal), undefined);
-  assert.equal(await viaProxy.claimBlob('claimed/app', digest, signal), undefined);
-  assert.equal(proxy.counts.of('claim', 'POST'), 1, 'the refused query is not sent again');
+test('claim: a registry that ignores or refuses the self-mount never gets claims', async (t) => {
+  const registry = await startRegistry();
+  t.after(() => registry.stop());
+  const signal = AbortSignal.timeout(30_000);
+  // 202 for a blob it holds (the query ignored: every claim would look like a missing blob), and 400.
+  for (const status of [202, 400]) {
+    const proxy = await startFaultProxy(registry, [
+      { match: { pathClass: 'claim' }, fault: { kind: 'status', status } },
+    ]);
+    t.after(() => proxy.stop());
+    const client = clientFor(t, { host: proxy.host, tls: false }, { ...plain, side: 'destination' });
+    const bytes = Buffer.from(`uploaded through a proxy answering ${status}`);
+    const digest = digestOf(bytes);
+    await client.putBlob(`probe/s${status}`, { digest, size: bytes.length }, Readable.from([bytes]), { signal });
+    assert.equal(await client.selfMountSupport(), 'refused', `status ${status}`);
+    assert.equal(await client.claimBlob(`probe/s${status}`, digest, signal), undefined);
+    assert.equal(proxy.counts.of('claim', 'POST'), 1, `status ${status}: one check, no claim after it`);
+  }
 });
 
 test('errors name side, registry, operation and reference; 404s of HEAD are undefined', async (t) => {

@@ -101,13 +101,15 @@ test(
           assert.equal(destProxy.counts.of('blob', 'PUT', digest), 1, `${label}: ${digest} uploaded once`);
         }
         assert.equal(destProxy.counts.of('blob', 'PUT'), uniqueBlobs.size, `${label}: no other upload`);
-        // A blob new to its repository is claimed (one POST that finds it missing and opens its upload session);
-        // a shared layer already pushed to another repository is asked for with a HEAD and mounted instead.
-        for (const digest of uniqueBlobs) {
-          assert.equal(destProxy.counts.of('claim', 'POST', digest), 1, `${label}: ${digest} claimed once`);
-        }
-        assert.equal(destProxy.counts.of('claim', 'POST'), uniqueBlobs.size, `${label}: one upload session per blob`);
-        assert.equal(destProxy.counts.of('blob', 'POST'), 0, `${label}: no session opened apart from claims`);
+        // One upload session per blob: opened by a plain POST (after a HEAD) until the registry has confirmed, with
+        // one self-mount of a blob it holds, that it answers claims truthfully; by a claim from then on.
+        const claims = destProxy.counts.of('claim', 'POST');
+        assert.ok(claims >= 1, `${label}: the registry's self-mount support was checked`);
+        assert.equal(
+          destProxy.counts.of('blob', 'POST') + claims,
+          uniqueBlobs.size + 1,
+          `${label}: one upload session per blob (+ the check, which opens none)`,
+        );
         assert.equal(summary.blobsCopied, uniqueBlobs.size, label);
         // Shared layers reach every other repository by a cross-repository mount, each exactly once.
         for (const digest of baseDigests) {
