@@ -150,7 +150,6 @@ export class RegistryClient {
   private chunkedUploads = false;
   /** Whether claims ({@link claimBlob}) can be trusted on this registry; see there. */
   private selfMount: 'unknown' | 'probing' | 'trusted' | 'refused' = 'unknown';
-  private selfMountProbe?: Promise<void>;
 
   constructor(host: string, options: RegistryClientOptions) {
     this.host = host;
@@ -457,17 +456,12 @@ export class RegistryClient {
    * round trip then overlaps the source's instead of following it. `abandon` cancels a session that will not
    * be used (the source failed).
    */
-  startBlobUpload(repository: string, digest: string, signal: AbortSignal): { upload: Promise<URL>; abandon(): void } {
+  startBlobUpload(repository: string, digest: string, signal: AbortSignal): UploadSession {
     const repo = this.repo(repository);
     const ctx = this.ctx('push blob', repository, digest);
     const upload = this.startUpload(ctx, repo, signal);
     upload.catch(() => undefined);
-    return {
-      upload,
-      abandon: () => {
-        upload.then((location) => this.cancelUpload(ctx, repo, location)).catch(() => undefined);
-      },
-    };
+    return this.session(ctx, repo, upload);
   }
 
   /**
@@ -511,33 +505,30 @@ export class RegistryClient {
    */
   private async probeSelfMount(repo: string, digest: string, signal: AbortSignal): Promise<void> {
     if (this.selfMount !== 'unknown') return;
+    // Awaited by the upload that triggers it: distribution re-writes the blob's link file for a mount, in
+    // place, and the manifest that references the blob is pushed next; reading a half-written link fails that push.
     this.selfMount = 'probing';
     const ctx = this.ctx('check mount support', repo, digest);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.requestTimeoutMs);
-    const linked = AbortSignal.any([controller.signal, this.lifetime.signal, signal]);
-    this.selfMountProbe = this.send({ ...this.selfMountRequest(ctx, repo, digest, linked), retry: false })
-      .then(async (res) => {
-        await discard(res.body);
-        if (res.status === 201) {
-          this.selfMount = 'trusted';
-          return;
-        }
-        this.selfMount = 'refused';
-        this.uploadSession(ctx, repo, res)?.abandon();
-      })
-      .catch(() => {
-        this.selfMount = signal.aborted ? 'unknown' : 'refused';
-      })
-      .finally(() => clearTimeout(timer));
-    // Awaited: distribution re-writes the blob's link file for a mount, in place, and the manifest that
-    // references the blob is pushed next; reading a half-written link fails that push.
-    await this.selfMountProbe;
+    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+    try {
+      const res = await this.send({
+        ...this.selfMountRequest(ctx, repo, digest, AbortSignal.any([timeout, this.lifetime.signal, signal])),
+        retry: false,
+      });
+      await discard(res.body);
+      if (res.status === 201) {
+        this.selfMount = 'trusted';
+        return;
+      }
+      this.selfMount = 'refused';
+      this.uploadSession(ctx, repo, res)?.abandon();
+    } catch {
+      this.selfMount = signal.aborted ? 'unknown' : 'refused';
+    }
   }
 
-  /** Settles when the self-mount check (if one was started) has its answer; for tests and diagnostics. */
-  async selfMountSupport(): Promise<'unknown' | 'trusted' | 'refused'> {
-    await this.selfMountProbe;
+  /** What the self-mount check found (settled once the upload that ran it has returned); for tests. */
+  selfMountSupport(): 'unknown' | 'trusted' | 'refused' {
     return this.selfMount === 'probing' ? 'unknown' : this.selfMount;
   }
 
@@ -556,12 +547,15 @@ export class RegistryClient {
   /** The upload session a 202 opened (undefined without a Location: a broken answer, nothing to cancel). */
   private uploadSession(ctx: OperationContext, repo: string, res: Response): UploadSession | undefined {
     const location = header(res.headers, 'location');
-    if (!location) return undefined;
-    const upload = Promise.resolve(new URL(location, res.url));
+    return location ? this.session(ctx, repo, Promise.resolve(new URL(location, res.url))) : undefined;
+  }
+
+  /** An upload session at `upload`; abandoning it cancels the upload once (if ever) it was opened. */
+  private session(ctx: OperationContext, repo: string, upload: Promise<URL>): UploadSession {
     return {
       upload,
       abandon: () => {
-        void upload.then((url) => this.cancelUpload(ctx, repo, url));
+        upload.then((location) => this.cancelUpload(ctx, repo, location)).catch(() => undefined);
       },
     };
   }
