@@ -15,6 +15,9 @@ export type Workflow = 'mirrorToDisk' | 'diskToMirror' | 'mirrorToMirror' | 'del
 export type Phase =
   'setup' | 'collect' | 'extract' | 'copy' | 'archive' | 'cluster-resources' | 'dry-run' | 'delete' | 'done';
 
+/** What the operator collector is doing with one catalog (collectors.md §2.3, §2.10). */
+export type CatalogStep = 'resolve' | 'pull' | 'extract' | 'filter' | 'rebuild' | 'reused' | 'done' | 'failed';
+
 /** How a blob ended up at the destination. */
 export type BlobOutcome = 'copied' | 'exists' | 'mounted';
 
@@ -68,6 +71,21 @@ export type MirrorEvent = { at: number } & (
       maxAttempts: number;
       delayMs: number;
       reason: string;
+    }
+  /**
+   * Catalog work during collection: one event per step, `bytes`/`totalBytes` while pulling or extracting,
+   * `packages`/`bundles` when filtering is done, `error` when the catalog failed.
+   */
+  | {
+      type: 'catalog';
+      catalog: string;
+      step: CatalogStep;
+      detail?: string;
+      bytes?: number;
+      totalBytes?: number;
+      packages?: number;
+      bundles?: number;
+      error?: string;
     }
   | { type: 'warning'; message: string }
   | { type: 'log'; level: 'debug' | 'info'; message: string }

@@ -57,6 +57,14 @@ export interface PlannedImage {
   destination: string;
   /** Only copy these instances of a manifest list; undefined = all. */
   platforms?: Platform[];
+  /** Operator images: the catalog and the packages whose bundles name it (delete review, error reports). */
+  operator?: OperatorOrigin;
+}
+
+/** Where an operator image comes from. An image can be shared by several packages (and catalogs: the first). */
+export interface OperatorOrigin {
+  catalog: string;
+  packages: string[];
 }
 
 /** Sort priority of oc-mirror's CollectAll (§3.0): catalogs last. */

@@ -10,6 +10,8 @@ export const HELP_TEXT = `
     $ ocm-tui -c isc.yaml --workspace file://DIR docker://REG     mirror to mirror
     $ ocm-tui delete -c disc.yaml --generate --workspace file://DIR docker://REG
     $ ocm-tui delete --delete-yaml-file FILE docker://REG
+    $ ocm-tui list operators --catalog REF [--package P [--channel C]]
+    $ ocm-tui list operators --catalogs --version 4.18
     $ ocm-tui demo                                                throwaway registries + a real run
 
   Workflow
@@ -44,6 +46,12 @@ export const HELP_TEXT = `
     --delete-id ID             suffix for the generated file names
     --delete-signatures        also list sha256-<digest>.sig signature tags
     --force-cache-delete       also remove the images from the local cache
+
+  List operators
+    --catalog REF              catalog image (registry reference or oci://DIR): its packages
+    --package NAME             with --catalog: the package's channels and their heads
+    --channel NAME             with --package: the channel's bundle versions
+    --catalogs --version X     which Red Hat catalogs exist for OpenShift X
 
   Output
     --no-ui                    plain line output even on a terminal (automatic without a TTY or with CI set)

@@ -21,6 +21,12 @@ export interface CliFlags extends MirrorFlags {
   deleteSignatures?: boolean;
   deleteV1Images?: boolean;
   forceCacheDelete?: boolean;
+  catalog?: string;
+  catalogs?: boolean;
+  package?: string;
+  channel?: string;
+  /** `list operators --version X`; alone (`--version`) prints ocm-tui's version. */
+  version?: string;
 }
 
 export async function main(args: {
@@ -41,7 +47,11 @@ export async function main(args: {
   }
   const [command, ...rest] = args.input;
   try {
-    if (command === 'version') {
+    if (command === 'list') {
+      const { runListCommand } = await import('./list-command.js');
+      return await runListCommand(flags, rest, json);
+    }
+    if (command === 'version' || flags.version !== undefined) {
       const { VERSION } = await import('../core/version.js');
       process.stdout.write(`ocm-tui ${VERSION} (oc-mirror v2 compatible)\n`);
       return 0;

@@ -43,6 +43,12 @@ const FLAGS = {
   deleteSignatures: { type: 'boolean' },
   deleteV1Images: { type: 'boolean' },
   forceCacheDelete: { type: 'boolean' },
+  // list operators (`--version` doubles as the version flag when given alone, see main.ts)
+  catalog: { type: 'string' },
+  catalogs: { type: 'boolean' },
+  package: { type: 'string' },
+  channel: { type: 'string' },
+  version: { type: 'string' },
   // accepted for compatibility, unused (as in oc-mirror)
   securePolicy: { type: 'boolean' },
   policy: { type: 'string' },
@@ -57,6 +63,8 @@ export function parseCli(argv: string[]): { flags: CliFlags; input: string[]; un
     description: false,
     importMeta: import.meta,
     version: VERSION,
+    // `list operators --version 4.18` needs --version as a string flag; main.ts prints the version otherwise.
+    autoVersion: false,
     // Unknown flags are reported by main() as a usage error (exit 1, like oc-mirror, spec §2.9) instead of by
     // meow, which prints its own message and exits 2.
     allowUnknownFlags: true,
@@ -73,7 +81,7 @@ export function parseCli(argv: string[]): { flags: CliFlags; input: string[]; un
 
 /** Parsed keys that are not flags of ours, spelled as the user typed them (`--foo`, `--no-foo`, `-x`). */
 function unknownFlags(argv: string[], parsed: Record<string, unknown>): string[] {
-  const known = new Set<string>(['help', 'version']);
+  const known = new Set<string>(['help']);
   for (const [name, spec] of Object.entries(FLAGS)) {
     known.add(name);
     if ('shortFlag' in spec) known.add(spec.shortFlag);

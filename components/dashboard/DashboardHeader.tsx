@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import { Line } from '../shared/Line.js';
-import type { Phase } from '../../core/events.js';
+import type { CatalogStep, Phase } from '../../core/events.js';
 import {
   formatBytes,
   formatClock,
@@ -71,6 +71,7 @@ export function phaseLineText(state: DashboardState, theme: Theme): string | und
     const e = state.extract;
     return `Extract ${e.chunk} (${e.index}/${e.count})${sep}${formatBytes(e.bytes)}/${formatBytes(e.totalBytes)}`;
   }
+  if (state.phase === 'collect' && state.catalogs.length > 0) return catalogLineText(state, sep);
   if (state.phase === 'delete') {
     const c = state.deleteCounts;
     return `Deleted ${c.deleted}${sep}absent ${c.absent}${sep}failed ${c.failed}`;
@@ -78,6 +79,36 @@ export function phaseLineText(state: DashboardState, theme: Theme): string | und
   if (state.lastNotice) return state.lastNotice;
   if (state.phaseDetail) return state.phaseDetail;
   return undefined;
+}
+
+const CATALOG_STEP_TEXT: Record<CatalogStep, string> = {
+  resolve: 'resolving',
+  pull: 'pulling',
+  extract: 'reading FBC',
+  filter: 'filtering',
+  rebuild: 'rebuilding',
+  reused: 'reused',
+  done: 'ready',
+  failed: 'FAILED',
+};
+
+/** "Catalog 2/3 redhat-operator-index:v4.18 · filtering · 12.0 MiB/40.0 MiB" while the collector works. */
+export function catalogLineText(state: DashboardState, sep: string): string {
+  const list = state.catalogs;
+  const current = list.find((c) => c.step !== 'done' && c.step !== 'reused' && c.step !== 'failed') ?? list[list.length - 1];
+  const parts = [`Catalog ${list.indexOf(current) + 1}/${list.length} ${shortCatalogName(current.catalog)}`];
+  parts.push(CATALOG_STEP_TEXT[current.step]);
+  if (current.bytes !== undefined && (current.step === 'pull' || current.step === 'extract')) {
+    parts.push(current.totalBytes ? `${formatBytes(current.bytes)}/${formatBytes(current.totalBytes)}` : formatBytes(current.bytes));
+  }
+  if (current.packages !== undefined) parts.push(`${current.packages} packages, ${current.bundles ?? 0} bundles`);
+  return parts.join(sep);
+}
+
+/** `registry.redhat.io/redhat/redhat-operator-index:v4.18` → `redhat-operator-index:v4.18` (digests shortened). */
+function shortCatalogName(catalog: string): string {
+  const last = catalog.slice(catalog.lastIndexOf('/') + 1);
+  return last.replace(/@sha256:([0-9a-f]{12})[0-9a-f]*/, '@$1');
 }
 
 export interface DashboardHeaderProps {

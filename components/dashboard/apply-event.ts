@@ -308,6 +308,28 @@ export function applyEvent(d: Draft, e: MirrorEvent): void {
     case 'archive.chunk':
       d.s.archiveChunks = [...d.s.archiveChunks, { path: e.path, bytes: e.bytes }];
       return;
+    case 'catalog': {
+      const others = d.s.catalogs.filter((c) => c.catalog !== e.catalog);
+      const previous = d.s.catalogs.find((c) => c.catalog === e.catalog);
+      // Byte counts belong to one step: a new step starts from its own numbers.
+      const sameStep = previous?.step === e.step;
+      const next = {
+        catalog: e.catalog,
+        step: e.step,
+        bytes: e.bytes ?? (sameStep ? previous?.bytes : undefined),
+        totalBytes: e.totalBytes ?? (sameStep ? previous?.totalBytes : undefined),
+        packages: e.packages ?? previous?.packages,
+        bundles: e.bundles ?? previous?.bundles,
+        detail: e.detail ?? (sameStep ? previous?.detail : undefined),
+        error: e.error,
+      };
+      const index = previous ? d.s.catalogs.indexOf(previous) : others.length;
+      d.s.catalogs = [...others.slice(0, index), next, ...others.slice(index)];
+      if (e.step === 'failed' && e.error) {
+        d.pushError({ at: e.at, severity: 'error', reference: e.catalog, message: e.error });
+      }
+      return;
+    }
     case 'extract.progress':
       d.s.extract = { chunk: e.chunk, index: e.index, count: e.count, bytes: e.bytes, totalBytes: e.totalBytes };
       return;

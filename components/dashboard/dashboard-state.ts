@@ -46,6 +46,7 @@ export function initialDashboardState(now = 0): DashboardState {
     warningCount: 0,
     retries: 0,
     archiveChunks: [],
+    catalogs: [],
     deleteCounts: { deleted: 0, absent: 0, failed: 0 },
     ui: { scroll: 0, filter: 'all', showHelp: false, showErrors: true, cancelRequested: false },
   };

@@ -2,7 +2,7 @@
  * The dashboard's state: everything the live view shows, derived only from core events (plus ticks and key
  * actions). Treated as immutable by every consumer; the reducer copies on write.
  */
-import type { BlobOutcome, MirrorEvent, Phase, RunSummary, Workflow } from '../../core/events.js';
+import type { BlobOutcome, CatalogStep, MirrorEvent, Phase, RunSummary, Workflow } from '../../core/events.js';
 import type { ImageType } from '../../core/image-types.js';
 import type { RateWindow } from './rate-window.js';
 
@@ -81,6 +81,18 @@ export interface ErrorEntry {
   code?: string;
 }
 
+/** One catalog's collection work (pull, extract, filter, rebuild), from `catalog` events. */
+export interface CatalogState {
+  catalog: string;
+  step: CatalogStep;
+  bytes?: number;
+  totalBytes?: number;
+  packages?: number;
+  bundles?: number;
+  detail?: string;
+  error?: string;
+}
+
 export type ImageFilter = 'all' | 'failed';
 
 export interface DashboardUi {
@@ -134,6 +146,8 @@ export interface DashboardState {
   archive?: { chunk: string; bytes: number; totalBytes: number };
   archiveChunks: readonly { path: string; bytes: number }[];
   extract?: { chunk: string; index: number; count: number; bytes: number; totalBytes: number };
+  /** Operator catalogs being prepared during collection, in the order they started. */
+  catalogs: readonly CatalogState[];
   deleteCounts: { deleted: number; absent: number; failed: number };
   summary?: RunSummary;
   ui: DashboardUi;

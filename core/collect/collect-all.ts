@@ -8,9 +8,10 @@ import type { Collector, CollectContext, CollectedImage } from './collector.js';
 import { CollectorError } from './collector.js';
 import { filterBlockedImages } from './blocked-images.js';
 import { additionalImagesCollector } from './additional-images.js';
+import { operatorCollector } from './operator/operator-collector.js';
 
-/** In the order oc-mirror runs them; releases, operators and helm are added here as they land. */
-export const COLLECTORS: Collector[] = [additionalImagesCollector];
+/** In the order oc-mirror runs them (release → operators → additional → helm); releases and helm land later. */
+export const COLLECTORS: Collector[] = [operatorCollector, additionalImagesCollector];
 
 export interface CollectResult {
   images: PlannedImage[];

@@ -6,6 +6,16 @@ import type { ImageSetSpec } from '../config/image-set-config.js';
 import type { ContentKind, PlannedImage } from '../image-types.js';
 import type { EventInput } from '../events.js';
 import type { MirrorWorkflow } from '../workflow/mirror-options.js';
+import type { StoreResolver } from '../copy/image-location.js';
+import type { ImageStore } from '../store/image-store.js';
+
+/** Copy tuning for images a collector pulls itself (catalogs into the cache). */
+export interface CollectCopySettings {
+  parallelLayers: number;
+  retryTimes: number;
+  retryDelayMs: number;
+  imageTimeoutMs: number;
+}
 
 export interface CollectContext {
   workflow: MirrorWorkflow | 'delete';
@@ -16,6 +26,16 @@ export interface CollectContext {
   workingDir: string;
   signal: AbortSignal;
   emit: (event: EventInput) => void;
+  /**
+   * Stores for reading while collecting (catalog images, payloads): registries by host (the cache host is the
+   * cache) and OCI layouts. Collectors that only compute names do not need them.
+   */
+  stores?: StoreResolver;
+  /** The local cache, where catalogs are pulled and filtered catalogs rebuilt. */
+  cache?: ImageStore;
+  /** `--dry-run`: read and filter, but build and push nothing. */
+  dryRun?: boolean;
+  copy?: CollectCopySettings;
 }
 
 /** Images without `id` yet: ids are assigned once the whole plan is assembled and sorted. */

@@ -30,6 +30,24 @@ const TYPES = new Set<string>([
   'helmImage',
 ]);
 
+/**
+ * `delete-images.yaml` → `delete-images.origins.json`: for operator images, the catalog and packages they came
+ * from (written by `delete --generate` next to the delete file; optional, read by the interactive review).
+ */
+export function deleteOriginsFile(deleteFile: string): string {
+  return deleteFile.replace(/\.ya?ml$/, '') + '.origins.json';
+}
+
+/** The origins written next to a delete file, or an empty map when there is none (or it is unreadable). */
+export async function readDeleteOrigins(deleteFile: string): Promise<Record<string, { catalog: string; packages: string[] }>> {
+  try {
+    const parsed = JSON.parse(await readFile(deleteOriginsFile(deleteFile), 'utf8')) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, { catalog: string; packages: string[] }>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function formatDeleteList(items: DeleteItem[]): string {
   const unique = new Map<string, DeleteItem>();
   for (const item of items) if (!unique.has(item.imageReference)) unique.set(item.imageReference, item);

@@ -12,8 +12,12 @@ import { workspaceOf } from '../workflow/workspace.js';
 import { cacheHostOf } from '../workflow/mirror-options.js';
 import { splitDockerReference } from '../copy/image-location.js';
 import type { ImageStore } from '../store/image-store.js';
+import { OciLayoutStore } from '../store/oci-layout-store.js';
+import type { StoreResolver } from '../copy/image-location.js';
+import { OcmError } from '../errors.js';
 import type { EventInput } from '../events.js';
-import { formatDeleteList, type DeleteItem } from './delete-list.js';
+import { deleteOriginsFile, formatDeleteList, type DeleteItem } from './delete-list.js';
+import type { OperatorOrigin } from '../image-types.js';
 import { parseManifest } from '../registry/media-types.js';
 import { RunFailure } from '../workflow/run-mirror.js';
 
@@ -34,6 +38,15 @@ export async function generateDeleteList(
 ): Promise<{ deleteFile: string; configFile: string; items: DeleteItem[] }> {
   const { config } = await loadDeleteImageSetConfig(opts.configPath);
   const ws = workspaceOf(opts.workspaceRoot);
+  const cacheHost = cacheHostOf(opts.port);
+  // Phase 1 works from local data only: catalogs are read from the cache (and the working-dir), never upstream.
+  const stores: StoreResolver = {
+    registry: (host) => {
+      if (host === cacheHost) return opts.cache;
+      throw new OcmError('DELETE_LOCAL_ONLY', `delete --generate reads only the local cache, not ${host}`);
+    },
+    ociLayout: (path) => new OciLayoutStore(path),
+  };
   const collected = await collectAll(config.delete, {
     workflow: 'delete',
     destinationRoot: opts.destinationRegistry,
@@ -41,11 +54,15 @@ export async function generateDeleteList(
     workingDir: ws.workingDir,
     signal: opts.signal,
     emit: opts.emit,
+    stores,
+    cache: opts.cache,
   });
   const items: DeleteItem[] = [];
+  const origins: Record<string, OperatorOrigin> = {};
   for (const img of collected.images) {
     if (img.type === 'operatorCatalog') continue;
     items.push({ imageName: img.origin, imageReference: img.destination, type: img.type });
+    if (img.operator) origins[img.destination] = img.operator;
     if (opts.deleteSignatures && img.type !== 'cincinnatiGraph') {
       items.push(...(await signatureItems(img.origin, img.source, img.destination, img.type, opts)));
     }
@@ -56,6 +73,8 @@ export async function generateDeleteList(
   const configFile = join(ws.deleteDir, `delete-imageset-config${suffix}.yaml`);
   if (items.length > 0) {
     await writeFile(deleteFile, formatDeleteList(items));
+    // Not part of oc-mirror's file format: the review groups operator images by catalog and package from it.
+    if (Object.keys(origins).length > 0) await writeFile(deleteOriginsFile(deleteFile), JSON.stringify(origins, null, 2));
     await copyFile(opts.configPath, configFile);
   }
   if (collected.errors.length > 0) {

@@ -26,6 +26,37 @@ export function formatDurationMs(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+type CatalogEvent = Extract<MirrorEvent, { type: 'catalog' }>;
+
+/** One line per catalog step; byte progress only when verbose (the step lines say what is happening). */
+function catalogLines(event: CatalogEvent, verbose: boolean): string[] {
+  const name = event.catalog;
+  switch (event.step) {
+    case 'resolve':
+      return [`catalog ${name}: resolving`];
+    case 'pull':
+    case 'extract': {
+      const what = event.step === 'pull' ? 'pulling into the cache' : 'reading the File-Based Catalog';
+      if (event.bytes === undefined) return [`catalog ${name}: ${what}`];
+      return verbose
+        ? [`catalog ${name}: ${what} ${formatBytes(event.bytes)}${event.totalBytes ? `/${formatBytes(event.totalBytes)}` : ''}`]
+        : [];
+    }
+    case 'filter':
+      return [`catalog ${name}: filtering`];
+    case 'rebuild':
+      return [`catalog ${name}: rebuilding the filtered catalog image`];
+    case 'reused':
+      return [`catalog ${name}: ${event.detail ?? 'reusing the filtered catalog of an earlier run'}`];
+    case 'done':
+      return [
+        `catalog ${name}: ${event.packages ?? 0} packages, ${event.bundles ?? 0} bundles${event.detail ? ` (${event.detail})` : ''}`,
+      ];
+    case 'failed':
+      return [`catalog ${name}: FAILED: ${event.error ?? 'unknown error'}`];
+  }
+}
+
 const KIND_WORD = { release: 'release', operator: 'operator', additional: 'additional', helm: 'helm' } as const;
 
 export class EventTextFormatter {
@@ -77,6 +108,8 @@ export class EventTextFormatter {
         return [`WARNING ${event.message}`];
       case 'log':
         return event.level === 'debug' && !verbose ? [] : [event.message];
+      case 'catalog':
+        return catalogLines(event, verbose);
       case 'archive.chunk':
         return [`wrote ${event.path} (${formatBytes(event.bytes)})`];
       case 'extract.progress':

@@ -6,12 +6,19 @@
  * Returns the run summary (exit code included); throws only for fatal set-up errors.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createEmitter, type EventInput, type EventSink, type RunSummary } from '../events.js';
 import { contentKindOf, type ContentKind, type PlannedImage } from '../image-types.js';
 import { CancelledError, OcmError, describeError } from '../errors.js';
 import { loadImageSetConfig } from '../config/load-config.js';
-import { discFromIsc, pinnedConfigFileName, pinnedDiscYaml, pinnedIscYaml } from '../config/pinned-config.js';
+import {
+  discFromIsc,
+  pinCatalogs,
+  pinnedConfigFileName,
+  pinnedDiscYaml,
+  pinnedIscYaml,
+} from '../config/pinned-config.js';
+import { formatPullReference, parseImageReference } from '../reference/image-reference.js';
 import type { ImageSetConfiguration } from '../config/image-set-config.js';
 import { parseManifest } from '../registry/media-types.js';
 import { resolveLocation, type StoreResolver } from '../copy/image-location.js';
@@ -20,6 +27,7 @@ import { copyImages, type ImageResult } from '../copy/copy-engine.js';
 import { splitDockerReference } from '../copy/image-location.js';
 import { applyMaxNestedPaths } from '../reference/destination.js';
 import { writeIdmsItms } from '../cluster-resources/idms-itms.js';
+import { findCatalogOperator, writeCatalogResources } from '../cluster-resources/catalog-source.js';
 import { formatMapping } from '../cluster-resources/dry-run-mapping.js';
 import { collectImageBlobs } from '../store/manifest-walk.js';
 import { ArchiveProgressSampler } from '../archive/archive-writer.js';
@@ -88,7 +96,7 @@ export async function runMirror(
       dryRun: options.dryRun,
     });
     emit({ type: 'phase', phase: 'setup' });
-    const { config, warnings } = await loadImageSetConfig(options.configPath);
+    const { config: userConfig, warnings } = await loadImageSetConfig(options.configPath);
     for (const w of warnings) emit({ type: 'warning', message: `${w.file}:${w.line}:${w.column}: ${w.message}` });
     stores = await createRunStores(options, (info) => emit({ type: 'retry', ...info }));
     // Partial downloads of killed runs (possibly gigabytes) were never cleaned: remove the day-old ones (younger
@@ -105,6 +113,10 @@ export async function runMirror(
     if (options.workflow !== 'mirrorToDisk') await checkDestinationAccess(ctx);
 
     emit({ type: 'phase', phase: 'collect' });
+    // §1.12: M2D and M2M collect from (and record) catalogs pinned to the digests they have right now; D2M
+    // uses the user's configuration as written.
+    const config =
+      options.workflow === 'diskToMirror' ? userConfig : await pinConfigCatalogs(ctx, userConfig);
     const destinationRoot =
       options.workflow === 'mirrorToDisk' ? cacheHostOf(options.port) : options.destinationRegistry!;
     const collected = await collectAll(config.mirror, {
@@ -114,6 +126,15 @@ export async function runMirror(
       workingDir: ws.workingDir,
       signal: io.signal,
       emit,
+      stores: imported?.stores ?? stores,
+      cache: stores.cache,
+      dryRun: options.dryRun,
+      copy: {
+        parallelLayers: options.parallelLayers,
+        retryTimes: options.retryTimes,
+        retryDelayMs: options.retryDelayMs,
+        imageTimeoutMs: options.imageTimeoutMs,
+      },
     });
     if (collected.errors.length > 0) {
       let code = 0;
@@ -133,7 +154,7 @@ export async function runMirror(
     if (images.length === 0) throw new RunFailure('no images to copy', EXIT.generic);
     emit({ type: 'plan', images });
 
-    if (options.dryRun) return await dryRun(ctx, images, options.dryRunManifestLists ?? false);
+    if (options.dryRun) return await dryRun(ctx, images, options.dryRunManifestLists ?? false, config);
 
     // Mirror to disk writes the archive while it copies: blobs go into the cache and the archive at once.
     if (options.workflow === 'mirrorToDisk') archive = await openStreamingArchive(ctx, config.archiveSize);
@@ -171,6 +192,7 @@ export async function runMirror(
         await clusterResourcesPhase(
           ctx,
           ok.map((r) => r.image),
+          config,
         );
       }
     }
@@ -281,7 +303,12 @@ async function checkDestinationAccess(ctx: RunContext): Promise<void> {
   }
 }
 
-async function dryRun(ctx: RunContext, images: PlannedImage[], manifestLists: boolean): Promise<RunSummary> {
+async function dryRun(
+  ctx: RunContext,
+  images: PlannedImage[],
+  manifestLists: boolean,
+  config: ImageSetConfiguration,
+): Promise<RunSummary> {
   ctx.emit({ type: 'phase', phase: 'dry-run' });
   await rm(ctx.ws.dryRunDir, { recursive: true, force: true });
   await mkdir(ctx.ws.dryRunDir, { recursive: true });
@@ -314,7 +341,7 @@ async function dryRun(ctx: RunContext, images: PlannedImage[], manifestLists: bo
       });
     }
   } else {
-    await clusterResourcesPhase(ctx, images);
+    await clusterResourcesPhase(ctx, images, config);
   }
   const byKind = countByKind(images, new Set(images.map((i) => i.id)));
   const summary = baseSummary(ctx, images.length);
@@ -364,6 +391,29 @@ function stripReference(ref: string): string {
   const slash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');
   return colon > slash && !name.endsWith('://') ? name.slice(0, colon) : name;
+}
+
+/**
+ * Resolves the digest of every tag-referenced docker catalog on its source registry and pins the configuration
+ * (§1.12, pinCatalogs). A catalog that cannot be resolved stays as written (a warning); the operator collector
+ * then reports the real problem.
+ */
+async function pinConfigCatalogs(ctx: RunContext, config: ImageSetConfiguration): Promise<ImageSetConfiguration> {
+  const digests = new Map<string, string>();
+  for (const operator of config.mirror.operators ?? []) {
+    if (operator.catalog.startsWith('oci://') || operator.catalog.includes('@')) continue;
+    try {
+      const ref = parseImageReference(operator.catalog);
+      const loc = resolveLocation(formatPullReference(ref, { withTransport: true }), 'source', ctx.stores);
+      const head = await loc.store.headManifest(loc.repository, loc.reference, ctx.signal);
+      if (head) digests.set(operator.catalog, head.digest);
+      else ctx.emit({ type: 'warning', message: `catalog ${operator.catalog} not found: cannot pin it to a digest` });
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      ctx.emit({ type: 'warning', message: `cannot pin catalog ${operator.catalog} to a digest: ${describeError(err)}` });
+    }
+  }
+  return pinCatalogs(config, (catalog) => digests.get(catalog));
 }
 
 /** §1.12: `isc_pinned_<time>.yaml` and `disc_pinned_<time>.yaml` in the working-dir root; a failure only warns. */
@@ -487,14 +537,40 @@ async function archivePhase(ctx: RunContext, archive: StreamingArchive, ok: Imag
   await writeHistory(ctx.ws.workingDir, new Set([...history, ...toShip, ...extra]), new Date());
 }
 
-async function clusterResourcesPhase(ctx: RunContext, images: PlannedImage[]): Promise<void> {
+async function clusterResourcesPhase(
+  ctx: RunContext,
+  images: PlannedImage[],
+  config: ImageSetConfiguration,
+): Promise<void> {
   ctx.emit({ type: 'phase', phase: 'cluster-resources' });
   await mkdir(ctx.ws.clusterResourcesDir, { recursive: true });
+  const createdAt = rfc3339Utc(new Date());
   const written = await writeIdmsItms(ctx.ws.clusterResourcesDir, images, {
     maxNestedPaths: ctx.options.maxNestedPaths,
-    createdAt: rfc3339Utc(new Date()),
+    createdAt,
     version: VERSION,
   });
+  // CatalogSource / ClusterCatalog for each catalog that reached the destination (not the M2M copy kept in the
+  // cache for later delete runs).
+  const cacheRoot = `docker://${cacheHostOf(ctx.options.port)}/`;
+  const operators = config.mirror.operators ?? [];
+  const catalogs = images
+    .filter((img) => img.type === 'operatorCatalog' && !img.destination.startsWith(cacheRoot))
+    .map((img) => ({
+      origin: img.origin,
+      destination: img.destination,
+      operator: findCatalogOperator(img.origin, operators),
+    }));
+  if (catalogs.length > 0) {
+    written.push(
+      ...(await writeCatalogResources(ctx.ws.clusterResourcesDir, catalogs, {
+        createdAt,
+        version: VERSION,
+        configDir: dirname(ctx.options.configPath),
+        onWarning: (message) => ctx.emit({ type: 'warning', message }),
+      })),
+    );
+  }
   for (const path of written) ctx.outputs.push({ label: 'cluster resource', path });
 }
 

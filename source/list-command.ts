@@ -1,0 +1,111 @@
+/**
+ * `ocm-tui list operators` (core.md §2.5): what a catalog holds, as oc-mirror prints it — packages
+ * (`--catalog`), a package's channels (`--package`), a channel's versions (`--channel`) — or which Red Hat
+ * catalogs exist for an OpenShift version (`--catalogs --version X`). `--output json` prints one JSON document.
+ */
+import { UsageError } from '../core/errors.js';
+import { createRunStores } from '../core/workflow/store-resolver.js';
+import { DEFAULTS } from '../core/workflow/mirror-options.js';
+import { readCatalogFbc } from '../core/collect/operator/read-catalog.js';
+import { formatTable, listChannels, listPackages, listVersions } from '../core/collect/operator/catalog-listing.js';
+import { resolveCertDir } from './mirror-args.js';
+import { parseDuration } from './duration.js';
+import type { CliFlags } from './main.js';
+import { createCancellation } from './cancellation.js';
+
+const RED_HAT_INDEXES = ['redhat-operator-index', 'certified-operator-index', 'community-operator-index'];
+
+export async function runListCommand(flags: CliFlags, positional: string[], json: boolean): Promise<number> {
+  const [what] = positional;
+  if (what === 'releases') {
+    throw new UsageError('list releases is not available yet (it arrives with release mirroring)');
+  }
+  if (what !== 'operators') {
+    throw new UsageError(`list: unknown subject "${what ?? ''}"`, 'use `ocm-tui list operators --catalog REF`');
+  }
+  const version = typeof flags.version === 'string' && flags.version !== '' ? flags.version : undefined;
+  const catalogs = Boolean(flags.catalogs) || version !== undefined;
+  if (flags.catalog && catalogs) throw new UsageError('--catalog and --catalogs cannot be used together');
+  if (!flags.catalog && !catalogs) {
+    throw new UsageError('one of --catalog or --catalogs is required', 'e.g. ocm-tui list operators --catalog REF');
+  }
+  if (catalogs && !version) throw new UsageError('--catalogs requires --version');
+  if (flags.package && !flags.catalog) throw new UsageError('--package requires --catalog');
+  if (flags.channel && !flags.package) throw new UsageError('--channel requires --catalog and --package');
+
+  const stores = await createRunStores({
+    cacheDir: flags.cacheDir ?? process.env.OC_MIRROR_CACHE ?? process.env.HOME ?? '.',
+    port: flags.port ?? DEFAULTS.port,
+    authFile: flags.authfile,
+    srcTlsVerify: flags.srcTlsVerify ?? true,
+    destTlsVerify: flags.destTlsVerify ?? true,
+    certDir: resolveCertDir(flags),
+    retryTimes: flags.retryTimes ?? DEFAULTS.retryTimes,
+    retryDelayMs: flags.retryDelay ? parseDuration(flags.retryDelay, 'retry-delay') : DEFAULTS.retryDelayMs,
+    env: process.env,
+  });
+  const cancellation = createCancellation({ onGraceful: () => undefined, onForce: () => process.exit(130) });
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  try {
+    if (catalogs) {
+      const minor = Number(version!.split('.')[1] ?? '0');
+      const names = [...RED_HAT_INDEXES, ...(minor < 22 ? ['redhat-marketplace-index'] : [])];
+      const found: string[] = [];
+      const invalid: string[] = [];
+      for (const name of names) {
+        const ref = `registry.redhat.io/redhat/${name}:v${version!.replace(/^v/, '')}`;
+        const store = stores.registry('registry.redhat.io', 'source');
+        const head = await store
+          .headManifest(`redhat/${name}`, `v${version!.replace(/^v/, '')}`, cancellation.signal)
+          .catch(() => undefined);
+        (head ? found : invalid).push(ref);
+      }
+      if (json) out(JSON.stringify({ version, catalogs: found, invalid }));
+      else {
+        out(`Available OpenShift OperatorHub catalogs:\nOpenShift ${version}:`);
+        for (const ref of found) out(ref);
+        for (const ref of invalid) out(`Invalid catalog reference "${ref}", please check version`);
+      }
+      return 0;
+    }
+    const catalog = flags.catalog!;
+    const fbc = await readCatalogFbc(catalog, {
+      stores,
+      signal: cancellation.signal,
+      keepPackage: flags.package ? (p) => p === flags.package : undefined,
+    });
+    if (!flags.package) {
+      const rows = listPackages(fbc);
+      if (json) out(JSON.stringify({ catalog, packages: rows }));
+      else out(formatTable(['NAME', 'DISPLAY NAME', 'DEFAULT CHANNEL'], rows.map((r) => [r.name, r.displayName, r.defaultChannel])));
+      return 0;
+    }
+    const pkg = listPackages(fbc).find((p) => p.name === flags.package);
+    if (!pkg) {
+      throw new UsageError(`package "${flags.package}" is not in catalog ${catalog}`, 'list the packages with --catalog only');
+    }
+    if (!flags.channel) {
+      const channels = listChannels(fbc, pkg.name);
+      if (json) out(JSON.stringify({ catalog, package: pkg, channels }));
+      else {
+        out(formatTable(['NAME', 'DISPLAY NAME', 'DEFAULT CHANNEL'], [[pkg.name, pkg.displayName, pkg.defaultChannel]]));
+        out('');
+        out(formatTable(['PACKAGE', 'CHANNEL', 'HEAD'], channels.map((c) => [c.package, c.channel, c.head])));
+      }
+      return 0;
+    }
+    const versions = listVersions(fbc, pkg.name, flags.channel);
+    if (!versions) {
+      throw new UsageError(
+        `channel "${flags.channel}" is not in package ${pkg.name} of catalog ${catalog}`,
+        'list the channels with --package only',
+      );
+    }
+    if (json) out(JSON.stringify({ catalog, package: pkg.name, channel: flags.channel, versions }));
+    else out(['VERSIONS', ...versions].join('\n'));
+    return 0;
+  } finally {
+    cancellation.dispose();
+    await stores.close();
+  }
+}
