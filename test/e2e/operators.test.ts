@@ -143,6 +143,42 @@ test('operators m2d → d2m (source stopped): version range keeps 0.2.0, 0.3.0, 
   assert.deepEqual(config.config.Cmd, ['serve', '/configs']);
   assert.equal(config.config.Labels['operators.operatorframework.io.index.configs.v1'], '/configs');
 
+  // delete --generate from the pinned DISC, with the d2m cache only: the operator images, never the catalog; the
+  // origins sidecar names catalog and package for the review.
+  const disc = join(archive, 'working-dir', wd.find((f) => f.startsWith('disc_pinned_'))!);
+  const generate = await runCli([
+    'delete',
+    '-c',
+    disc,
+    '--generate',
+    '--workspace',
+    `file://${archive}`,
+    `docker://${dest.host}/mirror`,
+    '--dest-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache-d2m'),
+    '--no-ui',
+  ]);
+  assert.equal(generate.code, 0, generate.stderr + generate.stdout);
+  const deleteFile = join(archive, 'working-dir', 'delete', 'delete-images.yaml');
+  const deleteList = parseYaml(await readFile(deleteFile, 'utf8')) as { items: { imageReference: string; type: string }[] };
+  assert.deepEqual(
+    deleteList.items.map((i) => `${i.type} ${i.imageReference}`).sort(),
+    [
+      `operatorBundle docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.2.0`,
+      `operatorBundle docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.3.0`,
+      `operatorBundle docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.3.1`,
+      `operatorRelatedImage docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:${operandDigest.replace(':', '-')}`,
+    ],
+  );
+  const origins = JSON.parse(await readFile(join(archive, 'working-dir', 'delete', 'delete-images.origins.json'), 'utf8')) as Record<
+    string,
+    { catalog: string; packages: string[] }
+  >;
+  const bundleOrigin = origins[`docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.3.1`];
+  assert.deepEqual(bundleOrigin.packages, ['foo']);
+  assert.ok(bundleOrigin.catalog.includes(catalog.digest), bundleOrigin.catalog);
+
   // Cluster resources: CatalogSource naming the rebuilt catalog; IDMS with the operator category.
   const cr = join(archive, 'working-dir', 'cluster-resources');
   const files = await readdir(cr);
@@ -259,3 +295,97 @@ test('operators: minVersion > maxVersion on the default channel fails with the f
   assert.equal(run.code !== null && (run.code & 4) === 4, true, `exit ${run.code}: ${run.stderr}`);
   assert.match(run.stderr, /empty channel/);
 });
+
+test('list operators on a real catalog: packages, channels with heads, versions; --output json', async (t) => {
+  const source = await startRegistry();
+  t.after(() => source.stop());
+  const catalog = await publishCatalog(source, 'test-catalog-latest');
+  const base = ['list', 'operators', '--catalog', catalog.ref, '--src-tls-verify=false'];
+  const packages = await runCli(base);
+  assert.equal(packages.code, 0, packages.stderr);
+  const lines = packages.stdout.trimEnd().split('\n');
+  assert.match(lines[0], /^NAME\s+DISPLAY NAME\s+DEFAULT CHANNEL$/);
+  // bar's head (bar.v1.0.0) carries no CSV, so its display name is empty: the column stays aligned.
+  assert.deepEqual(lines.slice(1), [
+    'bar                   stable',
+    'baz    Baz Operator   stable',
+    'foo    Foo Operator   beta',
+  ]);
+  const asJson = await runCli([...base, '--output', 'json']);
+  assert.deepEqual(JSON.parse(asJson.stdout), {
+    catalog: catalog.ref,
+    packages: [
+      { name: 'bar', displayName: '', defaultChannel: 'stable' },
+      { name: 'baz', displayName: 'Baz Operator', defaultChannel: 'stable' },
+      { name: 'foo', displayName: 'Foo Operator', defaultChannel: 'beta' },
+    ],
+  });
+  const channels = await runCli([...base, '--package', 'bar']);
+  assert.equal(channels.code, 0, channels.stderr);
+  const table = channels.stdout.split('\n\n')[1].trimEnd().split('\n');
+  assert.match(table[0], /^PACKAGE\s+CHANNEL\s+HEAD$/);
+  assert.deepEqual(
+    table.slice(1).map((l) => l.split(/\s+/)),
+    [
+      ['bar', 'alpha', 'bar.v1.0.0'],
+      ['bar', 'stable', 'bar.v1.0.0'],
+    ],
+  );
+  const versions = await runCli([...base, '--package', 'foo', '--channel', 'beta', '--output', 'json']);
+  assert.equal(versions.code, 0, versions.stderr);
+  assert.deepEqual(JSON.parse(versions.stdout), {
+    catalog: catalog.ref,
+    package: 'foo',
+    channel: 'beta',
+    versions: ['0.1.0', '0.2.0', '0.3.0', '0.3.1'],
+  });
+  const missing = await runCli([...base, '--package', 'nope']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /package "nope" is not in catalog/);
+});
+
+test('operators incremental m2d: widening the range ships only the new bundles\' blobs', async (t) => {
+  const source = await startRegistry();
+  t.after(() => source.stop());
+  const work = await tempDirForTest(t, 'op-incr');
+  const catalog = await publishCatalog(source, 'test-catalog-latest');
+  const archive = join(work, 'archive');
+  const cache = join(work, 'cache');
+  const initial = join(work, 'initial.yaml');
+  await writeFile(initial, await integrationIsc('isc-operator-incremental-initial.yaml', source.host));
+  const first = await runCli(m2dArgs(initial, archive, cache));
+  assert.equal(first.code, 0, first.stderr + first.stdout);
+  const firstBlobs = await archivedBlobs(archive);
+  const update = join(work, 'update.yaml');
+  await writeFile(update, await integrationIsc('isc-operator-incremental-update.yaml', source.host));
+  const second = await runCli(m2dArgs(update, archive, cache));
+  assert.equal(second.code, 0, second.stderr + second.stdout);
+  const secondBlobs = await archivedBlobs(archive);
+  const bundleBlobs = async (tag: string) => {
+    const pushed = catalog.images.get(`quay.io/oc-mirror/oc-mirror-dev:${tag}`)!;
+    const raw = JSON.parse((await skopeoInspectRaw(pushed, { tlsVerify: false })).toString()) as {
+      layers: { digest: string }[];
+    };
+    return raw.layers.map((l) => l.digest);
+  };
+  for (const d of await bundleBlobs('foo-bundle-v0.2.0')) {
+    assert.ok(firstBlobs.has(d), 'first archive has 0.2.0');
+    assert.ok(!secondBlobs.has(d), 'second archive does not ship 0.2.0 again');
+  }
+  for (const tag of ['foo-bundle-v0.3.1', 'bar-bundle-v1.0.0']) {
+    for (const d of await bundleBlobs(tag)) assert.ok(secondBlobs.has(d), `second archive ships ${tag}`);
+  }
+});
+
+/** Blob digests in the mirror_*.tar chunks currently in `dir`. */
+async function archivedBlobs(dir: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const f of (await readdir(dir)).filter((n) => /^mirror_\d{6}\.tar$/.test(n))) {
+    const { stdout } = await exec('tar', ['-tf', join(dir, f)], { maxBuffer: 64 * 1024 * 1024 });
+    for (const line of stdout.split('\n')) {
+      const m = /blobs\/sha256\/[0-9a-f]{2}\/([0-9a-f]{64})\/data$/.exec(line);
+      if (m) out.add(`sha256:${m[1]}`);
+    }
+  }
+  return out;
+}
