@@ -105,15 +105,18 @@ export async function runDeleteCommand(
       out(`review it, then run: ocm-tui delete --delete-yaml-file ${result.deleteFile} docker://${args.registry}`);
       return 0;
     }
-    const { readDeleteList } = await import('../core/delete/delete-list.js');
-    const list = await readDeleteList(resolve(flags.deleteYamlFile!));
+    const { readDeleteList, readDeleteOrigins } = await import('../core/delete/delete-list.js');
+    const deleteFile = resolve(flags.deleteYamlFile!);
+    const list = await readDeleteList(deleteFile);
     let items = list.items;
     if (mode.useUi) {
       const { runDeleteReview } = await import('./interactive/run-delete-review.js');
       const reviewed = await runDeleteReview({
         items,
         registry: args.registry,
-        sourceFile: resolve(flags.deleteYamlFile!),
+        sourceFile: deleteFile,
+        // Optional sidecar of `delete --generate`: operator images grouped by catalog › package ({} without it).
+        origins: await readDeleteOrigins(deleteFile),
         // SIGTERM/SIGHUP while the review is open: close it as cancelled, delete nothing.
         signal: cancellation.signal,
       });

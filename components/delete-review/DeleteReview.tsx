@@ -13,6 +13,7 @@ import { ReviewList } from './ReviewList.js';
 import { deleteReviewEventReducer } from './delete-review-keys.js';
 import { computeReviewLayout, manifests } from './delete-review-layout.js';
 import { createDeleteReviewState, selectedItems } from './delete-review-state.js';
+import type { DeleteOrigins } from './delete-review-groups.js';
 
 export interface DeleteReviewProps {
   /** The items of the delete file. */
@@ -21,16 +22,18 @@ export interface DeleteReviewProps {
   registry: string;
   /** Shown in the title. */
   sourceFile?: string;
+  /** Catalog and packages of operator images (the delete file's sidecar). @default {} (group by repository) */
+  origins?: DeleteOrigins;
   /** Called once with the selection the user confirmed by typing the registry host. */
   onConfirm: (selected: DeleteItem[]) => void;
   /** Called once when the user leaves with Esc or Ctrl+C: nothing must be deleted. */
   onCancel: () => void;
 }
 
-export function DeleteReview({ items, registry, sourceFile, onConfirm, onCancel }: DeleteReviewProps) {
+export function DeleteReview({ items, registry, sourceFile, origins, onConfirm, onCancel }: DeleteReviewProps) {
   const { columns, rows } = useTerminalSize();
   const [state, dispatch] = useReducer(deleteReviewEventReducer, undefined, () => {
-    const initial = createDeleteReviewState({ items, registry });
+    const initial = createDeleteReviewState({ items, registry, origins });
     const layout = computeReviewLayout({ rows, excludedCount: initial.excluded.length });
     return { ...initial, viewport: layout.listRows };
   });

@@ -54,7 +54,7 @@ export function ReviewList({ state, layout, columns, sourceFile }: ReviewListPro
         const index = start + i;
         const active = index === state.cursor;
         const pointer = active ? `${theme.glyphs.pointer} ` : '  ';
-        const text = rowText(state, row, width - 2);
+        const text = rowText(state, row, width - 2, theme.unicode);
         const on = row.kind === 'item' ? state.selected.has(row.index) : selectedCount(state, row) > 0;
         const tone = row.kind === 'item' ? (on ? 'warn' : 'muted') : 'accent';
         return (

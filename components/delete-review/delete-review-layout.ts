@@ -6,7 +6,15 @@
  */
 import type { Glyphs } from '../shared/theme.js';
 import { truncateEnd, truncateMiddle } from '../shared/format.js';
-import { TYPE_LABELS, itemVersion, type ExcludedItem, type ReviewRow } from './delete-review-groups.js';
+import {
+  TYPE_LABELS,
+  itemOrigin,
+  itemRepository,
+  itemVersion,
+  shortCatalogName,
+  type ExcludedItem,
+  type ReviewRow,
+} from './delete-review-groups.js';
 import { selectedCount, type DeleteReviewState } from './delete-review-state.js';
 
 export interface ReviewLayout {
@@ -41,12 +49,17 @@ export function selectionMark(selected: number, total: number): string {
   return selected === 0 ? '[ ]' : '[-]';
 }
 
-/** The text of one list row (without the cursor pointer), cut to `width`. */
-export function rowText(state: DeleteReviewState, row: ReviewRow, width: number): string {
+/**
+ * The text of one list row (without the cursor pointer), cut to `width`. `unicode` picks the catalog › package
+ * separator (`>` without it).
+ */
+export function rowText(state: DeleteReviewState, row: ReviewRow, width: number, unicode = true): string {
   if (row.kind === 'item') {
     const item = state.deletable[row.index];
     const on = state.selected.has(row.index);
     const head = `    ${on ? '[x] delete' : '[ ] keep  '}  `;
+    const operator = itemOrigin(item, state.origins);
+    if (operator) return operatorItemText(state, row.index, operator.packages.length, head, width);
     const version = itemVersion(item);
     const origin = `  from ${item.imageName.replace(/^docker:\/\//, '')}`;
     const room = width - head.length;
@@ -55,16 +68,64 @@ export function rowText(state: DeleteReviewState, row: ReviewRow, width: number)
     // The tag/digest identifies the item; the origin is context and goes first when space is short.
     const versionText = truncateMiddle(version, Math.min(version.length, Math.max(20, Math.floor(room / 2))));
     const left = room - versionText.length;
-    return head + versionText + (left >= 20 ? truncateMiddle(origin, left) : '');
+    return truncateEnd(head + versionText + (left >= 20 ? truncateMiddle(origin, left) : ''), width);
   }
   const selected = selectedCount(state, row);
   const total = row.items.length;
   const mark = selectionMark(selected, total);
   const counts = ` — delete ${selected} of ${total}`;
   const indent = row.kind === 'type' ? '' : '  ';
-  const name = row.kind === 'type' ? TYPE_LABELS[row.type] : row.repository;
-  const room = width - indent.length - mark.length - 1 - counts.length;
-  return `${indent}${mark} ${truncateMiddle(name, Math.max(8, room))}${counts}`;
+  const room = Math.max(8, width - indent.length - mark.length - 1 - counts.length);
+  const name =
+    row.kind === 'type'
+      ? truncateMiddle(TYPE_LABELS[row.type], room)
+      : row.kind === 'repository'
+        ? truncateMiddle(row.repository, room)
+        : packageLabel(shortCatalogName(row.catalog), row.packageName, room, unicode ? ' › ' : ' > ');
+  return `${indent}${mark} ${name}${counts}`;
+}
+
+/** `catalog › package` in `room` columns; the package name is what tells groups apart, so the catalog is cut first. */
+function packageLabel(catalog: string, packageName: string, room: number, separator: string): string {
+  const full = `${catalog}${separator}${packageName}`;
+  const length = (text: string) => Array.from(text).length;
+  if (length(full) <= room) return full;
+  const packageText = truncateMiddle(
+    packageName,
+    Math.min(length(packageName), Math.max(8, room - separator.length - 8)),
+  );
+  const catalogRoom = room - separator.length - length(packageText);
+  if (catalogRoom < 4) return truncateMiddle(full, room);
+  return `${truncateMiddle(catalog, catalogRoom)}${separator}${packageText}`;
+}
+
+/**
+ * An operator item under its catalog › package header: the header no longer names the repository, so the line
+ * does (relative to the registry, with a 12-hex digest), then `+N packages` when the image is shared with
+ * packages listed elsewhere (deselecting those packages does not keep it), then where it was mirrored from.
+ */
+function operatorItemText(
+  state: DeleteReviewState,
+  index: number,
+  packages: number,
+  head: string,
+  width: number,
+): string {
+  const item = state.deletable[index];
+  const repository = itemRepository(item);
+  const relative = repository.startsWith(`${state.registry}/`)
+    ? repository.slice(state.registry.length + 1)
+    : repository;
+  const version = itemVersion(item).replace(/^(sha256[:-][0-9a-f]{12})[0-9a-f]{52}/, '$1');
+  const label = `${relative}${/^[a-z0-9]+:/.test(version) ? '@' : ':'}${version}`;
+  const shared = packages > 1 ? `  +${packages - 1} package${packages === 2 ? '' : 's'}` : '';
+  const source = `  from ${item.imageName.replace(/^docker:\/\//, '')}`;
+  const room = width - head.length;
+  if (room <= 0) return truncateEnd(head, width);
+  if (label.length + shared.length + source.length <= room) return head + label + shared + source;
+  const labelText = truncateMiddle(label, Math.min(label.length, Math.max(20, room - shared.length)));
+  const left = room - labelText.length - shared.length;
+  return truncateEnd(head + labelText + shared + (left >= 20 ? truncateMiddle(source, left) : ''), width);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   partitionDeleteItems,
   registryHostOf,
   rowItems,
+  type DeleteOrigins,
   type ExcludedItem,
   type ReviewRow,
 } from './delete-review-groups.js';
@@ -23,6 +24,8 @@ export interface DeleteReviewState {
   /** Items that can be deleted; indices into this array identify items everywhere else. */
   readonly deletable: readonly DeleteItem[];
   readonly excluded: readonly ExcludedItem[];
+  /** Catalog and packages of operator images (from the delete file's sidecar); empty when there is none. */
+  readonly origins: DeleteOrigins;
   readonly selected: ReadonlySet<number>;
   readonly filter: string;
   /** True while `/` is capturing typed text. */
@@ -66,18 +69,22 @@ export function createDeleteReviewState(options: {
   items: readonly DeleteItem[];
   registry: string;
   viewport?: number;
+  /** Operator images' catalog and packages, keyed by imageReference. @default {} (group by repository) */
+  origins?: DeleteOrigins;
 }): DeleteReviewState {
   const registry = options.registry.replace(/^docker:\/\//, '').replace(/\/+$/, '');
-  const { deletable, excluded } = partitionDeleteItems(options.items, registry);
+  const origins = options.origins ?? {};
+  const { deletable, excluded } = partitionDeleteItems(options.items, registry, origins);
   return {
     registry,
     confirmWord: registryHostOf(registry),
     deletable,
     excluded,
+    origins,
     selected: new Set(deletable.map((_, i) => i)),
     filter: '',
     filterEditing: false,
-    rows: buildRows(deletable, ''),
+    rows: buildRows(deletable, '', origins),
     cursor: 0,
     scroll: 0,
     viewport: Math.max(1, options.viewport ?? 10),
@@ -128,7 +135,7 @@ function withCursor(state: DeleteReviewState, cursor: number): DeleteReviewState
 
 function withFilter(state: DeleteReviewState, filter: string, filterEditing: boolean): DeleteReviewState {
   const current = state.rows[state.cursor];
-  const rows = buildRows(state.deletable, filter);
+  const rows = buildRows(state.deletable, filter, state.origins);
   // Keep the cursor on the same item when it is still visible, else start at the top.
   let cursor = 0;
   if (current?.kind === 'item') {

@@ -11,7 +11,14 @@ export interface ConfigSummary {
   /** Release channel names (`mirror.platform.channels[].name`). */
   channels: string[];
   /** Operator catalogs and their packages (empty = the whole catalog). */
-  catalogs: { catalog: string; packages: string[] }[];
+  catalogs: {
+    catalog: string;
+    packages: string[];
+    /** Per package, the channels asked for (empty or absent = every channel). */
+    channels?: Record<string, string[]>;
+    /** `full: true`: every bundle, not only channel heads. */
+    full?: boolean;
+  }[];
   additionalImages: string[];
   /** Helm chart names (local and repository charts). */
   charts: string[];
@@ -46,12 +53,24 @@ export function configSummaryLines(summary: ConfigSummary, maxLines: number): st
   const lines: string[] = [];
   lines.push(`Releases     ${summary.channels.length > 0 ? listWithMore(summary.channels, 6) : 'none'}`);
   if (summary.catalogs.length === 0) lines.push('Operators    none');
-  for (const { catalog, packages } of summary.catalogs) {
+  for (const { catalog, packages, channels, full } of summary.catalogs) {
     const what =
       packages.length > 0
-        ? `${packages.length} package${packages.length === 1 ? '' : 's'}: ${listWithMore(packages, 5)}`
-        : 'all packages';
+        ? `${packages.length} package${packages.length === 1 ? '' : 's'}${full ? ', full' : ''}`
+        : full
+          ? 'all packages, full catalog'
+          : 'all packages, channel heads';
     lines.push(`Operators    ${catalog} (${what})`);
+    // catalogs → packages → channels, a tree under the catalog line (the first packages; the rest counted).
+    const shown = packages.slice(0, 4);
+    shown.forEach((name, i) => {
+      const last = i === shown.length - 1 && packages.length === shown.length;
+      const chosen = channels?.[name] ?? [];
+      lines.push(
+        `               ${last ? '└' : '├'} ${name}: ${chosen.length > 0 ? listWithMore(chosen, 4) : 'all channels'}`,
+      );
+    });
+    if (packages.length > shown.length) lines.push(`               └ +${packages.length - shown.length} more package(s)`);
   }
   lines.push(
     `Images       ${summary.additionalImages.length > 0 ? `${summary.additionalImages.length}: ${listWithMore(summary.additionalImages, 3)}` : 'none'}`,

@@ -44,6 +44,10 @@ export async function describeConfigFile(path: string): Promise<DescribeConfigRe
         catalogs: (spec.operators ?? []).map((o) => ({
           catalog: o.catalog,
           packages: (o.packages ?? []).map((p) => p.name),
+          channels: Object.fromEntries(
+            (o.packages ?? []).map((p) => [p.name, (p.channels ?? []).map((c) => c.name)] as const),
+          ),
+          full: o.full ?? false,
         })),
         additionalImages: (spec.additionalImages ?? []).map((i) => i.name),
         charts: [

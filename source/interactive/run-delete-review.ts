@@ -7,7 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { DeleteItem } from '../../core/delete/delete-list.js';
 import type { MirrorEvent } from '../../core/events.js';
-import { formatDeleteList } from '../../core/delete/delete-list.js';
+import type { OperatorOrigin } from '../../core/image-types.js';
+import { deleteOriginsFile, formatDeleteList } from '../../core/delete/delete-list.js';
 import { UsageError } from '../../core/errors.js';
 import { applyColorEnv } from './color-env.js';
 import { loadUi } from './load-ui.js';
@@ -19,6 +20,11 @@ export interface RunDeleteReviewOptions {
   registry: string;
   /** The delete file that was read; the reviewed file is written beside it. */
   sourceFile: string;
+  /**
+   * Catalog and packages of operator images, keyed by imageReference (`readDeleteOrigins`): the review groups
+   * them by catalog › package. @default {} (files written by oc-mirror have none: grouped by repository)
+   */
+  origins?: Readonly<Record<string, OperatorOrigin>>;
   /** Aborting (SIGTERM, SIGHUP) closes the review as cancelled. */
   signal?: AbortSignal;
   /** Terminal streams; default the process' own. Tests pass fakes. */
@@ -40,13 +46,27 @@ export function reviewedFilePath(sourceFile: string, now: Date, attempt = 0): st
   return join(dirname(sourceFile), `${name}-reviewed-${stamp}${attempt > 0 ? `-${attempt + 1}` : ''}.yaml`);
 }
 
-/** Writes the selection without ever overwriting a file (two reviews within one second get `-2`, `-3`…). */
-async function saveReviewedList(sourceFile: string, now: Date, items: DeleteItem[]): Promise<string> {
+/**
+ * Writes the selection without ever overwriting a file (two reviews within one second get `-2`, `-3`…), and
+ * the selected items' origins beside it when there are any, so reviewing the reviewed file groups them too.
+ */
+async function saveReviewedList(
+  sourceFile: string,
+  now: Date,
+  items: DeleteItem[],
+  origins: Readonly<Record<string, OperatorOrigin>>,
+): Promise<string> {
   const text = formatDeleteList(items);
+  const kept = Object.fromEntries(
+    items
+      .filter((i) => Object.hasOwn(origins, i.imageReference))
+      .map((i) => [i.imageReference, origins[i.imageReference]]),
+  );
   for (let attempt = 0; ; attempt++) {
     const path = reviewedFilePath(sourceFile, now, attempt);
     try {
       await writeFile(path, text, { flag: 'wx' });
+      if (Object.keys(kept).length > 0) await writeFile(deleteOriginsFile(path), JSON.stringify(kept, null, 2));
       return path;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 99) throw err;
@@ -83,6 +103,7 @@ export async function runDeleteReview(options: RunDeleteReviewOptions): Promise<
       items: options.items,
       registry: options.registry,
       sourceFile: options.sourceFile,
+      origins: options.origins,
       onConfirm: (selected) => settle(selected),
       onCancel: () => settle(undefined),
     },
@@ -106,7 +127,8 @@ export async function runDeleteReview(options: RunDeleteReviewOptions): Promise<
     await instance.waitUntilExit().catch(() => undefined);
   }
   if (!selection) return undefined;
-  const path = await saveReviewedList(options.sourceFile, (options.now ?? (() => new Date()))(), selection);
+  const now = (options.now ?? (() => new Date()))();
+  const path = await saveReviewedList(options.sourceFile, now, selection, options.origins ?? {});
   const log = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
   log(`saved the reviewed selection (${selection.length} item(s)) to ${path}`);
   log(`to repeat this deletion headless: ocm-tui delete --delete-yaml-file ${path} docker://${options.registry}`);

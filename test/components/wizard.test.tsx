@@ -32,7 +32,13 @@ const DESCRIPTIONS: Record<string, DescribeConfigResult> = {
     summary: {
       kind: 'ImageSetConfiguration',
       channels: ['stable-4.16'],
-      catalogs: [{ catalog: 'registry.redhat.io/redhat/redhat-operator-index:v4.16', packages: ['cluster-logging'] }],
+      catalogs: [
+        {
+          catalog: 'registry.redhat.io/redhat/redhat-operator-index:v4.16',
+          packages: ['cluster-logging', 'web-terminal'],
+          channels: { 'cluster-logging': ['stable-6.1', 'stable-6.2'] },
+        },
+      ],
       additionalImages: ['registry.redhat.io/ubi9/ubi:latest'],
       charts: ['podinfo'],
     },
@@ -131,7 +137,7 @@ test('mirror to mirror, by keys: config preview, locations, changed options, rev
   assert.match(frame, /❯ isc\.yaml/);
   assert.match(
     frame,
-    /Operators {4}registry\.redhat\.io\/redhat\/redhat-operator-index:v4\.16 \(1 package: cluster-logging\)/,
+    /Operators {4}registry\.redhat\.io\/redhat\/redhat-operator-index:v4\.16 \(2 packages\)\n +├ cluster-logging: stable-6\.1, stable-6\.2\n +└ web-terminal: all channels\n/,
   );
   assert.match(frame, /Helm charts {2}1: podinfo/);
   assert.match(frame, /1 other config\(s\) not listed \(DeleteImageSetConfiguration\)/);

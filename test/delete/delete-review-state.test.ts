@@ -12,8 +12,24 @@ import {
 } from '../../components/delete-review/delete-review-state.js';
 import { deleteReviewEventReducer, reviewActionForKey } from '../../components/delete-review/delete-review-keys.js';
 import { computeReviewLayout, rowText, selectedByType } from '../../components/delete-review/delete-review-layout.js';
-import { registryHostOf, type ReviewRow } from '../../components/delete-review/delete-review-groups.js';
-import { FILE_ITEMS, ITEM, REGISTRY, key } from './review-fixtures.js';
+import {
+  buildRows,
+  partitionDeleteItems,
+  registryHostOf,
+  shortCatalogName,
+  type ReviewRow,
+} from '../../components/delete-review/delete-review-groups.js';
+import {
+  ACME_CATALOG,
+  CATALOG,
+  FILE_ITEMS,
+  ITEM,
+  OPERATOR,
+  OPERATOR_FILE_ITEMS,
+  ORIGINS,
+  REGISTRY,
+  key,
+} from './review-fixtures.js';
 
 const R = `${REGISTRY}`;
 
@@ -25,14 +41,16 @@ function initial(viewport = 50): DeleteReviewState {
   return createDeleteReviewState({ items: FILE_ITEMS, registry: `docker://${REGISTRY}/`, viewport });
 }
 
-/** Compact picture of the rows: `T:type[items]`, `R:repo[items]`, `I:index`. */
+/** Compact picture of the rows: `T:type[items]`, `R:repo[items]`, `P:catalog›package[items]`, `I:index`. */
 function picture(rows: readonly ReviewRow[]): string[] {
   return rows.map((r) =>
     r.kind === 'type'
       ? `T:${r.type}[${r.items.join(',')}]`
       : r.kind === 'repository'
         ? `R:${r.repository}[${r.items.join(',')}]`
-        : `I:${r.index}`,
+        : r.kind === 'package'
+          ? `P:${r.catalog}›${r.packageName}[${r.items.join(',')}]`
+          : `I:${r.index}`,
   );
 }
 
@@ -241,4 +259,173 @@ test('layout: the frame stays shorter than the terminal, rows fit the width, cou
   assert.equal(rowText(partial, partial.rows[7], 78), `  [-] ${R}/apps/a — delete 1 of 2`);
   assert.equal(rowText(partial, partial.rows[8], 78), '    [ ] keep    1.0  from quay.io/team/apps/a:1.0');
   assert.deepEqual(selectedByType(partial), ['1 Release images', '1 Release components', '2 Additional images']);
+});
+
+function withOrigins(viewport = 50): DeleteReviewState {
+  return createDeleteReviewState({ items: OPERATOR_FILE_ITEMS, registry: REGISTRY, viewport, origins: ORIGINS });
+}
+
+test('origins: operator images grouped by catalog › package (shared image under its first package), the rest by repository', () => {
+  const s = withOrigins();
+  assert.deepEqual(s.deletable, [
+    ITEM.release,
+    ITEM.etcd,
+    OPERATOR.acmeBundle, // quay.io/acme/… sorts before registry.redhat.io/…
+    OPERATOR.etcdBundle,
+    OPERATOR.etcdOperator,
+    OPERATOR.rbacProxy,
+    OPERATOR.jaegerAgent,
+    OPERATOR.helper,
+    ITEM.appA1,
+    ITEM.appA2,
+    ITEM.appB,
+  ]);
+  assert.deepEqual(picture(s.rows), [
+    'T:ocpRelease[0]',
+    `R:${R}/openshift/release-images[0]`,
+    'I:0',
+    'T:ocpReleaseContent[1]',
+    `R:${R}/openshift/release[1]`,
+    'I:1',
+    'T:operatorBundle[2,3]',
+    `P:${ACME_CATALOG}›acme-operator[2]`,
+    'I:2',
+    `P:${CATALOG}›etcd[3]`,
+    'I:3',
+    'T:operatorRelatedImage[4,5,6,7]',
+    `P:${CATALOG}›etcd[4,5]`,
+    'I:4',
+    'I:5',
+    `P:${CATALOG}›jaeger[6]`,
+    'I:6',
+    `R:${R}/misc/helper[7]`, // its entry names no package
+    'I:7',
+    'T:generic[8,9,10]', // the entry for a generic image is ignored
+    `R:${R}/apps/a[8,9]`,
+    'I:8',
+    'I:9',
+    `R:${R}/apps/b[10]`,
+    'I:10',
+  ]);
+  assert.equal(s.excluded.length, 3);
+  assert.deepEqual(selectedItems(s), s.deletable);
+});
+
+test('without origins (or with an empty map) operator images keep the repository grouping', () => {
+  const none = createDeleteReviewState({ items: OPERATOR_FILE_ITEMS, registry: REGISTRY, viewport: 50 });
+  const empty = createDeleteReviewState({ items: OPERATOR_FILE_ITEMS, registry: REGISTRY, viewport: 50, origins: {} });
+  assert.deepEqual(picture(empty.rows), picture(none.rows));
+  assert.deepEqual(picture(none.rows).slice(6, 19), [
+    'T:operatorBundle[2,3]',
+    `R:${R}/acme/acme-bundle[2]`,
+    'I:2',
+    `R:${R}/coreos/etcd-bundle[3]`,
+    'I:3',
+    'T:operatorRelatedImage[4,5,6,7]',
+    `R:${R}/coreos/etcd-operator[4]`,
+    'I:4',
+    `R:${R}/jaegertracing/jaeger-agent[5]`,
+    'I:5',
+    `R:${R}/misc/helper[6]`,
+    'I:6',
+    `R:${R}/openshift4/ose-kube-rbac-proxy[7]`,
+  ]);
+  // The FILE_ITEMS review is the same whether or not the sidecar has (irrelevant) entries.
+  assert.deepEqual(picture(createDeleteReviewState({ items: FILE_ITEMS, registry: REGISTRY, origins: ORIGINS }).rows), [
+    ...picture(initial().rows),
+  ]);
+  // Defaults of the pure functions: no origins argument, no package rows.
+  const { deletable } = partitionDeleteItems(OPERATOR_FILE_ITEMS, REGISTRY);
+  assert.ok(buildRows(deletable, '').every((r) => r.kind !== 'package'));
+});
+
+test('origins: a package header toggles exactly its items; a shared image stays with its first package', () => {
+  let s = withOrigins();
+  s = run(s, { type: 'move', delta: 12 }); // etcd related images header
+  assert.deepEqual(picture([s.rows[s.cursor]]), [`P:${CATALOG}›etcd[4,5]`]);
+  s = run(s, { type: 'toggle' });
+  assert.deepEqual(
+    s.deletable.filter((_, i) => !s.selected.has(i)),
+    [OPERATOR.etcdOperator, OPERATOR.rbacProxy],
+  );
+  s = run(s, { type: 'move', delta: 3 }, { type: 'toggle' }); // jaeger header: only its own item
+  assert.deepEqual(
+    s.deletable.filter((_, i) => !s.selected.has(i)),
+    [OPERATOR.etcdOperator, OPERATOR.rbacProxy, OPERATOR.jaegerAgent],
+  );
+  s = run(s, { type: 'move', delta: -3 }, { type: 'toggle' }); // etcd again: back to all
+  assert.deepEqual(
+    s.deletable.filter((_, i) => !s.selected.has(i)),
+    [OPERATOR.jaegerAgent],
+  );
+  s = run(s, { type: 'move', delta: -1 }, { type: 'toggle' }); // the type header covers every package
+  assert.equal(selectedItems(s).filter((i) => i.type === 'operatorRelatedImage').length, 4);
+});
+
+test('origins: the filter matches package and catalog names; headers then stand for the visible items', () => {
+  let s = run(withOrigins(), { type: 'startFilter' }, { type: 'filterInput', text: 'Jaeger' });
+  // The shared proxy belongs to jaeger too: it shows, under its first package.
+  assert.deepEqual(picture(s.rows), [
+    'T:operatorRelatedImage[5,6]',
+    `P:${CATALOG}›etcd[5]`,
+    'I:5',
+    `P:${CATALOG}›jaeger[6]`,
+    'I:6',
+  ]);
+  s = run(s, { type: 'home' }, { type: 'move', delta: 1 }, { type: 'toggle' });
+  assert.deepEqual(
+    s.deletable.filter((_, i) => !s.selected.has(i)),
+    [OPERATOR.rbacProxy],
+    'the etcd header under the filter toggles only its visible item',
+  );
+  s = run(s, { type: 'clearFilter' }, { type: 'startFilter' }, { type: 'filterInput', text: 'kiali' });
+  assert.deepEqual(picture(s.rows), ['T:operatorRelatedImage[5]', `P:${CATALOG}›etcd[5]`, 'I:5']);
+  s = run(s, { type: 'clearFilter' }, { type: 'startFilter' }, { type: 'filterInput', text: 'acme-catalog' });
+  assert.deepEqual(picture(s.rows), ['T:operatorBundle[2]', `P:${ACME_CATALOG}›acme-operator[2]`, 'I:2']);
+  s = run(
+    s,
+    { type: 'clearFilter' },
+    { type: 'startFilter' },
+    { type: 'filterInput', text: 'redhat-operator-index:v4.18' },
+  );
+  assert.deepEqual(
+    picture(s.rows).filter((r) => r.startsWith('I:')),
+    ['I:3', 'I:4', 'I:5', 'I:6'],
+    'the catalog matches its images, not the one whose entry is unusable',
+  );
+});
+
+test('origins: header and item lines name catalog › package, the repository, and the other packages', () => {
+  const s = withOrigins();
+  assert.equal(shortCatalogName(CATALOG), 'redhat-operator-index:v4.18');
+  assert.equal(shortCatalogName(ACME_CATALOG), 'acme-catalog@sha256:bbbbbbbbbbbb');
+  assert.equal(shortCatalogName('oci:///data/catalogs/my-index/'), 'my-index');
+  assert.equal(shortCatalogName('docker://localhost:5000/idx:v1'), 'idx:v1');
+  assert.equal(rowText(s, s.rows[7], 78), '  [x] acme-catalog@sha256:bbbbbbbbbbbb › acme-operator — delete 1 of 1');
+  assert.equal(rowText(s, s.rows[12], 78), '  [x] redhat-operator-index:v4.18 › etcd — delete 2 of 2');
+  assert.equal(rowText(s, s.rows[12], 78, false), '  [x] redhat-operator-index:v4.18 > etcd — delete 2 of 2');
+  assert.equal(
+    rowText(s, s.rows[14], 250),
+    `    [x] delete  openshift4/ose-kube-rbac-proxy@sha256:eeeeeeeeeeee  +2 packages  from ${OPERATOR.rbacProxy.imageName}`,
+  );
+  assert.equal(
+    rowText(s, s.rows[14], 78),
+    '    [x] delete  openshift4/ose-kube-rbac…roxy@sha256:eeeeeeeeeeee  +2 packages',
+  );
+  assert.equal(
+    rowText(s, s.rows[16], 78),
+    '    [x] delete  jaegertracing/jaeger-agent:1.57  from quay.io/…eger-agent:1.57',
+  );
+  assert.equal(rowText(s, s.rows[18], 78), '    [x] delete  1.0  from quay.io/misc/helper:1.0', 'no origin: as before');
+  for (const row of s.rows) {
+    for (const width of [30, 40, 78]) {
+      const text = rowText(s, row, width);
+      assert.ok(Array.from(text).length <= width, `${width}: ${text}`);
+    }
+  }
+  assert.equal(
+    rowText(s, s.rows[12], 50),
+    '  [x] redhat-ope…ndex:v4.18 › etcd — delete 2 of 2',
+    'the catalog is cut before the package',
+  );
 });

@@ -9,7 +9,13 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { DeleteReview } from '../../components/delete-review/DeleteReview.js';
-import { formatDeleteList, readDeleteList, type DeleteItem } from '../../core/delete/delete-list.js';
+import {
+  deleteOriginsFile,
+  formatDeleteList,
+  readDeleteList,
+  readDeleteOrigins,
+  type DeleteItem,
+} from '../../core/delete/delete-list.js';
 import { runDeleteReview } from '../../source/interactive/run-delete-review.js';
 import {
   FakeStdin,
@@ -23,7 +29,7 @@ import {
 } from '../components/helpers/ink-harness.js';
 import { tempDirForTest } from '../harness/temp-dir.js';
 import { ThemeContext, createTheme } from '../../components/shared/theme.js';
-import { FILE_ITEMS, ITEM, REGISTRY } from './review-fixtures.js';
+import { FILE_ITEMS, ITEM, OPERATOR, OPERATOR_FILE_ITEMS, ORIGINS, REGISTRY } from './review-fixtures.js';
 
 /** Unicode glyphs regardless of the test machine's locale; no colour. */
 const THEME = createTheme({ color: false, unicode: true });
@@ -207,6 +213,66 @@ test('80×24: a long list scrolls inside a frame shorter than the terminal, no l
   assert.ok(shown.includes('❯'), 'the cursor row is still visible after the resize');
 });
 
+test('with origins, operator images are listed under catalog › package; Space on a package header toggles its images', async (t) => {
+  const outcome: Outcome = { confirmed: [], cancelled: 0 };
+  const ui = renderSized(
+    <ThemeContext.Provider value={THEME}>
+      <DeleteReview
+        items={OPERATOR_FILE_ITEMS}
+        registry={REGISTRY}
+        origins={ORIGINS}
+        onConfirm={(selected) => outcome.confirmed.push(selected)}
+        onCancel={() => outcome.cancelled++}
+      />
+    </ThemeContext.Provider>,
+    { columns: 100, rows: 40 },
+  );
+  t.after(() => ui.unmount());
+  const frame = () => stripAnsi(ui.lastFrame());
+  let shown = await waitForFrame(frame, (f) => f.includes('11 of 11 manifests selected'));
+  assert.match(
+    shown,
+    /\[x\] Operator bundles — delete 2 of 2\n\s+\[x\] acme-catalog@sha256:b{12} › acme-operator — delete 1 of 1/,
+  );
+  assert.match(
+    shown,
+    /\[x\] redhat-operator-index:v4\.18 › etcd — delete 2 of 2\n.*coreos\/etcd-operator@sha256:d{12}.*\n.*openshift4\/ose-kube-rbac-proxy@sha256:e{12} {2}\+2 packages/,
+  );
+  assert.match(shown, /\[x\] redhat-operator-index:v4\.18 › jaeger — delete 1 of 1/);
+  assert.match(
+    shown,
+    /\[x\] 127\.0\.0\.1:5000\/mirror\/misc\/helper — delete 1 of 1/,
+    'no usable origin: by repository',
+  );
+
+  // Rows: 0–5 release types, 6 bundles, 7 acme, 8 item, 9 etcd, 10 item, 11 related images, 12 etcd header.
+  for (let i = 0; i < 12; i++) await press(ui.stdin, KEYS.down);
+  await press(ui.stdin, KEYS.space);
+  shown = await waitForFrame(frame, (f) => f.includes('9 of 11 manifests selected'));
+  assert.match(shown, /❯ {3}\[ \] redhat-operator-index:v4\.18 › etcd — delete 0 of 2/);
+  assert.match(shown, /\[-\] Operator related images — delete 2 of 4/);
+  await press(ui.stdin, KEYS.enter);
+  await waitForFrame(frame, (f) => f.includes('Type 127.0.0.1:5000 to delete 9 manifests'));
+  await typeText(ui.stdin, '127.0.0.1:5000');
+  await press(ui.stdin, KEYS.enter);
+  await waitForFrame(
+    () => String(outcome.confirmed.length),
+    (n) => n === '1',
+    'onConfirm',
+  );
+  assert.deepEqual(outcome.confirmed[0], [
+    ITEM.release,
+    ITEM.etcd,
+    OPERATOR.acmeBundle,
+    OPERATOR.etcdBundle,
+    OPERATOR.jaegerAgent,
+    OPERATOR.helper,
+    ITEM.appA1,
+    ITEM.appA2,
+    ITEM.appB,
+  ]);
+});
+
 test('runDeleteReview saves the confirmed selection beside the original and returns it; cancel saves nothing', async (t) => {
   const dir = await tempDirForTest(t, 'delete-review-');
   const source = join(dir, 'delete-images.yaml');
@@ -310,4 +376,51 @@ test('runDeleteReview refuses a non-interactive stdin and closes on abort', asyn
   );
   controller.abort();
   assert.equal(await pending, undefined);
+});
+
+test('runDeleteReview passes the origins to the review and saves the kept ones beside the reviewed file', async (t) => {
+  const dir = await tempDirForTest(t, 'review-origins-');
+  const source = join(dir, 'delete-images.yaml');
+  await writeFile(source, formatDeleteList(OPERATOR_FILE_ITEMS));
+  await writeFile(deleteOriginsFile(source), JSON.stringify(ORIGINS));
+  const stdin = new FakeStdin();
+  const stdout = new FakeStdout(100, 40);
+  const result = runDeleteReview({
+    items: OPERATOR_FILE_ITEMS,
+    registry: REGISTRY,
+    sourceFile: source,
+    origins: await readDeleteOrigins(source),
+    io: {
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stdout as unknown as NodeJS.WriteStream,
+    },
+    log: () => undefined,
+    now: () => new Date(2025, 0, 2, 3, 4, 5),
+  });
+  await waitForFrame(
+    () => String(stdin.listenerCount('readable')),
+    (n) => n !== '0',
+    'input armed',
+  );
+  for (let i = 0; i < 12; i++) await press(stdin, KEYS.down); // the etcd package of the related images
+  await press(stdin, KEYS.space);
+  await press(stdin, KEYS.enter);
+  await typeText(stdin, '127.0.0.1:5000');
+  await press(stdin, KEYS.enter);
+  const selection = await result;
+  assert.equal(selection?.length, 9);
+  const saved = join(dir, 'delete-images-reviewed-20250102_030405.yaml');
+  const savedOrigins = await readDeleteOrigins(saved);
+  assert.deepEqual(
+    Object.keys(savedOrigins).sort(),
+    [
+      ITEM.appA1.imageReference,
+      OPERATOR.acmeBundle.imageReference,
+      OPERATOR.etcdBundle.imageReference,
+      OPERATOR.helper.imageReference,
+      OPERATOR.jaegerAgent.imageReference,
+    ].sort(),
+  );
+  assert.deepEqual(savedOrigins[OPERATOR.jaegerAgent.imageReference], ORIGINS[OPERATOR.jaegerAgent.imageReference]);
 });

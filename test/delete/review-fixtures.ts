@@ -57,6 +57,62 @@ export const FILE_ITEMS: DeleteItem[] = [
   { ...ITEM.appA1 },
 ];
 
+export const CATALOG = 'registry.redhat.io/redhat/redhat-operator-index:v4.18';
+export const ACME_CATALOG = `quay.io/acme/acme-catalog@sha256:${'b'.repeat(64)}`;
+
+/** Operator images: two bundles from two catalogs, related images of two packages (one shared by three). */
+export const OPERATOR = {
+  acmeBundle: {
+    imageName: 'quay.io/acme/acme-bundle:v1.2.0',
+    imageReference: `${R}/acme/acme-bundle:v1.2.0`,
+    type: 'operatorBundle',
+  },
+  etcdBundle: {
+    imageName: `registry.redhat.io/coreos/etcd-bundle@sha256:${'c'.repeat(64)}`,
+    imageReference: `${R}/coreos/etcd-bundle@sha256:${'c'.repeat(64)}`,
+    type: 'operatorBundle',
+  },
+  etcdOperator: {
+    imageName: `registry.redhat.io/coreos/etcd-operator@sha256:${'d'.repeat(64)}`,
+    imageReference: `${R}/coreos/etcd-operator@sha256:${'d'.repeat(64)}`,
+    type: 'operatorRelatedImage',
+  },
+  rbacProxy: {
+    imageName: `registry.redhat.io/openshift4/ose-kube-rbac-proxy@sha256:${'e'.repeat(64)}`,
+    imageReference: `${R}/openshift4/ose-kube-rbac-proxy@sha256:${'e'.repeat(64)}`,
+    type: 'operatorRelatedImage',
+  },
+  jaegerAgent: {
+    imageName: 'quay.io/jaegertracing/jaeger-agent:1.57',
+    imageReference: `${R}/jaegertracing/jaeger-agent:1.57`,
+    type: 'operatorRelatedImage',
+  },
+  /** Its sidecar entry names no package: grouped by repository like an image without origin. */
+  helper: {
+    imageName: 'quay.io/misc/helper:1.0',
+    imageReference: `${R}/misc/helper:1.0`,
+    type: 'operatorRelatedImage',
+  },
+} satisfies Record<string, DeleteItem>;
+
+/** FILE_ITEMS plus the operator images. */
+export const OPERATOR_FILE_ITEMS: DeleteItem[] = [...FILE_ITEMS, ...Object.values(OPERATOR)];
+
+/**
+ * The sidecar `delete --generate` writes, keyed by imageReference; with entries the review must ignore (a generic
+ * image, a catalog, an entry without packages).
+ */
+export const ORIGINS: Record<string, { catalog: string; packages: string[] }> = {
+  [OPERATOR.acmeBundle.imageReference]: { catalog: ACME_CATALOG, packages: ['acme-operator'] },
+  [OPERATOR.etcdBundle.imageReference]: { catalog: CATALOG, packages: ['etcd'] },
+  [OPERATOR.etcdOperator.imageReference]: { catalog: CATALOG, packages: ['etcd'] },
+  [OPERATOR.rbacProxy.imageReference]: { catalog: CATALOG, packages: ['etcd', 'jaeger', 'kiali'] },
+  [OPERATOR.jaegerAgent.imageReference]: { catalog: CATALOG, packages: ['jaeger'] },
+  [OPERATOR.helper.imageReference]: { catalog: CATALOG, packages: [] },
+  [ITEM.appA1.imageReference]: { catalog: CATALOG, packages: ['etcd'] },
+  [ITEM.catalog.imageReference]: { catalog: CATALOG, packages: ['etcd'] },
+};
+
 /** An Ink key with every flag off, then `overrides`. */
 export function key(overrides: Partial<Key> = {}): Key {
   return {
