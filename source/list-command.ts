@@ -77,20 +77,36 @@ export async function runListCommand(flags: CliFlags, positional: string[], json
     if (!flags.package) {
       const rows = listPackages(fbc);
       if (json) out(JSON.stringify({ catalog, packages: rows }));
-      else out(formatTable(['NAME', 'DISPLAY NAME', 'DEFAULT CHANNEL'], rows.map((r) => [r.name, r.displayName, r.defaultChannel])));
+      else
+        out(
+          formatTable(
+            ['NAME', 'DISPLAY NAME', 'DEFAULT CHANNEL'],
+            rows.map((r) => [r.name, r.displayName, r.defaultChannel]),
+          ),
+        );
       return 0;
     }
     const pkg = listPackages(fbc).find((p) => p.name === flags.package);
     if (!pkg) {
-      throw new UsageError(`package "${flags.package}" is not in catalog ${catalog}`, 'list the packages with --catalog only');
+      throw new UsageError(
+        `package "${flags.package}" is not in catalog ${catalog}`,
+        'list the packages with --catalog only',
+      );
     }
     if (!flags.channel) {
       const channels = listChannels(fbc, pkg.name);
       if (json) out(JSON.stringify({ catalog, package: pkg, channels }));
       else {
-        out(formatTable(['NAME', 'DISPLAY NAME', 'DEFAULT CHANNEL'], [[pkg.name, pkg.displayName, pkg.defaultChannel]]));
+        out(
+          formatTable(['NAME', 'DISPLAY NAME', 'DEFAULT CHANNEL'], [[pkg.name, pkg.displayName, pkg.defaultChannel]]),
+        );
         out('');
-        out(formatTable(['PACKAGE', 'CHANNEL', 'HEAD'], channels.map((c) => [c.package, c.channel, c.head])));
+        out(
+          formatTable(
+            ['PACKAGE', 'CHANNEL', 'HEAD'],
+            channels.map((c) => [c.package, c.channel, c.head]),
+          ),
+        );
       }
       return 0;
     }

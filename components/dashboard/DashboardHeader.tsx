@@ -95,11 +95,16 @@ const CATALOG_STEP_TEXT: Record<CatalogStep, string> = {
 /** "Catalog 2/3 redhat-operator-index:v4.18 · filtering · 12.0 MiB/40.0 MiB" while the collector works. */
 export function catalogLineText(state: DashboardState, sep: string): string {
   const list = state.catalogs;
-  const current = list.find((c) => c.step !== 'done' && c.step !== 'reused' && c.step !== 'failed') ?? list[list.length - 1];
+  const current =
+    list.find((c) => c.step !== 'done' && c.step !== 'reused' && c.step !== 'failed') ?? list[list.length - 1];
   const parts = [`Catalog ${list.indexOf(current) + 1}/${list.length} ${shortCatalogName(current.catalog)}`];
   parts.push(CATALOG_STEP_TEXT[current.step]);
   if (current.bytes !== undefined && (current.step === 'pull' || current.step === 'extract')) {
-    parts.push(current.totalBytes ? `${formatBytes(current.bytes)}/${formatBytes(current.totalBytes)}` : formatBytes(current.bytes));
+    parts.push(
+      current.totalBytes
+        ? `${formatBytes(current.bytes)}/${formatBytes(current.totalBytes)}`
+        : formatBytes(current.bytes),
+    );
   }
   if (current.packages !== undefined) parts.push(`${current.packages} packages, ${current.bundles ?? 0} bundles`);
   return parts.join(sep);

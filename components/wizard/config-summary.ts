@@ -70,7 +70,8 @@ export function configSummaryLines(summary: ConfigSummary, maxLines: number): st
         `               ${last ? '└' : '├'} ${name}: ${chosen.length > 0 ? listWithMore(chosen, 4) : 'all channels'}`,
       );
     });
-    if (packages.length > shown.length) lines.push(`               └ +${packages.length - shown.length} more package(s)`);
+    if (packages.length > shown.length)
+      lines.push(`               └ +${packages.length - shown.length} more package(s)`);
   }
   lines.push(
     `Images       ${summary.additionalImages.length > 0 ? `${summary.additionalImages.length}: ${listWithMore(summary.additionalImages, 3)}` : 'none'}`,

@@ -39,10 +39,14 @@ export function deleteOriginsFile(deleteFile: string): string {
 }
 
 /** The origins written next to a delete file, or an empty map when there is none (or it is unreadable). */
-export async function readDeleteOrigins(deleteFile: string): Promise<Record<string, { catalog: string; packages: string[] }>> {
+export async function readDeleteOrigins(
+  deleteFile: string,
+): Promise<Record<string, { catalog: string; packages: string[] }>> {
   try {
     const parsed = JSON.parse(await readFile(deleteOriginsFile(deleteFile), 'utf8')) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, { catalog: string; packages: string[] }>) : {};
+    return parsed && typeof parsed === 'object'
+      ? (parsed as Record<string, { catalog: string; packages: string[] }>)
+      : {};
   } catch {
     return {};
   }

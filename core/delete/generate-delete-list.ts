@@ -74,7 +74,8 @@ export async function generateDeleteList(
   if (items.length > 0) {
     await writeFile(deleteFile, formatDeleteList(items));
     // Not part of oc-mirror's file format: the review groups operator images by catalog and package from it.
-    if (Object.keys(origins).length > 0) await writeFile(deleteOriginsFile(deleteFile), JSON.stringify(origins, null, 2));
+    if (Object.keys(origins).length > 0)
+      await writeFile(deleteOriginsFile(deleteFile), JSON.stringify(origins, null, 2));
     await copyFile(opts.configPath, configFile);
   }
   if (collected.errors.length > 0) {

@@ -39,7 +39,9 @@ function catalogLines(event: CatalogEvent, verbose: boolean): string[] {
       const what = event.step === 'pull' ? 'pulling into the cache' : 'reading the File-Based Catalog';
       if (event.bytes === undefined) return [`catalog ${name}: ${what}`];
       return verbose
-        ? [`catalog ${name}: ${what} ${formatBytes(event.bytes)}${event.totalBytes ? `/${formatBytes(event.totalBytes)}` : ''}`]
+        ? [
+            `catalog ${name}: ${what} ${formatBytes(event.bytes)}${event.totalBytes ? `/${formatBytes(event.totalBytes)}` : ''}`,
+          ]
         : [];
     }
     case 'filter':

@@ -115,8 +115,7 @@ export async function runMirror(
     emit({ type: 'phase', phase: 'collect' });
     // §1.12: M2D and M2M collect from (and record) catalogs pinned to the digests they have right now; D2M
     // uses the user's configuration as written.
-    const config =
-      options.workflow === 'diskToMirror' ? userConfig : await pinConfigCatalogs(ctx, userConfig);
+    const config = options.workflow === 'diskToMirror' ? userConfig : await pinConfigCatalogs(ctx, userConfig);
     const destinationRoot =
       options.workflow === 'mirrorToDisk' ? cacheHostOf(options.port) : options.destinationRegistry!;
     const collected = await collectAll(config.mirror, {
@@ -410,7 +409,10 @@ async function pinConfigCatalogs(ctx: RunContext, config: ImageSetConfiguration)
       else ctx.emit({ type: 'warning', message: `catalog ${operator.catalog} not found: cannot pin it to a digest` });
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      ctx.emit({ type: 'warning', message: `cannot pin catalog ${operator.catalog} to a digest: ${describeError(err)}` });
+      ctx.emit({
+        type: 'warning',
+        message: `cannot pin catalog ${operator.catalog} to a digest: ${describeError(err)}`,
+      });
     }
   }
   return pinCatalogs(config, (catalog) => digests.get(catalog));

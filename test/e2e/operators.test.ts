@@ -26,7 +26,17 @@ const exec = promisify(execFile);
 const NO_SIGNAL = new AbortController().signal;
 
 function m2dArgs(isc: string, archive: string, cache: string): string[] {
-  return ['-c', isc, `file://${archive}`, '--src-tls-verify=false', '--cache-dir', cache, '--no-ui', '--retry-delay', '100ms'];
+  return [
+    '-c',
+    isc,
+    `file://${archive}`,
+    '--src-tls-verify=false',
+    '--cache-dir',
+    cache,
+    '--no-ui',
+    '--retry-delay',
+    '100ms',
+  ];
 }
 
 function toMirrorArgs(isc: string, flag: '--from' | '--workspace', dir: string, dest: string, cache: string): string[] {
@@ -99,7 +109,14 @@ test('operators m2d → d2m (source stopped): version range keeps 0.2.0, 0.3.0, 
   assert.match(rebuiltHex, /^[0-9a-f]{64}$/);
   // The pinned ISC names the catalog by digest and keeps the tag as targetTag.
   const wd = await readdir(join(archive, 'working-dir'));
-  const pinned = await readFile(join(archive, 'working-dir', wd.find((f) => f.startsWith('isc_pinned_'))!), 'utf8');
+  const pinned = await readFile(
+    join(
+      archive,
+      'working-dir',
+      wd.find((f) => f.startsWith('isc_pinned_'))!,
+    ),
+    'utf8',
+  );
   assert.ok(pinned.includes(`${source.host}/${LOCAL_REPOSITORY}@${catalog.digest}`), pinned);
   assert.match(pinned, /targetTag: test-catalog-latest/);
 
@@ -133,11 +150,19 @@ test('operators m2d → d2m (source stopped): version range keeps 0.2.0, 0.3.0, 
   assert.equal(destDigest, `sha256:${rebuiltHex}`);
   assert.notEqual(destDigest, catalog.digest);
   const fbc = await fbcAt(dest, catalogAtDest, join(work, 'readback'));
-  assert.deepEqual(fbc.packages.map((p) => p.name), ['foo']);
+  assert.deepEqual(
+    fbc.packages.map((p) => p.name),
+    ['foo'],
+  );
   assert.deepEqual(bundleNames(fbc), ['foo.v0.2.0', 'foo.v0.3.0', 'foo.v0.3.1']);
-  assert.deepEqual(fbc.channels.map((c) => `${c.package}/${c.name}`), ['foo/beta']);
+  assert.deepEqual(
+    fbc.channels.map((c) => `${c.package}/${c.name}`),
+    ['foo/beta'],
+  );
   // Independent check of the rebuilt image: config Cmd, label, and the two appended layers.
-  const config = JSON.parse((await exec('skopeo', ['inspect', '--config', '--tls-verify=false', `docker://${catalogAtDest}`])).stdout) as {
+  const config = JSON.parse(
+    (await exec('skopeo', ['inspect', '--config', '--tls-verify=false', `docker://${catalogAtDest}`])).stdout,
+  ) as {
     config: { Cmd: string[]; Labels: Record<string, string> };
   };
   assert.deepEqual(config.config.Cmd, ['serve', '/configs']);
@@ -145,7 +170,11 @@ test('operators m2d → d2m (source stopped): version range keeps 0.2.0, 0.3.0, 
 
   // delete --generate from the pinned DISC, with the d2m cache only: the operator images, never the catalog; the
   // origins sidecar names catalog and package for the review.
-  const disc = join(archive, 'working-dir', wd.find((f) => f.startsWith('disc_pinned_'))!);
+  const disc = join(
+    archive,
+    'working-dir',
+    wd.find((f) => f.startsWith('disc_pinned_'))!,
+  );
   const generate = await runCli([
     'delete',
     '-c',
@@ -161,20 +190,18 @@ test('operators m2d → d2m (source stopped): version range keeps 0.2.0, 0.3.0, 
   ]);
   assert.equal(generate.code, 0, generate.stderr + generate.stdout);
   const deleteFile = join(archive, 'working-dir', 'delete', 'delete-images.yaml');
-  const deleteList = parseYaml(await readFile(deleteFile, 'utf8')) as { items: { imageReference: string; type: string }[] };
-  assert.deepEqual(
-    deleteList.items.map((i) => `${i.type} ${i.imageReference}`).sort(),
-    [
-      `operatorBundle docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.2.0`,
-      `operatorBundle docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.3.0`,
-      `operatorBundle docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.3.1`,
-      `operatorRelatedImage docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:${operandDigest.replace(':', '-')}`,
-    ],
-  );
-  const origins = JSON.parse(await readFile(join(archive, 'working-dir', 'delete', 'delete-images.origins.json'), 'utf8')) as Record<
-    string,
-    { catalog: string; packages: string[] }
-  >;
+  const deleteList = parseYaml(await readFile(deleteFile, 'utf8')) as {
+    items: { imageReference: string; type: string }[];
+  };
+  assert.deepEqual(deleteList.items.map((i) => `${i.type} ${i.imageReference}`).sort(), [
+    `operatorBundle docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.2.0`,
+    `operatorBundle docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.3.0`,
+    `operatorBundle docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.3.1`,
+    `operatorRelatedImage docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:${operandDigest.replace(':', '-')}`,
+  ]);
+  const origins = JSON.parse(
+    await readFile(join(archive, 'working-dir', 'delete', 'delete-images.origins.json'), 'utf8'),
+  ) as Record<string, { catalog: string; packages: string[] }>;
   const bundleOrigin = origins[`docker://${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.3.1`];
   assert.deepEqual(bundleOrigin.packages, ['foo']);
   assert.ok(bundleOrigin.catalog.includes(catalog.digest), bundleOrigin.catalog);
@@ -184,7 +211,10 @@ test('operators m2d → d2m (source stopped): version range keeps 0.2.0, 0.3.0, 
   const files = await readdir(cr);
   const cs = files.find((f) => f.startsWith('cs-'));
   assert.ok(cs, files.join(','));
-  const csDoc = parseYaml(await readFile(join(cr, cs), 'utf8')) as { kind: string; spec: { image: string; sourceType: string } };
+  const csDoc = parseYaml(await readFile(join(cr, cs), 'utf8')) as {
+    kind: string;
+    spec: { image: string; sourceType: string };
+  };
   assert.equal(csDoc.kind, 'CatalogSource');
   assert.equal(csDoc.spec.image, catalogAtDest);
   assert.equal(csDoc.spec.sourceType, 'grpc');
@@ -250,7 +280,9 @@ mirror:
     full: true
 `,
   );
-  const run = await runCli(toMirrorArgs(isc, '--workspace', join(work, 'ws'), `${dest.host}/mirror`, join(work, 'cache')));
+  const run = await runCli(
+    toMirrorArgs(isc, '--workspace', join(work, 'ws'), `${dest.host}/mirror`, join(work, 'cache')),
+  );
   assert.equal(run.code, 0, run.stderr + run.stdout);
   const opts = skopeoOptionsFor(dest);
   assert.equal(
@@ -274,11 +306,17 @@ test('operators: a catalog with an unparsable related image exits with bit 4 and
   await publishCatalog(source, 'test-catalog-invalid-images');
   const isc = join(work, 'isc.yaml');
   await writeFile(isc, await integrationIsc('isc-operator-invalid-images.yaml', source.host));
-  const run = await runCli(toMirrorArgs(isc, '--workspace', join(work, 'ws'), `${dest.host}/mirror`, join(work, 'cache')));
+  const run = await runCli(
+    toMirrorArgs(isc, '--workspace', join(work, 'ws'), `${dest.host}/mirror`, join(work, 'cache')),
+  );
   assert.equal(run.code !== null && (run.code & 4) === 4, true, `exit ${run.code}: ${run.stderr}`);
   assert.match(run.stderr + run.stdout, /operand-missing-tag/);
   assert.match(run.stderr + run.stdout, /tag and digest are empty/);
-  const tags = await exec('skopeo', ['list-tags', '--tls-verify=false', `docker://${dest.host}/mirror/${LOCAL_REPOSITORY}`]).then(
+  const tags = await exec('skopeo', [
+    'list-tags',
+    '--tls-verify=false',
+    `docker://${dest.host}/mirror/${LOCAL_REPOSITORY}`,
+  ]).then(
     (r) => r.stdout,
     () => 'absent',
   );
@@ -291,7 +329,9 @@ test('operators: minVersion > maxVersion on the default channel fails with the f
   await publishCatalog(source, 'test-catalog-latest');
   const isc = join(work, 'isc.yaml');
   await writeFile(isc, await integrationIsc('isc-operator-invalid-version-range.yaml', source.host));
-  const run = await runCli(toMirrorArgs(isc, '--workspace', join(work, 'ws'), `${dest.host}/mirror`, join(work, 'cache')));
+  const run = await runCli(
+    toMirrorArgs(isc, '--workspace', join(work, 'ws'), `${dest.host}/mirror`, join(work, 'cache')),
+  );
   assert.equal(run.code !== null && (run.code & 4) === 4, true, `exit ${run.code}: ${run.stderr}`);
   assert.match(run.stderr, /empty channel/);
 });
@@ -344,7 +384,7 @@ test('list operators on a real catalog: packages, channels with heads, versions;
   assert.match(missing.stderr, /package "nope" is not in catalog/);
 });
 
-test('operators incremental m2d: widening the range ships only the new bundles\' blobs', async (t) => {
+test("operators incremental m2d: widening the range ships only the new bundles' blobs", async (t) => {
   const source = await startRegistry();
   t.after(() => source.stop());
   const work = await tempDirForTest(t, 'op-incr');
@@ -389,3 +429,71 @@ async function archivedBlobs(dir: string): Promise<Set<string>> {
   }
   return out;
 }
+
+test('operators: oci:// catalog with targetCatalog/targetTag and platforms, m2d → d2m; dry run plans without building', async (t) => {
+  const { source, dest } = await startWorld(t);
+  const work = await tempDirForTest(t, 'op-oci');
+  const catalog = await publishCatalog(source, 'test-catalog-latest', {
+    platforms: [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64' },
+    ],
+  });
+  const layout = join(work, 'catalog-layout');
+  await skopeoCopy(`docker://${catalog.ref}`, `oci:${layout}`, { ...skopeoOptionsFor(source), all: true });
+  const isc = join(work, 'isc.yaml');
+  await writeFile(
+    isc,
+    `kind: ImageSetConfiguration
+apiVersion: mirror.openshift.io/v2alpha1
+mirror:
+  operators:
+  - catalog: oci://${layout}
+    targetCatalog: team/operators
+    targetTag: v1
+    platforms:
+    - os: linux
+      architecture: arm64
+    packages:
+    - name: baz
+`,
+  );
+  // Dry run first: the plan names the catalog and the head bundle, nothing is rebuilt.
+  const dry = await runCli([...m2dArgs(isc, join(work, 'dry'), join(work, 'cache-dry')), '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr + dry.stdout);
+  const mapping = await readFile(join(work, 'dry', 'working-dir', 'dry-run', 'mapping.txt'), 'utf8');
+  assert.ok(mapping.includes(`:baz-bundle-v1.1.0`), mapping);
+  assert.ok(mapping.includes(`oci://${layout}=docker://localhost:55000/team/operators:v1`), mapping);
+  const dryCatalogs = join(work, 'dry', 'working-dir', 'operator-catalogs', 'catalog-layout');
+  const [dryDigest] = await readdir(dryCatalogs);
+  const [dryMd5] = await readdir(join(dryCatalogs, dryDigest, 'filtered-catalogs'));
+  await assert.rejects(
+    readFile(join(dryCatalogs, dryDigest, 'filtered-catalogs', dryMd5, 'digest')),
+    'no rebuild on a dry run',
+  );
+
+  const archive = join(work, 'archive');
+  const m2d = await runCli(m2dArgs(isc, archive, join(work, 'cache-m2d')));
+  assert.equal(m2d.code, 0, m2d.stderr + m2d.stdout);
+  await source.stop();
+  const d2m = await runCli(toMirrorArgs(isc, '--from', archive, `${dest.host}/mirror`, join(work, 'cache-d2m')));
+  assert.equal(d2m.code, 0, d2m.stderr + d2m.stdout);
+  const opts = skopeoOptionsFor(dest);
+  const top = JSON.parse((await skopeoInspectRaw(`${dest.host}/mirror/team/operators:v1`, opts)).toString()) as {
+    mediaType: string;
+    manifests: { platform: { architecture: string } }[];
+  };
+  assert.deepEqual(
+    top.manifests.map((m) => m.platform.architecture),
+    ['arm64'],
+    'only the requested platform is rebuilt',
+  );
+  const fbc = await fbcAt(dest, `${dest.host}/mirror/team/operators:v1`, join(work, 'readback'));
+  assert.deepEqual(
+    fbc.packages.map((p) => p.name),
+    ['baz'],
+  );
+  assert.deepEqual(bundleNames(fbc), ['baz.v1.1.0']);
+  const cr = await readdir(join(archive, 'working-dir', 'cluster-resources'));
+  assert.ok(cr.includes('cs-operators-v1.yaml'), cr.join(','));
+});

@@ -93,7 +93,11 @@ export async function publishCatalog(
     format: opts.format,
   };
   const image = opts.platforms
-    ? await pushBuiltIndex(registry, `${LOCAL_REPOSITORY}:${tag}`, await buildIndex({ ...spec, platforms: opts.platforms }))
+    ? await pushBuiltIndex(
+        registry,
+        `${LOCAL_REPOSITORY}:${tag}`,
+        await buildIndex({ ...spec, platforms: opts.platforms }),
+      )
     : await pushBuiltImage(registry, `${LOCAL_REPOSITORY}:${tag}`, await buildImage(spec));
   return {
     ref: `${registry.host}/${LOCAL_REPOSITORY}:${tag}`,

@@ -36,7 +36,7 @@ export function listPackages(fbc: DeclarativeConfig): PackageRow[] {
       }
       return { name: pkg.name, displayName, defaultChannel };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byteOrder(a.name, b.name));
 }
 
 export function listChannels(fbc: DeclarativeConfig, pkg: string): ChannelRow[] {
@@ -51,7 +51,7 @@ export function listChannels(fbc: DeclarativeConfig, pkg: string): ChannelRow[] 
       }
       return { package: pkg, channel: c.name, head };
     })
-    .sort((a, b) => a.channel.localeCompare(b.channel));
+    .sort((a, b) => byteOrder(a.channel, b.channel));
 }
 
 /** Versions of the channel's bundles, in the order of the channel's entries. */
@@ -63,6 +63,11 @@ export function listVersions(fbc: DeclarativeConfig, pkg: string, channel: strin
     const bundle = bundles.get(`${pkg}/${e.name}`);
     return (bundle && bundleVersion(bundle)) ?? e.name;
   });
+}
+
+/** Go's string order (by code unit), independent of the locale. */
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function bundlesByName(fbc: DeclarativeConfig): Map<string, FbcBundle> {
@@ -87,7 +92,8 @@ function displayNameOf(bundle: FbcBundle | undefined): string {
         kind?: string;
         spec?: { displayName?: unknown };
       };
-      if (doc.kind === 'ClusterServiceVersion' && typeof doc.spec?.displayName === 'string') return doc.spec.displayName;
+      if (doc.kind === 'ClusterServiceVersion' && typeof doc.spec?.displayName === 'string')
+        return doc.spec.displayName;
     } catch {
       // Not JSON: not the CSV.
     }
@@ -100,6 +106,11 @@ export function formatTable(header: string[], rows: string[][]): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   return all
-    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join('').trimEnd())
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] + 3)))
+        .join('')
+        .trimEnd(),
+    )
     .join('\n');
 }

@@ -65,49 +65,55 @@ export interface RebuildOptions {
 /** Builds and stores the filtered catalog; returns the digest of the index tagged `tag`. */
 export async function rebuildCatalog(opts: RebuildOptions): Promise<string> {
   await mkdir(opts.scratchDir, { recursive: true });
-  const whiteout = await buildLayer(join(opts.scratchDir, 'whiteout.tar.gz'), async (pack) => {
-    const dir = posix.dirname(opts.originalConfigsDir);
-    const name = `${dir === '.' ? '' : `${dir}/`}.wh.${posix.basename(opts.originalConfigsDir)}`;
-    await addEntry(pack, { name, type: 'file', size: 0 }, Buffer.alloc(0));
-  });
-  const configs = await buildLayer(join(opts.scratchDir, 'configs.tar.gz'), async (pack) => {
-    await addTree(pack, opts.fbcDir, DEFAULT_CONFIGS_DIR.slice(1));
-  });
+  const whiteoutPath = join(opts.scratchDir, 'whiteout.tar.gz');
+  const configsPath = join(opts.scratchDir, 'configs.tar.gz');
   try {
-    for (const layer of [whiteout, configs]) await putFile(opts, layer);
-    const children: Descriptor[] = [];
-    let allDocker = true;
-    for (const image of opts.images) {
-      opts.signal.throwIfAborted();
-      const docker = image.manifest.mediaType === DOCKER_MANIFEST;
-      if (!docker && image.manifest.mediaType !== OCI_MANIFEST) {
-        throw new CatalogImageError(
-          `catalog ${opts.catalog}: cannot rebuild an image with manifest type ${image.manifest.mediaType}`,
-          { hint: 'only Docker v2s2 and OCI image manifests can be rebuilt' },
-        );
-      }
-      allDocker &&= docker;
-      const manifest = await rebuildImage(opts, image, [whiteout, configs], docker);
-      children.push({
-        mediaType: manifest.mediaType,
-        digest: manifest.digest,
-        size: manifest.bytes.length,
-        platform: platformOf(image),
-      });
-    }
-    const index = {
-      schemaVersion: 2,
-      mediaType: allDocker ? DOCKER_MANIFEST_LIST : OCI_INDEX,
-      manifests: children.map((c) => ({ mediaType: c.mediaType, digest: c.digest, size: c.size, platform: c.platform })),
-    };
-    const bytes = Buffer.from(JSON.stringify(index));
-    const top: Manifest = { bytes, mediaType: index.mediaType, digest: digestOf(bytes) };
-    await opts.cache.putManifest(opts.repository, opts.tag, top, opts.signal);
-    return top.digest;
+    const whiteout = await buildLayer(whiteoutPath, async (pack) => {
+      const dir = posix.dirname(opts.originalConfigsDir);
+      const name = `${dir === '.' ? '' : `${dir}/`}.wh.${posix.basename(opts.originalConfigsDir)}`;
+      await addEntry(pack, { name, type: 'file', size: 0 }, Buffer.alloc(0));
+    });
+    const configs = await buildLayer(configsPath, async (pack) => {
+      await addTree(pack, opts.fbcDir, DEFAULT_CONFIGS_DIR.slice(1));
+    });
+    return await assemble(opts, whiteout, configs);
   } finally {
-    await rm(whiteout.path, { force: true });
-    await rm(configs.path, { force: true });
+    await rm(whiteoutPath, { force: true });
+    await rm(configsPath, { force: true });
   }
+}
+
+async function assemble(opts: RebuildOptions, whiteout: BuiltLayer, configs: BuiltLayer): Promise<string> {
+  for (const layer of [whiteout, configs]) await putFile(opts, layer);
+  const children: Descriptor[] = [];
+  let allDocker = true;
+  for (const image of opts.images) {
+    opts.signal.throwIfAborted();
+    const docker = image.manifest.mediaType === DOCKER_MANIFEST;
+    if (!docker && image.manifest.mediaType !== OCI_MANIFEST) {
+      throw new CatalogImageError(
+        `catalog ${opts.catalog}: cannot rebuild an image with manifest type ${image.manifest.mediaType}`,
+        { hint: 'only Docker v2s2 and OCI image manifests can be rebuilt' },
+      );
+    }
+    allDocker &&= docker;
+    const manifest = await rebuildImage(opts, image, [whiteout, configs], docker);
+    children.push({
+      mediaType: manifest.mediaType,
+      digest: manifest.digest,
+      size: manifest.bytes.length,
+      platform: platformOf(image),
+    });
+  }
+  const index = {
+    schemaVersion: 2,
+    mediaType: allDocker ? DOCKER_MANIFEST_LIST : OCI_INDEX,
+    manifests: children.map((c) => ({ mediaType: c.mediaType, digest: c.digest, size: c.size, platform: c.platform })),
+  };
+  const bytes = Buffer.from(JSON.stringify(index));
+  const top: Manifest = { bytes, mediaType: index.mediaType, digest: digestOf(bytes) };
+  await opts.cache.putManifest(opts.repository, opts.tag, top, opts.signal);
+  return top.digest;
 }
 
 async function rebuildImage(
@@ -190,7 +196,13 @@ export async function buildLayer(path: string, fill: (pack: Pack) => Promise<voi
         cb(null, chunk);
       },
     });
-  const done = pipeline(pack, tap(tarHash, false), createGzip({ level: 6 }), tap(gzHash, true), createWriteStream(path));
+  const done = pipeline(
+    pack,
+    tap(tarHash, false),
+    createGzip({ level: 6 }),
+    tap(gzHash, true),
+    createWriteStream(path),
+  );
   try {
     await fill(pack);
     pack.finalize();

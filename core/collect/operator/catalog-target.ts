@@ -25,8 +25,7 @@ export function catalogTarget(operator: Operator): CatalogTarget {
   const ref = parseImageReference(operator.catalog);
   const isOci = ref.transport !== DOCKER_TRANSPORT;
   const repository = catalogRepository(operator.catalog, operator.targetCatalog);
-  const cacheTag =
-    operator.targetTag || ref.tag || (isOci ? OCI_DEFAULT_TAG : digestTag(ref.digest as string));
+  const cacheTag = operator.targetTag || ref.tag || (isOci ? OCI_DEFAULT_TAG : digestTag(ref.digest as string));
   const segments = ref.path.replace(/\/+$/, '').split('/');
   return { operator, ref, isOci, repository, cacheTag, workName: segments[segments.length - 1] };
 }

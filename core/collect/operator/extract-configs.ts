@@ -6,7 +6,7 @@
  * run would take as complete.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, link } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { PassThrough, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -67,17 +67,16 @@ export async function extractConfigs(opts: ExtractConfigsOptions): Promise<strin
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
-    let files = 0;
     for (const layer of opts.layers) {
       opts.signal.throwIfAborted();
       if (layer.urls && layer.urls.length > 0) continue; // foreign layers never hold catalog content
-      files += await extractLayer(opts, layer, tmp);
+      await extractLayer(opts, layer, tmp);
     }
-    if (files === 0) {
-      throw new CatalogImageError(
-        `catalog ${opts.catalog}: no files under /${opts.configsDir} in the image`,
-        { hint: 'is this a File-Based Catalog image? SQLite-based catalogs (before OpenShift 4.11) are not supported' },
-      );
+    // Counted on the result: a later layer may have whited out everything earlier ones wrote.
+    if ((await countFiles(join(tmp, opts.configsDir))) === 0) {
+      throw new CatalogImageError(`catalog ${opts.catalog}: no files under /${opts.configsDir} in the image`, {
+        hint: 'is this a File-Based Catalog image? SQLite-based catalogs (before OpenShift 4.11) are not supported',
+      });
     }
     await rm(opts.target, { recursive: true, force: true });
     await mkdir(dirname(opts.target), { recursive: true });
@@ -89,11 +88,13 @@ export async function extractConfigs(opts: ExtractConfigsOptions): Promise<strin
   return join(opts.target, opts.configsDir);
 }
 
-async function extractLayer(opts: ExtractConfigsOptions, layer: Descriptor, root: string): Promise<number> {
+async function extractLayer(opts: ExtractConfigsOptions, layer: Descriptor, root: string): Promise<void> {
   const where = `catalog ${opts.catalog}, layer ${layer.digest}`;
   const blob = await opts.store.openBlob(opts.repository, layer.digest, { signal: opts.signal, onBytes: opts.onBytes });
   const untar = tarExtract();
-  let files = 0;
+  // Whiteouts hide what lower layers wrote, never what this layer writes (whatever the entry order).
+  const written = new Set<string>();
+  const hide = (rel: string, keepSelf: boolean) => removeExcept(root, rel, written, keepSelf);
   const prefix = opts.configsDir;
   const inTree = (p: string) => p === prefix || p.startsWith(`${prefix}/`);
   const isAncestorOfTree = (p: string) => p === '' || prefix.startsWith(`${p}/`);
@@ -108,15 +109,15 @@ async function extractLayer(opts: ExtractConfigsOptions, layer: Descriptor, root
     if (base === OPAQUE_WHITEOUT) {
       stream.resume();
       // An opaque directory hides everything the lower layers put in it.
-      if (inTree(dir)) await clearDirectory(join(root, dir));
-      else if (isAncestorOfTree(dir)) await clearDirectory(join(root, prefix));
+      if (inTree(dir)) await hide(dir, true);
+      else if (isAncestorOfTree(dir)) await hide(prefix, false);
       return;
     }
     if (base.startsWith(WHITEOUT_PREFIX)) {
       stream.resume();
       const removed = posix.join(dir, base.slice(WHITEOUT_PREFIX.length));
-      if (inTree(removed)) await rm(join(root, removed), { recursive: true, force: true });
-      else if (isAncestorOfTree(removed)) await clearDirectory(join(root, prefix));
+      if (inTree(removed)) await hide(removed, false);
+      else if (isAncestorOfTree(removed)) await hide(prefix, false);
       return;
     }
     if (!inTree(path)) {
@@ -127,23 +128,24 @@ async function extractLayer(opts: ExtractConfigsOptions, layer: Descriptor, root
     switch (header.type) {
       case 'directory':
         stream.resume();
-        await mkdir(out, { recursive: true });
+        await ensureDirectory(root, path);
+        markWritten(written, path);
         return;
       case 'file':
       case 'contiguous-file':
-        await mkdir(dirname(out), { recursive: true });
+        await ensureDirectory(root, posix.dirname(path));
         await rm(out, { recursive: true, force: true });
         await writeEntry(stream, out);
-        files++;
+        markWritten(written, path);
         return;
       case 'link': {
         stream.resume();
         const linked = header.linkname === undefined ? undefined : entryPath(header.linkname);
         if (linked !== undefined && inTree(linked)) {
-          await mkdir(dirname(out), { recursive: true });
-          await rm(out, { force: true });
+          await ensureDirectory(root, posix.dirname(path));
+          await rm(out, { recursive: true, force: true });
           await link(join(root, linked), out).catch(() => undefined);
-          files++;
+          markWritten(written, path);
         }
         return;
       }
@@ -174,7 +176,6 @@ async function extractLayer(opts: ExtractConfigsOptions, layer: Descriptor, root
   } finally {
     opts.signal.removeEventListener('abort', abort);
   }
-  return files;
 }
 
 /** A normalised relative path, or undefined for entries that would land outside the root. */
@@ -195,9 +196,60 @@ function writeEntry(entry: Entry, path: string): Promise<void> {
   });
 }
 
-async function clearDirectory(path: string): Promise<void> {
-  await rm(path, { recursive: true, force: true });
-  await mkdir(path, { recursive: true });
+/** Records `path` and its parent directories as written by the current layer. */
+function markWritten(written: Set<string>, path: string): void {
+  for (let p = path; p !== '.' && p !== '' && !written.has(p); p = posix.dirname(p)) written.add(p);
+}
+
+/**
+ * Removes `rel` (or, with `keepSelf`, only its content) from the tree, except what the current layer wrote: those
+ * paths and the directories leading to them stay.
+ */
+async function removeExcept(root: string, rel: string, written: Set<string>, keepSelf: boolean): Promise<void> {
+  const full = join(root, rel);
+  if (!written.has(rel)) {
+    if (keepSelf) {
+      const info = await lstat(full).catch(() => undefined);
+      if (info?.isDirectory()) {
+        for (const name of await readdir(full)) await rm(join(full, name), { recursive: true, force: true });
+      }
+    } else await rm(full, { recursive: true, force: true });
+    return;
+  }
+  const info = await lstat(full).catch(() => undefined);
+  if (!info?.isDirectory()) return; // a file this layer wrote
+  for (const name of await readdir(full)) await removeExcept(root, posix.join(rel, name), written, false);
+}
+
+/** mkdir -p that replaces files of lower layers standing where a directory now goes. */
+async function ensureDirectory(root: string, rel: string): Promise<void> {
+  if (rel === '.' || rel === '') return;
+  try {
+    await mkdir(join(root, rel), { recursive: true });
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw err;
+  }
+  let current = '';
+  for (const part of rel.split('/')) {
+    current = current ? `${current}/${part}` : part;
+    const info = await lstat(join(root, current)).catch(() => undefined);
+    if (info && !info.isDirectory()) await rm(join(root, current), { force: true });
+    if (!info || !info.isDirectory()) await mkdir(join(root, current));
+  }
+}
+
+async function countFiles(dir: string): Promise<number> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  for (const e of entries) n += e.isDirectory() ? await countFiles(join(dir, e.name)) : e.isFile() ? 1 : 0;
+  return n;
 }
 
 /**

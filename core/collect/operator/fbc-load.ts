@@ -197,7 +197,11 @@ function parseIgnoreLine(line: string, dir: string): IgnoreRule | undefined {
   });
   // A pattern naming a directory excludes everything under it; a dir-only pattern never matches a file itself.
   const source = `^${anchored ? '' : '(?:.*/)?'}${body}${dirOnly ? '/.*' : '(?:/.*)?'}$`;
-  return { dir, negate, regex: new RegExp(source, 's') };
+  try {
+    return { dir, negate, regex: new RegExp(source, 's') };
+  } catch {
+    return undefined; // e.g. a class like [z-a]: go-git's filepath.Match fails too, so the pattern matches nothing
+  }
 }
 
 /** One path component of a glob: `*`, `?`, `[…]` classes and `\` escapes; nothing matches `/`. */
@@ -360,7 +364,8 @@ function checkObject(o: FbcObject, file: string, where: { index: number; line?: 
     typeof v === 'object' && v !== null && !Array.isArray(v);
   const arrayOfObjects = (key: string, required: boolean): Record<string, unknown>[] => {
     const v = o[key];
-    if (v === undefined && !required) return [];
+    // Like Go's decoder, an optional list may be null (an empty YAML value).
+    if ((v === undefined || v === null) && !required) return [];
     if (!Array.isArray(v)) return fail(`${q(key)} must be an array`);
     v.forEach((item, i) => {
       if (!isObject(item)) fail(`${key}[${i}] must be an object`);
@@ -380,8 +385,8 @@ function checkObject(o: FbcObject, file: string, where: { index: number; line?: 
       needs('package');
       arrayOfObjects('entries', true).forEach((e, i) => {
         if (typeof e.name !== 'string' || !e.name) fail(`entries[${i}] has no ${q('name')}`);
-        if (e.replaces !== undefined && typeof e.replaces !== 'string') fail(`entries[${i}].replaces must be a string`);
-        if (e.skips !== undefined && !(Array.isArray(e.skips) && e.skips.every((s) => typeof s === 'string'))) {
+        if (e.replaces != null && typeof e.replaces !== 'string') fail(`entries[${i}].replaces must be a string`);
+        if (e.skips != null && !(Array.isArray(e.skips) && e.skips.every((s) => typeof s === 'string'))) {
           fail(`entries[${i}].skips must be an array of strings`);
         }
       });
@@ -389,7 +394,7 @@ function checkObject(o: FbcObject, file: string, where: { index: number; line?: 
     case SCHEMA_BUNDLE:
       needs('name');
       needs('package');
-      if (o.image !== undefined && typeof o.image !== 'string') fail(`${q('image')} must be a string`);
+      if (o.image != null && typeof o.image !== 'string') fail(`${q('image')} must be a string`);
       arrayOfObjects('properties', false).forEach((p, i) => {
         if (typeof p.type !== 'string') fail(`properties[${i}] has no ${q('type')}`);
       });

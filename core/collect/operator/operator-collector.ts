@@ -32,7 +32,12 @@ export const operatorCollector: Collector = {
         const found = relatedImages(prepared.fbc, operator, ctx);
         if (found.errors.length > 0) {
           errors.push(...found.errors);
-          ctx.emit({ type: 'catalog', catalog: operator.catalog, step: 'failed', error: describeError(found.errors[0]) });
+          ctx.emit({
+            type: 'catalog',
+            catalog: operator.catalog,
+            step: 'failed',
+            error: describeError(found.errors[0]),
+          });
           continue;
         }
         if (found.images.length === 0) {
@@ -67,11 +72,16 @@ function relatedImages(
       const image = typeof related.image === 'string' ? related.image.trim() : '';
       const where = `catalog ${operator.catalog}, package ${bundle.package}, bundle ${bundle.name}`;
       try {
-        if (image === '') throw new OperatorImageError(`${where}: related image "${related.name ?? ''}" has no image reference`);
+        if (image === '')
+          throw new OperatorImageError(`${where}: related image "${related.name ?? ''}" has no image reference`);
         if (image.includes('oci://')) {
           throw new OperatorImageError(`${where}: related image ${image}: oci:// is not supported for operator images`);
         }
-        const pair = operatorImageDestination(image, ctx.destinationRoot, fromCache ? { cacheRoot: ctx.cacheHost } : {});
+        const pair = operatorImageDestination(
+          image,
+          ctx.destinationRoot,
+          fromCache ? { cacheRoot: ctx.cacheHost } : {},
+        );
         images.push({
           type: image === bundle.image ? 'operatorBundle' : 'operatorRelatedImage',
           origin: image,
@@ -107,7 +117,8 @@ function mergeImage(into: Map<string, CollectedImage>, image: CollectedImage): v
   existing.platforms = unionPlatforms(existing.platforms, image.platforms);
   if (existing.operator && image.operator && existing.operator.catalog === image.operator.catalog) {
     for (const p of image.operator.packages) {
-      if (!existing.operator.packages.includes(p)) existing.operator.packages = [...existing.operator.packages, p].sort();
+      if (!existing.operator.packages.includes(p))
+        existing.operator.packages = [...existing.operator.packages, p].sort();
     }
   }
 }

@@ -141,9 +141,12 @@ async function catalogDigest(ctx: Ctx, target: CatalogTarget, fromCache: boolean
   try {
     head = await loc.store.headManifest(loc.repository, loc.reference, ctx.signal);
   } catch (err) {
-    throw new CatalogImageError(`catalog ${target.operator.catalog}: cannot resolve its digest: ${describeError(err)}`, {
-      cause: err,
-    });
+    throw new CatalogImageError(
+      `catalog ${target.operator.catalog}: cannot resolve its digest: ${describeError(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
   if (!head) {
     throw new CatalogImageError(
@@ -237,9 +240,12 @@ async function pullIntoCache(ctx: Ctx, target: CatalogTarget, step: Step): Promi
     },
   );
   if (!result.ok) {
-    throw new CatalogImageError(`catalog ${target.operator.catalog}: pulling it into the cache failed: ${describeError(result.error)}`, {
-      cause: result.error,
-    });
+    throw new CatalogImageError(
+      `catalog ${target.operator.catalog}: pulling it into the cache failed: ${describeError(result.error)}`,
+      {
+        cause: result.error,
+      },
+    );
   }
 }
 
@@ -291,8 +297,19 @@ async function filteredFromCache(
   return { fbc: await loadFbc(root, { signal: ctx.signal }), rebuiltDigest };
 }
 
-async function rebuild(ctx: Ctx, target: CatalogTarget, filterDigest: string, scratch: string, fbcDir: string): Promise<string> {
-  const loc = { store: ctx.cache, repository: target.repository, reference: target.cacheTag, catalog: target.operator.catalog };
+async function rebuild(
+  ctx: Ctx,
+  target: CatalogTarget,
+  filterDigest: string,
+  scratch: string,
+  fbcDir: string,
+): Promise<string> {
+  const loc = {
+    store: ctx.cache,
+    repository: target.repository,
+    reference: target.cacheTag,
+    catalog: target.operator.catalog,
+  };
   const image = await readCatalogImage(loc, target.operator.platforms, ctx.signal);
   const images = [];
   for (const child of image.children) images.push(await readPlatformImage(loc, child, ctx.signal));
@@ -314,11 +331,19 @@ function unfilteredImages(ctx: Ctx, operator: Operator): CollectedImage[] {
   const names = { targetCatalog: operator.targetCatalog, targetTag: operator.targetTag };
   const base = { type: 'operatorCatalog' as const, origin: operator.catalog, platforms: operator.platforms };
   if (ctx.workflow === 'diskToMirror' || ctx.workflow === 'delete') {
-    return [{ ...base, ...operatorCatalogDestination(operator.catalog, ctx.destinationRoot, { ...names, cacheRoot: ctx.cacheHost }) }];
+    return [
+      {
+        ...base,
+        ...operatorCatalogDestination(operator.catalog, ctx.destinationRoot, { ...names, cacheRoot: ctx.cacheHost }),
+      },
+    ];
   }
   const toCache = operatorCatalogDestination(operator.catalog, ctx.cacheHost, names);
   if (ctx.workflow === 'mirrorToDisk') return [{ ...base, ...toCache }];
-  return [{ ...base, ...toCache }, { ...base, ...operatorCatalogDestination(operator.catalog, ctx.destinationRoot, names) }];
+  return [
+    { ...base, ...toCache },
+    { ...base, ...operatorCatalogDestination(operator.catalog, ctx.destinationRoot, names) },
+  ];
 }
 
 /** §2.12, filtered catalogs: the rebuilt cache/repo:<filter digest> is what reaches the destination. */
@@ -347,9 +372,15 @@ function filteredImages(
   const toCache = operatorCatalogDestination(operator.catalog, ctx.cacheHost, names);
   if (ctx.workflow === 'mirrorToDisk') {
     // The rebuilt image is copied onto itself so that the archive selects its blobs like any other image's.
-    return [{ ...base, ...toCache }, { ...base, source: rebuilt, destination: rebuilt }];
+    return [
+      { ...base, ...toCache },
+      { ...base, source: rebuilt, destination: rebuilt },
+    ];
   }
-  return [{ ...base, ...toCache }, { ...base, source: rebuilt, destination: final.destination }];
+  return [
+    { ...base, ...toCache },
+    { ...base, source: rebuilt, destination: final.destination },
+  ];
 }
 
 async function readDigestFile(path: string): Promise<string | undefined> {

@@ -308,6 +308,20 @@ test('the shapes the filter relies on are checked, for kept objects only', async
   }
 });
 
+test('optional lists and strings may be null, as Go decodes them', async (t) => {
+  const root = await tempDirForTest(t, 'fbc-null-');
+  await writeTree(root, {
+    'p.yaml': [
+      'schema: olm.channel\npackage: p\nname: c\nentries:\n  - name: p.v1\n    replaces:\n    skips:\n',
+      'schema: olm.bundle\npackage: p\nname: p.v1\nimage:\nproperties:\nrelatedImages:\n',
+      'schema: olm.deprecations\npackage: p\nentries:\n',
+    ].join('---\n'),
+  });
+  const cfg = await loadFbc(root);
+  assert.deepEqual(counts(cfg), [0, 1, 1, 1, 0]);
+  assert.equal(cfg.bundles[0].relatedImages, null);
+});
+
 test('YAML: empty documents are skipped, syntax errors carry the line', async (t) => {
   const root = await tempDirForTest(t, 'fbc-yaml-');
   await writeTree(root, {
@@ -401,7 +415,7 @@ test('.indexignore: patterns relative to their directory, globs, anchors, dir-on
 
 test('indexIgnoreMatcher: last matching pattern wins, deeper files after shallower ones', () => {
   const ignored = indexIgnoreMatcher([
-    { dir: '', text: 'bundles/\n!bundles/keep.json\n[ab]*.yaml\n\\#hash.json\n' },
+    { dir: '', text: 'bundles/\n!bundles/keep.json\n[ab]*.yaml\n\\#hash.json\n[z-a]*\n' },
     { dir: 'pkg', text: '*.json\n!catalog.json\n' },
     { dir: 'pkg/sub', text: 'catalog.json\n' },
   ]);
