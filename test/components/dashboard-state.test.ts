@@ -422,3 +422,36 @@ test('frames that only move progress come at most every PROGRESS_FRAME_MS; other
   assert.equal(frames, 5, 'an explicit flush always draws');
   unsubscribe();
 });
+
+test('catalog events: one entry per catalog in start order; the phase line names the current one, its step and bytes', async () => {
+  const { catalogLineText } = await import('../../components/dashboard/DashboardHeader.js');
+  const a = 'registry.redhat.io/redhat/redhat-operator-index:v4.18';
+  const b = `quay.io/x/community@sha256:${'ab'.repeat(32)}`;
+  const s = run([
+    at(T0, { type: 'phase', phase: 'collect' }),
+    at(T0 + 1, { type: 'catalog', catalog: a, step: 'resolve' }),
+    at(T0 + 2, { type: 'catalog', catalog: a, step: 'pull', bytes: 10 * MiB, totalBytes: 40 * MiB }),
+    at(T0 + 3, { type: 'catalog', catalog: a, step: 'extract', bytes: 1 * MiB, totalBytes: 40 * MiB }),
+    at(T0 + 4, { type: 'catalog', catalog: a, step: 'done', packages: 5, bundles: 37 }),
+    at(T0 + 5, { type: 'catalog', catalog: b, step: 'filter' }),
+  ]);
+  assert.deepEqual(
+    s.catalogs.map((c) => [c.catalog, c.step, c.bytes, c.packages]),
+    [
+      [a, 'done', undefined, 5],
+      [b, 'filter', undefined, undefined],
+    ],
+  );
+  assert.equal(catalogLineText(s, ' · '), 'Catalog 2/2 community@abababababab · filtering');
+  const pulling = run([
+    at(T0, { type: 'phase', phase: 'collect' }),
+    at(T0 + 1, { type: 'catalog', catalog: a, step: 'pull', bytes: 10 * MiB, totalBytes: 40 * MiB }),
+  ]);
+  assert.equal(
+    catalogLineText(pulling, ' · '),
+    'Catalog 1/1 redhat-operator-index:v4.18 · pulling · 10 MiB/40 MiB',
+  );
+  const failed = run([at(T0 + 1, { type: 'catalog', catalog: a, step: 'failed', error: 'no related images found' })]);
+  assert.equal(failed.errors.length, 1);
+  assert.match(failed.errors[0].message, /no related images found/);
+});
