@@ -1,11 +1,18 @@
-/** Fixtures the bench knows. */
+/** Fixtures of the copy scenarios (ocm-tui vs skopeo vs the wire limit). */
 export type FixtureName = 'big' | 'release' | 'huge';
 export const ALL_FIXTURES: FixtureName[] = ['big', 'release', 'huge'];
+/** Everything `--fixtures` can name: the copy fixtures and `catalog`, the operator-catalog scenario. */
+export type ScenarioName = FixtureName | 'catalog';
+export const ALL_SCENARIOS: ScenarioName[] = [...ALL_FIXTURES, 'catalog'];
 
 /** Command line of `npm run bench`. */
 export interface BenchOptions {
   runs: number;
   fixtures: FixtureName[];
+  /** run the operator-catalog scenario (`catalog` in `--fixtures`) */
+  catalog: boolean;
+  /** operator-catalog scenario: write CPU profiles of the CLI runs under this directory (timings then include profiling) */
+  catalogCpuProfDir?: string;
   /** smaller sizes for a smoke run */
   quick: boolean;
   /** parallel `skopeo sync` processes (ocm-tui copies 4 images at once by default) */
@@ -16,11 +23,16 @@ export interface BenchOptions {
   resultsFile: string;
 }
 
-/** Parses `--runs N --fixtures a,b --quick --skopeo-procs N --wire-concurrency N --out FILE`. */
+/**
+ * Parses `--runs N --fixtures a,b --quick --skopeo-procs N --wire-concurrency N --out FILE --catalog-cpu-prof DIR`.
+ * `--fixtures` selects scenarios: `big`, `release`, `huge` (copy fixtures) and `catalog` (operator catalog);
+ * e.g. `npm run bench -- --fixtures catalog` runs only the operator-catalog scenario. Default: all of them.
+ */
 export function parseBenchOptions(argv: string[], defaultResultsFile: string): BenchOptions {
   const options: BenchOptions = {
     runs: 3,
     fixtures: [...ALL_FIXTURES],
+    catalog: true,
     quick: false,
     skopeoProcesses: 4,
     wireConcurrency: 20,
@@ -51,9 +63,14 @@ export function parseBenchOptions(argv: string[], defaultResultsFile: string): B
           .map((s) => s.trim())
           .filter(Boolean);
         for (const n of names)
-          if (!ALL_FIXTURES.includes(n as FixtureName))
-            throw new Error(`unknown fixture '${n}' (known: ${ALL_FIXTURES.join(', ')})`);
-        options.fixtures = names as FixtureName[];
+          if (!ALL_SCENARIOS.includes(n as ScenarioName))
+            throw new Error(`unknown fixture '${n}' (known: ${ALL_SCENARIOS.join(', ')})`);
+        options.fixtures = ALL_FIXTURES.filter((f) => names.includes(f));
+        options.catalog = names.includes('catalog');
+        break;
+      }
+      case '--catalog-cpu-prof': {
+        options.catalogCpuProfDir = value();
         break;
       }
       case '--quick':

@@ -1,4 +1,6 @@
-import type { FixtureName } from './bench-options.js';
+import type { FixtureName, ScenarioName } from './bench-options.js';
+import { ALL_SCENARIOS } from './bench-options.js';
+import type { CatalogSample, CatalogScenarioResult } from './operator-catalog.js';
 import type { Workflow } from './tool-jobs.js';
 
 /** Who did a job. */
@@ -36,6 +38,20 @@ export interface ReportContext {
   machine: string[];
   fixtures: FixtureSummary[];
   samples: Sample[];
+  /** the operator-catalog scenario, when it ran */
+  catalog?: CatalogScenarioResult;
+  /** the report this one replaces: its sections of scenarios this run left out are kept */
+  previous?: PreviousReport;
+}
+
+/** The generated part of an earlier report, split per scenario. */
+export interface PreviousReport {
+  date: string;
+  commit: string;
+  /** runs per job of that report */
+  runs?: number;
+  /** scenario → its `### …` section, heading included */
+  sections: Map<ScenarioName, string[]>;
 }
 
 export interface Stats {
@@ -165,11 +181,125 @@ export function renderResults(ctx: ReportContext): string {
     '- **ocm-tui**: `node dist/source/cli.js --no-ui` with its defaults (4 images × 5 blobs in parallel). m2m `-c isc.yaml --workspace file://W docker://DEST`; m2d `-c isc.yaml file://DIR` (includes writing the archive); d2m `-c isc.yaml --from file://DIR docker://DEST` with a fresh cache dir, from the archive the m2d job of the same run wrote.',
     `- **skopeo** 1.9 \`skopeo sync\`, ${ctx.skopeoProcesses} processes at once, each over a round-robin share of the images (skopeo sync copies one image at a time, ocm-tui 4): registry→registry \`--src yaml --dest docker\`, registry→dir \`--src yaml --dest dir\`, dir→registry \`--src dir --dest docker\` (from the dirs its own m2d job wrote).`,
     `- **wire limit**: no tool logic, ${ctx.wireConcurrency} concurrent raw HTTP/1.1 requests from the bench process: m2m = every (repository, blob) GET piped into a monolithic POST+PUT, then the manifests PUT; m2d = every distinct blob GET into a file; d2m = those files PUT monolithically, then the manifests.`,
+    "- **Operator catalog**: a synthetic catalog image the size of Red Hat's index filtered by a real ocm-tui m2m run (`--no-ui --output json`); how it is built and measured is stated in its section.",
     '- Throughput = registry-bound bytes (m2m, d2m) or distinct blob bytes (m2d) ÷ ocm-tui median time. "fraction of wire limit" = wire time ÷ ocm-tui time. Peak RSS = max over runs of the summed VmRSS of the whole process tree, sampled every 100 ms.',
     '',
     '## Results',
     '',
   ];
-  for (const f of ctx.fixtures) lines.push(...fixtureTable(ctx, f));
+  for (const scenario of ALL_SCENARIOS) {
+    const fixture = ctx.fixtures.find((f) => f.name === scenario);
+    if (fixture) lines.push(...fixtureTable(ctx, fixture));
+    else if (scenario === 'catalog' && ctx.catalog) lines.push(...catalogSection(ctx.catalog));
+    else {
+      const kept = ctx.previous?.sections.get(scenario);
+      if (kept) lines.push(...keptSection(kept, ctx.previous!));
+    }
+  }
   return `${lines.join('\n')}\n`;
+}
+
+const KEPT_NOTE = '_Not part of the run above: kept from the run of';
+
+/** A section of a scenario this run left out, as the previous report had it, marked with where it is from. */
+function keptSection(section: string[], previous: PreviousReport): string[] {
+  if (section.some((l) => l.startsWith(KEPT_NOTE))) return [...section];
+  const [heading, ...rest] = section;
+  const runs = previous.runs === undefined ? '' : `, ${previous.runs} run${previous.runs === 1 ? '' : 's'} per job`;
+  return [heading, '', `${KEPT_NOTE} ${previous.date}, commit ${previous.commit}${runs}._`, ...rest];
+}
+
+/** Splits the generated part of an earlier report into its scenario sections. */
+export function parsePreviousReport(text: string): PreviousReport | undefined {
+  const date = /^Date: (\S+)/m.exec(text)?.[1];
+  const commit = /^Commit: (.+?)\s*$/m.exec(text)?.[1];
+  if (!date || !commit) return undefined;
+  const runs = /^Runs per job: \*\*(\d+)\*\*/m.exec(text)?.[1];
+  const sections = new Map<ScenarioName, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('## ') || line.startsWith('<!--')) current = undefined;
+    if (line.startsWith('### ')) {
+      const name = line.startsWith('### Operator catalog') ? 'catalog' : line.slice(4, line.indexOf(':'));
+      current = ALL_SCENARIOS.includes(name as ScenarioName) ? [] : undefined;
+      if (current) sections.set(name as ScenarioName, current);
+    }
+    current?.push(line);
+  }
+  for (const lines of sections.values()) while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  for (const lines of sections.values()) lines.push('');
+  return { date, commit, runs: runs === undefined ? undefined : Number(runs), sections };
+}
+
+function secondsCell(values: number[]): string {
+  const s = stats(values);
+  if (!s) return '–';
+  return `${s.median.toFixed(2)} s${s.n > 1 ? ` (${s.min.toFixed(2)}–${s.max.toFixed(2)})` : ''}`;
+}
+
+function megabytesCell(values: number[]): string {
+  const s = stats(values);
+  if (!s) return '–';
+  const mb = (n: number) => (n / MB).toFixed(0);
+  return `${mb(s.median)} MB${s.n > 1 ? ` (${mb(s.min)}–${mb(s.max)})` : ''}`;
+}
+
+const CATALOG_TIME_TARGET_S = 5;
+const CATALOG_RSS_TARGET = 400 * MB;
+
+/** The operator-catalog section. */
+function catalogSection(result: CatalogScenarioResult): string[] {
+  const { catalog } = result;
+  const ok = result.samples.filter((s) => s.ok);
+  const failed = result.samples.filter((s) => !s.ok);
+  const values = (pick: (s: CatalogSample) => number | undefined) =>
+    ok.flatMap((s) => {
+      const v = pick(s);
+      return v === undefined ? [] : [v];
+    });
+  const catalogTimes = values((s) => s.catalogSeconds);
+  const rss = values((s) => s.peakRssBytes);
+  const time = stats(catalogTimes);
+  const peak = rss.length ? Math.max(...rss) : undefined;
+  const verdict = (met: boolean | undefined) => (met === undefined ? 'n/a' : met ? '**met**' : '**missed**');
+  const perPackage = catalog.bundles / catalog.packages;
+  const kept = stats(values((s) => s.bundlesKept));
+  const copied = stats(values((s) => s.imagesCopied));
+  const rssMethod = ok[0]?.rssMethod ?? result.samples[0]?.rssMethod;
+  const stepRow = (step: string, label: string) => `| ${label} | ${secondsCell(values((s) => s.steps[step]))} | |`;
+  const lines = [
+    `### Operator catalog (${catalog.packages} packages × ${perPackage} bundles, ${(catalog.fbcBytes / MB).toFixed(0)} MB FBC) filtered to ${catalog.filter.length} packages and rebuilt`,
+    '',
+    `${result.quick ? '**--quick** (reduced catalog, smoke run only). ' : ''}${
+      result.profiled ? "**--catalog-cpu-prof**: the CLI ran under V8's CPU profiler, times include its overhead. " : ''
+    }The catalog image (\`${catalog.reference.replace(/^[^/]+\//, 'SOURCE/')}\`): a small base layer plus one layer with \`configs/<package>/catalog.json\` per package (JSON stream as \`opm render\` writes it) and the label \`operators.operatorframework.io.index.configs.v1=/configs\`; ${catalog.bundles.toLocaleString('en-US')} bundles, each with \`olm.gvk\`, \`olm.package\` (strict semver) and \`olm.bundle.object\` properties (CSV and CRDs as base64 JSON, ~15–20 KB a bundle) and 2–3 related images by digest; every package has a \`stable\` channel (replaces chain, some skips, a skipRange on the head), every third a \`fast\` one too. FBC ${(catalog.fbcBytes / MB).toFixed(1)} MB, configs layer ${(catalog.layerBytes / MB).toFixed(1)} MB gzip'd.`,
+    '',
+    `ISC: that catalog only, packages ${catalog.filter.map((f) => `\`${f.name}\` (\`${f.channel}\`, minVersion ${f.minVersion})`).join(', ')}. The filter kept ${kept ? kept.median : '?'} bundles; their related images (${catalog.pushedImages} small images pushed for all bundles of those 5 packages) are in the source registry, so every run is a complete mirror-to-mirror: \`node dist/source/cli.js -c isc.yaml --workspace file://W docker://DEST --dest-tls-verify=false --src-tls-verify=false --no-ui --output json --cache-dir C\` with a fresh workspace, cache and destination registry each run (not \`--dry-run\`: a dry run neither pulls the catalog into the cache nor rebuilds it). It copied ${copied ? copied.median : '?'} images (the related images and the catalog, original and rebuilt).`,
+    '',
+    `Catalog phase = from the first \`catalog\` event with step \`resolve\` to the \`catalog\` event with step \`done\` of the JSON event stream; the steps under it run from one step's first event to the next step's (filter = load the FBC, filter, write the filtered FBC). Peak RSS: ${
+      rssMethod === 'time -v'
+        ? "the CLI process's own maximum resident set size (GNU `time -v`, exact)"
+        : 'summed VmRSS of the CLI process tree, sampled every 100 ms'
+    }. Median (min–max) of ${ok.length} successful run${ok.length === 1 ? '' : 's'}; the RSS target is checked against the largest run.`,
+    '',
+    '| measure | median (min–max) | target |',
+    '|---|---|---|',
+    `| catalog phase | ${secondsCell(catalogTimes)} | ≤ ${CATALOG_TIME_TARGET_S} s: ${verdict(time && time.median <= CATALOG_TIME_TARGET_S)} |`,
+    stepRow('resolve', '↳ resolve (catalog digest)'),
+    stepRow('pull', '↳ pull into the cache'),
+    stepRow('extract', '↳ extract the configs'),
+    stepRow('filter', '↳ filter (load, filter, write the FBC)'),
+    stepRow('rebuild', '↳ rebuild the catalog image'),
+    `| collect phase | ${secondsCell(values((s) => s.collectSeconds))} | |`,
+    `| copy phase | ${secondsCell(values((s) => s.copySeconds))} | |`,
+    `| whole run, wall | ${secondsCell(values((s) => s.seconds))} | |`,
+    `| whole run, CPU (user + system) | ${secondsCell(values((s) => s.cpuSeconds))} | |`,
+    `| peak RSS | ${megabytesCell(rss)} | ≤ ${CATALOG_RSS_TARGET / MB} MB: ${verdict(peak === undefined ? undefined : peak <= CATALOG_RSS_TARGET)} |`,
+  ];
+  if (failed.length) {
+    lines.push('', 'Failures:');
+    for (const f of failed) lines.push(`- ${f.note}`);
+  }
+  lines.push('');
+  return lines;
 }

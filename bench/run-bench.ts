@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,11 @@ import type { BenchOptions } from './bench-options.js';
 import { seedFixture } from './fixtures.js';
 import type { SeededFixture } from './fixtures.js';
 import { commitDescription, machineFacts } from './machine-facts.js';
-import { writeReport } from './report-file.js';
-import { renderResults, TOOLS } from './results-report.js';
-import type { FixtureSummary, Sample, Tool } from './results-report.js';
+import { runCatalogScenario } from './operator-catalog.js';
+import type { CatalogScenarioResult } from './operator-catalog.js';
+import { NOTES_MARKER, writeReport } from './report-file.js';
+import { parsePreviousReport, renderResults, TOOLS } from './results-report.js';
+import type { FixtureSummary, PreviousReport, Sample, Tool } from './results-report.js';
 import { runOcmTui, runSkopeo, WORKFLOWS } from './tool-jobs.js';
 import type { JobContext, Workflow } from './tool-jobs.js';
 import { wireDiskToMirror, wireMirrorToDisk, wireMirrorToMirror } from './wire-limit.js';
@@ -144,16 +146,26 @@ async function benchFixture(
   }
 }
 
+/** The generated part of the results file this run replaces (its sections of scenarios not run are kept). */
+async function previousReport(path: string): Promise<PreviousReport | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const at = text.indexOf(NOTES_MARKER);
+  return parsePreviousReport(at >= 0 ? text.slice(0, at) : text);
+}
+
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2), join(REPO_ROOT, 'bench', 'RESULTS.md'));
   const machine = machineFacts();
   const startLoad = loadavg()[0];
   log(
-    `ocm-tui bench: fixtures ${options.fixtures.join(', ')}, ${options.runs} run(s)${options.quick ? ', quick' : ''}`,
+    `ocm-tui bench: ${[...options.fixtures, ...(options.catalog ? ['catalog'] : [])].join(', ')}, ${options.runs} run(s)${
+      options.quick ? ', quick' : ''
+    }`,
   );
   for (const m of machine) log(`  ${m}`);
   const samples: Sample[] = [];
   const summaries: FixtureSummary[] = [];
+  let catalog: CatalogScenarioResult | undefined;
   // Not a harness temp dir: those are removed at exit, and the logs of failed jobs must survive.
   const scratch = await mkdtemp(join(tmpdir(), 'ocm-bench-'));
   try {
@@ -185,8 +197,15 @@ async function main(): Promise<void> {
         await source.stop();
       }
     }
+    if (options.catalog) {
+      catalog = await runCatalogScenario(
+        { runs: options.runs, quick: options.quick, cpuProfDir: options.catalogCpuProfDir },
+        scratch,
+        log,
+      );
+    }
   } finally {
-    const failedLogs = samples.some((s) => !s.ok);
+    const failedLogs = samples.some((s) => !s.ok) || (catalog?.samples.some((s) => !s.ok) ?? false);
     if (!failedLogs) await rm(scratch, { recursive: true, force: true });
     else log(`logs of failed jobs kept under ${scratch}`);
   }
@@ -203,6 +222,8 @@ async function main(): Promise<void> {
     machine,
     fixtures: summaries,
     samples,
+    catalog,
+    previous: await previousReport(options.resultsFile),
   });
   await writeReport(options.resultsFile, text);
   log(`wrote ${options.resultsFile}`);

@@ -249,5 +249,6 @@ function decompressor(layer: Descriptor, where: string, makeError: TreeErrorFact
     });
   }
   if (type.endsWith('.tar') || type.endsWith('diff.tar')) return new PassThrough();
-  return createGunzip();
+  // 1 MiB output chunks: the default 16 KiB means thousands of thread-pool round trips and tiny writes per layer.
+  return createGunzip({ chunkSize: 1 << 20 });
 }
