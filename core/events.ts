@@ -87,6 +87,20 @@ export type MirrorEvent = { at: number } & (
       bundles?: number;
       error?: string;
     }
+  /**
+   * Release work during collection: `graph` (querying Cincinnati), `selected` (the versions chosen), `signature`
+   * (one per payload: verified or skipped, by which key), `payload` (reading release-manifests), `components`
+   * (count per release), `graph-image`, `done`.
+   */
+  | {
+      type: 'release';
+      step: 'graph' | 'selected' | 'signature' | 'payload' | 'components' | 'graph-image' | 'done';
+      release?: string;
+      releases?: string[];
+      verified?: boolean;
+      signer?: string;
+      components?: number;
+    }
   | { type: 'warning'; message: string }
   | { type: 'log'; level: 'debug' | 'info'; message: string }
   | { type: 'archive.progress'; chunk: string; bytes: number; totalBytes: number }

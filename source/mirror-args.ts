@@ -46,6 +46,7 @@ export interface MirrorFlags {
   strictArchive?: boolean;
   maxNestedPaths?: number;
   removeSignatures?: boolean;
+  ignoreReleaseSignature?: boolean;
   logLevel?: string;
   port?: number;
 }
@@ -171,6 +172,7 @@ export function resolveMirrorArgs(
     strictArchive: Boolean(flags.strictArchive),
     maxNestedPaths,
     removeSignatures: Boolean(flags.removeSignatures),
+    ignoreReleaseSignature: Boolean(flags.ignoreReleaseSignature),
     logLevel: logLevel as MirrorOptions['logLevel'],
     env,
     // Byte-level chunk size for tests and experts (archiveSize in the config is whole GiB).

@@ -9,9 +9,10 @@ import { CollectorError } from './collector.js';
 import { filterBlockedImages } from './blocked-images.js';
 import { additionalImagesCollector } from './additional-images.js';
 import { operatorCollector } from './operator/operator-collector.js';
+import { releaseCollector } from './release/release-collector.js';
 
-/** In the order oc-mirror runs them (release → operators → additional → helm); releases and helm land later. */
-export const COLLECTORS: Collector[] = [operatorCollector, additionalImagesCollector];
+/** In the order oc-mirror runs them (release → operators → additional → helm); helm lands later. */
+export const COLLECTORS: Collector[] = [releaseCollector, operatorCollector, additionalImagesCollector];
 
 export interface CollectResult {
   images: PlannedImage[];

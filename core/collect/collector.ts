@@ -36,6 +36,10 @@ export interface CollectContext {
   /** `--dry-run`: read and filter, but build and push nothing. */
   dryRun?: boolean;
   copy?: CollectCopySettings;
+  /** Environment for collectors' overrides (UPDATE_URL_OVERRIDE, OCP_SIGNATURE_URL, …); never process.env directly. */
+  env?: NodeJS.ProcessEnv;
+  /** `--ignore-release-signature`: only for `mirror.platform.release` (collectors.md §1.6). */
+  ignoreReleaseSignature?: boolean;
 }
 
 /** Images without `id` yet: ids are assigned once the whole plan is assembled and sorted. */

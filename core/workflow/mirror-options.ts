@@ -36,6 +36,8 @@ export interface MirrorOptions {
   strictArchive: boolean;
   maxNestedPaths: number;
   removeSignatures: boolean;
+  /** `--ignore-release-signature` (hidden in oc-mirror): skip signatures for `mirror.platform.release` only. */
+  ignoreReleaseSignature?: boolean;
   logLevel: 'info' | 'debug' | 'trace' | 'error';
   /** Overrides `archiveSize` (bytes per chunk); for tests and experts. */
   archiveChunkBytes?: number;

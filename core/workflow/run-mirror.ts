@@ -25,9 +25,11 @@ import { resolveLocation, type StoreResolver } from '../copy/image-location.js';
 import { collectAll } from '../collect/collect-all.js';
 import { copyImages, type ImageResult } from '../copy/copy-engine.js';
 import { splitDockerReference } from '../copy/image-location.js';
-import { applyMaxNestedPaths } from '../reference/destination.js';
+import { applyMaxNestedPaths, RELEASE_IMAGES_REPOSITORY } from '../reference/destination.js';
 import { writeIdmsItms } from '../cluster-resources/idms-itms.js';
 import { findCatalogOperator, writeCatalogResources } from '../cluster-resources/catalog-source.js';
+import { readSignatureEntries, writeSignatureConfigMap } from '../cluster-resources/signature-configmap.js';
+import { writeUpdateService } from '../cluster-resources/update-service.js';
 import { formatMapping } from '../cluster-resources/dry-run-mapping.js';
 import { collectImageBlobs } from '../store/manifest-walk.js';
 import { ArchiveProgressSampler } from '../archive/archive-writer.js';
@@ -128,6 +130,8 @@ export async function runMirror(
       stores: imported?.stores ?? stores,
       cache: stores.cache,
       dryRun: options.dryRun,
+      env: options.env ?? process.env,
+      ignoreReleaseSignature: options.ignoreReleaseSignature,
       copy: {
         parallelLayers: options.parallelLayers,
         retryTimes: options.retryTimes,
@@ -571,6 +575,30 @@ async function clusterResourcesPhase(
         configDir: dirname(ctx.options.configPath),
         onWarning: (message) => ctx.emit({ type: 'warning', message }),
       })),
+    );
+  }
+  // Release signatures of the payloads that reached the destination (§1.7 item 8), and the UpdateService when the
+  // graph image did (§1.10).
+  const releaseTags = images
+    .filter((img) => img.type === 'ocpRelease')
+    .map((img) => img.destination.slice(img.destination.lastIndexOf(':') + 1));
+  if (releaseTags.length > 0) {
+    const entries = await readSignatureEntries(ctx.ws.workingDir, releaseTags, {
+      onWarning: (message) => ctx.emit({ type: 'warning', message }),
+    });
+    written.push(
+      ...(await writeSignatureConfigMap(ctx.ws.clusterResourcesDir, entries, { createdAt, version: VERSION })),
+    );
+  }
+  const graph = images.find((img) => img.type === 'cincinnatiGraph' && !img.destination.startsWith(cacheRoot));
+  if (graph) {
+    const root = ctx.options.destinationRegistry!.replace(/\/+$/, '');
+    written.push(
+      await writeUpdateService(
+        ctx.ws.clusterResourcesDir,
+        { graphImage: graph.destination, releasesRepository: `${root}/${RELEASE_IMAGES_REPOSITORY}` },
+        { createdAt, version: VERSION },
+      ),
     );
   }
   for (const path of written) ctx.outputs.push({ label: 'cluster resource', path });
