@@ -100,6 +100,7 @@ export async function runDeleteCommand(
         cache: stores.cache,
         signal: cancellation.signal,
         emit,
+        env: process.env,
       });
       out(`wrote ${result.deleteFile} (${result.items.length} item(s)) and ${result.configFile}`);
       out(`review it, then run: ocm-tui delete --delete-yaml-file ${result.deleteFile} docker://${args.registry}`);

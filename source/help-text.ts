@@ -12,6 +12,7 @@ export const HELP_TEXT = `
     $ ocm-tui delete --delete-yaml-file FILE docker://REG
     $ ocm-tui list operators --catalog REF [--package P [--channel C]]
     $ ocm-tui list operators --catalogs --version 4.18
+    $ ocm-tui list releases [--version X.Y | --channel C] [--channels] [--filter-by-archs A,B]
     $ ocm-tui demo                                                throwaway registries + a real run
 
   Workflow
@@ -52,6 +53,13 @@ export const HELP_TEXT = `
     --package NAME             with --catalog: the package's channels and their heads
     --channel NAME             with --package: the channel's bundle versions
     --catalogs --version X     which Red Hat catalogs exist for OpenShift X
+
+  List releases (Cincinnati; UPDATE_URL_OVERRIDE honoured)
+    (no flag)                  the X.Y versions tagged in quay.io/openshift-release-dev/ocp-release
+    --version X.Y              the release versions of channel stable-X.Y
+    --channel NAME             the release versions of that channel (e.g. fast-4.18)
+    --channels --version X.Y   the channels that publish X.Y releases
+    --filter-by-archs A,B      one listing per architecture: amd64 (default), arm64, s390x, ppc64le, multi
 
   Output
     --no-ui                    plain line output even on a terminal (automatic without a TTY or with CI set)

@@ -25,8 +25,12 @@ export interface CliFlags extends MirrorFlags {
   catalogs?: boolean;
   package?: string;
   channel?: string;
-  /** `list operators --version X`; alone (`--version`) prints ocm-tui's version. */
+  /** `list operators|releases --version X`; alone (`--version`) prints ocm-tui's version. */
   version?: string;
+  /** `list releases --channels --version X.Y` */
+  channels?: boolean;
+  /** `list releases --filter-by-archs amd64,arm64` (comma-separated; default amd64) */
+  filterByArchs?: string;
 }
 
 export async function main(args: {

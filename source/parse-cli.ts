@@ -49,6 +49,9 @@ const FLAGS = {
   package: { type: 'string' },
   channel: { type: 'string' },
   version: { type: 'string' },
+  // list releases (`--version` and `--channel` above are shared with list operators)
+  channels: { type: 'boolean' },
+  filterByArchs: { type: 'string' },
   // accepted for compatibility, unused (as in oc-mirror)
   securePolicy: { type: 'boolean' },
   policy: { type: 'string' },

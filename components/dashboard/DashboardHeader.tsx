@@ -72,6 +72,7 @@ export function phaseLineText(state: DashboardState, theme: Theme): string | und
     return `Extract ${e.chunk} (${e.index}/${e.count})${sep}${formatBytes(e.bytes)}/${formatBytes(e.totalBytes)}`;
   }
   if (state.phase === 'collect' && state.catalogs.length > 0) return catalogLineText(state, sep);
+  if (state.phase === 'collect' && state.releases) return releaseLineText(state, sep, theme);
   if (state.phase === 'delete') {
     const c = state.deleteCounts;
     return `Deleted ${c.deleted}${sep}absent ${c.absent}${sep}failed ${c.failed}`;
@@ -108,6 +109,13 @@ export function catalogLineText(state: DashboardState, sep: string): string {
   }
   if (current.packages !== undefined) parts.push(`${current.packages} packages, ${current.bundles ?? 0} bundles`);
   return parts.join(sep);
+}
+
+/** "Release 4.18.1-x86_64: 190 components · signatures ✓ 4.18.1-x86_64 ✓ 4.18.2-x86_64" while releases are collected. */
+export function releaseLineText(state: DashboardState, sep: string, theme: Theme): string {
+  const r = state.releases!;
+  const marks = r.signatures.map((s) => `${s.verified ? theme.glyphs.done : theme.glyphs.failed} ${s.release}`);
+  return marks.length > 0 ? `${r.text}${sep}signatures ${marks.join(' ')}` : r.text;
 }
 
 /** `registry.redhat.io/redhat/redhat-operator-index:v4.18` → `redhat-operator-index:v4.18` (digests shortened). */

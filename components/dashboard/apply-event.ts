@@ -330,6 +330,15 @@ export function applyEvent(d: Draft, e: MirrorEvent): void {
       }
       return;
     }
+    case 'release': {
+      const previous = d.s.releases ?? { step: '', text: '', signatures: [] };
+      const signatures =
+        e.step === 'signature' && e.release
+          ? [...previous.signatures, { release: e.release, verified: Boolean(e.verified) }]
+          : previous.signatures;
+      d.s.releases = { step: e.step, text: releaseStepText(e), signatures };
+      return;
+    }
     case 'extract.progress':
       d.s.extract = { chunk: e.chunk, index: e.index, count: e.count, bytes: e.bytes, totalBytes: e.totalBytes };
       return;
@@ -358,5 +367,25 @@ export function applyEvent(d: Draft, e: MirrorEvent): void {
     case 'summary':
       d.s.summary = e.summary as RunSummary;
       return;
+  }
+}
+
+/** One line for the header while releases are collected. */
+function releaseStepText(e: Extract<MirrorEvent, { type: 'release' }>): string {
+  switch (e.step) {
+    case 'graph':
+      return 'Releases: querying the update graph';
+    case 'selected':
+      return `Releases: ${e.releases?.length ?? 0} selected`;
+    case 'signature':
+      return `Release ${e.release}: signature ${e.verified ? 'verified' : 'not checked'}`;
+    case 'payload':
+      return `Release ${e.release}: reading release-manifests`;
+    case 'components':
+      return `Release ${e.release}: ${e.components ?? 0} components`;
+    case 'graph-image':
+      return 'Releases: building the graph data image';
+    case 'done':
+      return `Releases: ${e.releases?.length ?? 0} payloads, ${e.components ?? 0} images`;
   }
 }

@@ -148,6 +148,8 @@ export interface DashboardState {
   extract?: { chunk: string; index: number; count: number; bytes: number; totalBytes: number };
   /** Operator catalogs being prepared during collection, in the order they started. */
   catalogs: readonly CatalogState[];
+  /** Release work during collection: the last step's text, and per payload whether its signature verified. */
+  releases?: { step: string; text: string; signatures: readonly { release: string; verified: boolean }[] };
   deleteCounts: { deleted: number; absent: number; failed: number };
   summary?: RunSummary;
   ui: DashboardUi;

@@ -150,7 +150,10 @@ function sortedObject(map: Map<string, string>): Record<string, string> {
 
 /** `JSON.stringify` with Go's escaping of `<`, `>`, `&`, U+2028 and U+2029 (they only occur inside strings). */
 function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The layout of oc-mirror's JSON→YAML output (see idms-itms.ts): sorted keys, no folding, YAML 1.1 quoting. */

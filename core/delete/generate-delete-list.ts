@@ -29,6 +29,8 @@ export interface GenerateDeleteOptions {
   deleteId?: string;
   deleteSignatures: boolean;
   cache: ImageStore;
+  /** For collectors' overrides (OCP_SIGNATURE_VERIFICATION_PK, …). */
+  env?: NodeJS.ProcessEnv;
   signal: AbortSignal;
   emit: (event: EventInput) => void;
 }
@@ -56,6 +58,7 @@ export async function generateDeleteList(
     emit: opts.emit,
     stores,
     cache: opts.cache,
+    env: opts.env,
   });
   const items: DeleteItem[] = [];
   const origins: Record<string, OperatorOrigin> = {};

@@ -27,6 +27,32 @@ export function formatDurationMs(ms: number): string {
 }
 
 type CatalogEvent = Extract<MirrorEvent, { type: 'catalog' }>;
+type ReleaseEvent = Extract<MirrorEvent, { type: 'release' }>;
+
+function releaseLines(event: ReleaseEvent): string[] {
+  switch (event.step) {
+    case 'graph':
+      return ['releases: querying the update graph'];
+    case 'selected':
+      return [
+        `releases: ${event.releases?.length ?? 0} selected${event.releases?.length ? `: ${event.releases.join(', ')}` : ''}`,
+      ];
+    case 'signature':
+      return [
+        event.verified
+          ? `release ${event.release}: signature ✓ verified (key ${event.signer ?? '?'})`
+          : `release ${event.release}: signature not checked (--ignore-release-signature)`,
+      ];
+    case 'payload':
+      return [`release ${event.release}: reading release-manifests`];
+    case 'components':
+      return [`release ${event.release}: ${event.components ?? 0} components`];
+    case 'graph-image':
+      return ['releases: graph data image'];
+    case 'done':
+      return [`releases: ${event.releases?.length ?? 0} payloads, ${event.components ?? 0} images`];
+  }
+}
 
 /** One line per catalog step; byte progress only when verbose (the step lines say what is happening). */
 function catalogLines(event: CatalogEvent, verbose: boolean): string[] {
@@ -112,6 +138,8 @@ export class EventTextFormatter {
         return event.level === 'debug' && !verbose ? [] : [event.message];
       case 'catalog':
         return catalogLines(event, verbose);
+      case 'release':
+        return releaseLines(event);
       case 'archive.chunk':
         return [`wrote ${event.path} (${formatBytes(event.bytes)})`];
       case 'extract.progress':

@@ -76,8 +76,14 @@ test('annotation values are escaped as Go does (<, >, &)', () => {
     ...OPTS,
     version: 'v1<2>&3',
   });
-  assert.ok(generated?.json.includes('"oc-mirror_version":"v1\\u003c2\\u003e\\u00263"'));
-  assert.equal((JSON.parse(generated.json) as { metadata: { annotations: Record<string, string> } }).metadata.annotations['oc-mirror_version'], 'v1<2>&3');
+  assert.ok(generated);
+  assert.ok(generated.json.includes('"oc-mirror_version":"v1\\u003c2\\u003e\\u00263"'));
+  assert.equal(
+    (JSON.parse(generated.json) as { metadata: { annotations: Record<string, string> } }).metadata.annotations[
+      'oc-mirror_version'
+    ],
+    'v1<2>&3',
+  );
 });
 
 test('no entries: nothing generated, nothing written', async () => {

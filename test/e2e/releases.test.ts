@@ -120,6 +120,37 @@ mirror:
     '4.15.0 is out of range',
   );
 
+  // delete --generate from the pinned DISC, local data only: every payload and component of the two releases.
+  const disc = join(
+    wd,
+    (await readdir(wd)).find((f) => f.startsWith('disc_pinned_'))!,
+  );
+  const generate = await runCli(
+    [
+      'delete',
+      '-c',
+      disc,
+      '--generate',
+      '--workspace',
+      `file://${archive}`,
+      `docker://${dest.host}/mirror`,
+      '--dest-tls-verify=false',
+      '--cache-dir',
+      join(work, 'cache-d2m'),
+      '--no-ui',
+    ],
+    { env },
+  );
+  assert.equal(generate.code, 0, generate.stderr + generate.stdout);
+  const deleteList = parseYaml(await readFile(join(wd, 'delete', 'delete-images.yaml'), 'utf8')) as {
+    items: { imageReference: string; type: string }[];
+  };
+  const expected = [r1, r2].flatMap((r) => [
+    `ocpRelease docker://${dest.host}/mirror/openshift/release-images:${r.tag}`,
+    ...r.components.map((c) => `ocpReleaseContent docker://${dest.host}/mirror/openshift/release:${r.tag}-${c.name}`),
+  ]);
+  assert.deepEqual(deleteList.items.map((i) => `${i.type} ${i.imageReference}`).sort(), expected.sort());
+
   const cr = join(archive, 'working-dir', 'cluster-resources');
   const configMap = JSON.parse(await readFile(join(cr, 'signature-configmap.json'), 'utf8')) as {
     metadata: { name: string; namespace: string };

@@ -483,6 +483,10 @@ test('hostile or broken graph data is refused with the file named', async (t) =>
   }
   assert.deepEqual(await w.cache.listTags(GRAPH_REPO, NO_SIGNAL), []);
   assert.deepEqual(await readdir(join(w.root, 'working-dir', 'graph-preparation')), []);
+  // Called directly, the layer builder removes its half-written output too.
+  const out = join(w.root, 'layer-out.tar.gz');
+  await assert.rejects(buildGraphDataLayer(bad, out, NO_SIGNAL), GraphImageError);
+  await assert.rejects(readFile(out), { code: 'ENOENT' });
 });
 
 test('a missing base image fails and tags nothing', async (t) => {

@@ -81,7 +81,8 @@ test('the signature URL is <base>sha256=<hex>/signature-1, the base used as writ
   for (const bad of ['not a url', 'mirror.example.com/sigs/', 'ftp://mirror.example.com/sigs/', 'file:///tmp/sigs/']) {
     assert.throws(
       () => new SignatureStore({ env: { OCP_SIGNATURE_URL: bad } }),
-      (err: unknown) => err instanceof OcmError && err.message.includes('OCP_SIGNATURE_URL is not an absolute http(s) URL'),
+      (err: unknown) =>
+        err instanceof OcmError && err.message.includes('OCP_SIGNATURE_URL is not an absolute http(s) URL'),
     );
   }
   assert.throws(() => new SignatureStore({ env: {} }).signatureUrl('abc'), TypeError);
@@ -113,7 +114,10 @@ test('404: "no signature found for release <digest> at <url>", not retried', asy
       const s = store(base);
       try {
         const err = await fetchError(s.fetchSignature(HEX));
-        assert.equal(err.message, `no signature found for release sha256:${HEX} at ${base}sha256=${HEX}/signature-1: HTTP 404`);
+        assert.equal(
+          err.message,
+          `no signature found for release sha256:${HEX} at ${base}sha256=${HEX}/signature-1: HTTP 404`,
+        );
         assert.equal(err.status, 404);
         assert.equal(err.url, `${base}sha256=${HEX}/signature-1`);
         assert.equal(paths.length, 1);
@@ -160,7 +164,10 @@ test('503 every time: fails after the retries with the status', async () => {
       const s = store(base);
       try {
         const err = await fetchError(s.fetchSignature(HEX));
-        assert.match(err.message, /^no signature found for release sha256:0da6.* at http:.*\/signature-1: HTTP 503 \(after 3 attempts\)$/);
+        assert.match(
+          err.message,
+          /^no signature found for release sha256:0da6.* at http:.*\/signature-1: HTTP 503 \(after 3 attempts\)$/,
+        );
         assert.equal(err.status, 503);
         assert.equal(paths.length, 3);
       } finally {
@@ -205,7 +212,10 @@ test('a redirect is followed; an empty or oversized answer is not a signature', 
       const s = store(base);
       try {
         assert.deepEqual(Buffer.from(await s.fetchSignature(HEX)), SIGNATURE);
-        assert.deepEqual(paths, [`/pub/signatures/sha256=${HEX}/signature-1`, `/moved/pub/signatures/sha256=${HEX}/signature-1`]);
+        assert.deepEqual(paths, [
+          `/pub/signatures/sha256=${HEX}/signature-1`,
+          `/moved/pub/signatures/sha256=${HEX}/signature-1`,
+        ]);
       } finally {
         await s.close();
       }
@@ -213,8 +223,14 @@ test('a redirect is followed; an empty or oversized answer is not a signature', 
       const empty = store(`${origin}/empty/`);
       const huge = store(`${origin}/huge/`);
       try {
-        assert.match((await fetchError(empty.fetchSignature(HEX))).message, /the server answered 200 with an empty body$/);
-        assert.match((await fetchError(huge.fetchSignature(HEX))).message, /the answer is not a signature: response larger than/);
+        assert.match(
+          (await fetchError(empty.fetchSignature(HEX))).message,
+          /the server answered 200 with an empty body$/,
+        );
+        assert.match(
+          (await fetchError(huge.fetchSignature(HEX))).message,
+          /the answer is not a signature: response larger than/,
+        );
       } finally {
         await empty.close();
         await huge.close();
@@ -256,10 +272,17 @@ test('cache: store writes signatures/<tag>-sha256-<hex> with mode 0600, never ov
     const second = await storeSignature(workingDir, '4.15.0-x86_64', HEX, Buffer.from('other bytes'));
     assert.deepEqual(second, { path: expectedPath, written: false });
     assert.deepEqual(await readFile(expectedPath), SIGNATURE, 'an existing file is kept');
-    assert.deepEqual(await readdir(join(workingDir, 'signatures')), [`4.15.0-x86_64-sha256-${HEX}`], 'no temporary files left');
+    assert.deepEqual(
+      await readdir(join(workingDir, 'signatures')),
+      [`4.15.0-x86_64-sha256-${HEX}`],
+      'no temporary files left',
+    );
 
     const found = await findCachedSignature(workingDir, `sha256:${HEX}`);
-    assert.deepEqual(found && { path: found.path, bytes: Buffer.from(found.bytes) }, { path: expectedPath, bytes: SIGNATURE });
+    assert.deepEqual(found && { path: found.path, bytes: Buffer.from(found.bytes) }, {
+      path: expectedPath,
+      bytes: SIGNATURE,
+    });
 
     await assert.rejects(storeSignature(workingDir, '../evil', HEX, SIGNATURE), OcmError);
     await assert.rejects(storeSignature(workingDir, '', HEX, SIGNATURE), OcmError);
