@@ -1,7 +1,8 @@
 /**
- * `ocm-tui list operators` and `ocm-tui list releases` (core.md §2.5). Operators: what a catalog holds, as oc-mirror prints it — packages
+ * `ocm-tui list operators` (core.md §2.5): what a catalog holds, as oc-mirror prints it — packages
  * (`--catalog`), a package's channels (`--package`), a channel's versions (`--channel`) — or which Red Hat
  * catalogs exist for an OpenShift version (`--catalogs --version X`). `--output json` prints one JSON document.
+ * `ocm-tui list releases`: see runListReleases below.
  */
 import { UsageError } from '../core/errors.js';
 import { createRunStores } from '../core/workflow/store-resolver.js';

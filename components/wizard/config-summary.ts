@@ -10,6 +10,11 @@ export interface ConfigSummary {
   kind: ConfigKind;
   /** Release channel names (`mirror.platform.channels[].name`). */
   channels: string[];
+  /** Per channel, what it selects (absent in older callers: names only). */
+  releaseRanges?: { channel: string; minVersion?: string; maxVersion?: string; full: boolean; shortestPath: boolean }[];
+  /** `mirror.platform.release`: one payload, channels ignored. */
+  release?: string;
+  graph?: boolean;
   /** Operator catalogs and their packages (empty = the whole catalog). */
   catalogs: {
     catalog: string;
@@ -45,13 +50,33 @@ function listWithMore(items: readonly string[], max: number): string {
   return shown.join(', ') + (more > 0 ? `, +${more} more` : '');
 }
 
+/** `4.18.2–4.18.9`, `≥ 4.18.2`, `≤ 4.18.9`, `all`, `head` — plus `shortest path`. */
+function releaseRangeText(r: {
+  minVersion?: string;
+  maxVersion?: string;
+  full: boolean;
+  shortestPath: boolean;
+}): string {
+  let text: string;
+  if (r.minVersion && r.maxVersion)
+    text = r.minVersion === r.maxVersion ? r.minVersion : `${r.minVersion}–${r.maxVersion}`;
+  else if (r.minVersion) text = `≥ ${r.minVersion}`;
+  else if (r.maxVersion) text = `≤ ${r.maxVersion}`;
+  else text = r.full ? 'all versions' : 'head';
+  return `(${text}${r.shortestPath ? ', shortest path' : ''})`;
+}
+
 /**
  * Display lines for a summary ("Releases  stable-4.16, fast-4.16", one line per catalog…), at most
  * `maxLines` (the rest counted on the last line).
  */
 export function configSummaryLines(summary: ConfigSummary, maxLines: number): string[] {
   const lines: string[] = [];
-  lines.push(`Releases     ${summary.channels.length > 0 ? listWithMore(summary.channels, 6) : 'none'}`);
+  if (summary.release) lines.push(`Releases     ${summary.release} (this payload only)`);
+  else if (summary.releaseRanges && summary.releaseRanges.length > 0) {
+    const ranges = summary.releaseRanges.map((r) => `${r.channel} ${releaseRangeText(r)}`);
+    lines.push(`Releases     ${listWithMore(ranges, 3)}${summary.graph ? ' + graph image' : ''}`);
+  } else lines.push(`Releases     ${summary.channels.length > 0 ? listWithMore(summary.channels, 6) : 'none'}`);
   if (summary.catalogs.length === 0) lines.push('Operators    none');
   for (const { catalog, packages, channels, full } of summary.catalogs) {
     const what =

@@ -41,6 +41,15 @@ export async function describeConfigFile(path: string): Promise<DescribeConfigRe
       summary: {
         kind: kind ?? 'ImageSetConfiguration',
         channels: (spec.platform?.channels ?? []).map((c) => c.name),
+        releaseRanges: (spec.platform?.channels ?? []).map((c) => ({
+          channel: c.name,
+          minVersion: c.minVersion,
+          maxVersion: c.maxVersion,
+          full: c.full ?? false,
+          shortestPath: c.shortestPath ?? false,
+        })),
+        release: spec.platform?.release,
+        graph: spec.platform?.graph ?? false,
         catalogs: (spec.operators ?? []).map((o) => ({
           catalog: o.catalog,
           packages: (o.packages ?? []).map((p) => p.name),

@@ -32,6 +32,10 @@ const DESCRIPTIONS: Record<string, DescribeConfigResult> = {
     summary: {
       kind: 'ImageSetConfiguration',
       channels: ['stable-4.16'],
+      releaseRanges: [
+        { channel: 'stable-4.16', minVersion: '4.16.3', maxVersion: '4.16.9', full: false, shortestPath: true },
+      ],
+      graph: true,
       catalogs: [
         {
           catalog: 'registry.redhat.io/redhat/redhat-operator-index:v4.16',
@@ -132,7 +136,7 @@ test('mirror to mirror, by keys: config preview, locations, changed options, rev
   await s.key(KEYS.down);
   await s.key(KEYS.down);
   await s.key(KEYS.enter);
-  let frame = await s.waitFor('Releases     stable-4.16');
+  let frame = await s.waitFor('Releases     stable-4.16 (4.16.3–4.16.9, shortest path) + graph image');
   assert.match(frame, /\[2 Config\]/);
   assert.match(frame, /❯ isc\.yaml/);
   assert.match(
