@@ -15,9 +15,9 @@
  * `package` and `name` are read straight from them ({@link scanFbcMeta}, nested values skipped by the offsets the
  * splitter noted); only the objects that are kept are decoded, `JSON.parse`d and checked. A typical filtered run
  * keeps 2 % of the objects, and decoding and parsing the other 98 % was most of the loading time. Whenever that
- * scan is unsure (an escape in a top-level key or in one of those three values, top-level keys equal after case
- * folding, a meta value that is not a string, no schema, anything not well-formed at the top level) the object
- * takes the full path, so such objects fail or pass exactly as before.
+ * scan is unsure (an escape in a top-level key or in one of those three values, a non-ASCII key, top-level keys
+ * equal after case folding, a meta value that is not a string, no schema, anything not well-formed at the top
+ * level) the object takes the full path, so such objects fail or pass exactly as before.
  * NOTE: the price is that a dropped object is no longer validated as JSON below its top level: a syntax error
  * inside a nested value or a string of an object whose package nobody asked for does not fail the run. Every
  * object that is kept is fully parsed and checked, and without `keepPackage` (or with `fullParse`) every object
@@ -279,9 +279,14 @@ async function loadFile(root: string, file: string, opts: LoadFbcOptions, signal
     kept.push(object);
   };
 
-  const stream = createReadStream(join(root, file), { highWaterMark: READ_CHUNK_BYTES, signal });
+  const path = join(root, file);
+  // A read buffer no larger than the file: a shorter read makes the stream copy what it read into a smaller
+  // buffer (and catalogs are mostly files of a few hundred KB).
+  const { size } = await stat(path);
+  const stream = createReadStream(path, { highWaterMark: Math.max(1, Math.min(READ_CHUNK_BYTES, size)), signal });
   // Without a filter every object is parsed anyway: the text path. With one, the first bytes decide.
-  let reader: FileReader | undefined = keepPackage && !opts.fullParse ? undefined : textReader(file, take, signal);
+  const filter = opts.fullParse ? undefined : keepPackage;
+  let reader = filter ? undefined : textReader(file, take, signal);
   const sniffer = new JsonStartSniffer();
   for await (const piece of stream as AsyncIterable<Buffer>) {
     signal.throwIfAborted();
@@ -291,7 +296,7 @@ async function loadFile(root: string, file: string, opts: LoadFbcOptions, signal
     }
     const bom = sniffer.push(piece);
     if (bom === undefined) continue;
-    reader = bom < 0 ? textReader(file, take, signal) : fastJsonReader(file, keepPackage!, take);
+    reader = bom >= 0 && filter ? fastJsonReader(file, filter, take) : textReader(file, take, signal);
     for (const bytes of sniffer.take(bom < 0 ? 0 : bom)) reader.push(bytes);
   }
   if (!reader) {
@@ -704,78 +709,105 @@ export class JsonByteSplitter {
     let start = this.depth > 0 ? 0 : -1;
     /** Offset in the object of the chunk's first byte. */
     let base = this.pendingBytes;
-    let counted = 0;
     let depth = this.depth;
+    let line = this.line;
+    /** The next newline at or after the position it was looked up from (n: none), for long strings. */
+    let newline = -1;
     let i = 0;
     while (i < n) {
       if (depth === 0) {
         const c = chunk[i];
         if (c === 0x7b /* { */) {
-          this.line += countByteNewlines(chunk, counted, i);
-          counted = i;
-          this.objectLine = this.line;
+          this.objectLine = line;
           depth = 1;
           start = i;
           base = -i;
-          i++;
-        } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-          i++;
-        } else {
-          this.line += countByteNewlines(chunk, counted, i);
-          counted = n; // nothing after this is counted: the error is thrown, or reported with the next chunk
+        } else if (c === 0x0a) {
+          line++;
+        } else if (c !== 0x20 && c !== 0x0d && c !== 0x09) {
+          this.line = line;
+          this.depth = 0;
           const length = utf8SequenceLength(c);
           if (i + length <= n) this.unexpected(chunk.subarray(i, i + length));
+          // The character goes on in the next chunk: the error is reported with it.
           this.stray = { bytes: Buffer.from(chunk.subarray(i)), length };
-          this.depth = 0;
           return out;
         }
+        i++;
       } else if (this.inString) {
         if (this.escaped) {
           this.escaped = false;
+          if (chunk[i] === 0x0a) line++;
+          i++;
+        }
+        // Short strings byte by byte; from the 64th byte on, jump to the next quote.
+        const stop = Math.min(n, i + 64);
+        while (i < stop) {
+          const c = chunk[i];
+          if (c === 0x22 /* " */) break;
+          if (c === 0x5c /* \ */) {
+            if (++i === n) this.escaped = true;
+            else if (chunk[i] === 0x0a) line++;
+          } else if (c === 0x0a) {
+            line++;
+          }
+          i++;
+        }
+        if (i < stop) {
+          this.inString = false;
           i++;
           continue;
         }
-        const quote = chunk.indexOf(0x22 /* " */, i);
+        if (i >= n) break;
+        let quote = chunk.indexOf(0x22, i);
+        while (quote >= 0 && oddBackslashesBefore(chunk, i, quote)) quote = chunk.indexOf(0x22, quote + 1);
+        const to = quote < 0 ? n : quote;
+        if (newline < i) newline = nextNewline(chunk, i);
+        while (newline < to) {
+          line++;
+          newline = nextNewline(chunk, newline + 1);
+        }
         if (quote < 0) {
           this.escaped = oddBackslashesBefore(chunk, i, n);
           break;
         }
-        if (!oddBackslashesBefore(chunk, i, quote)) this.inString = false;
+        this.inString = false;
         i = quote + 1;
       } else {
         for (; i < n; i++) {
-          const c = chunk[i];
-          if (c === 0x22 /* " */) {
+          const kind = BYTE_KIND[chunk[i]];
+          if (kind === 0) continue;
+          if (kind === QUOTE) {
             this.inString = true;
             i++;
             break;
           }
-          if (c === 0x7b || c === 0x5b /* { [ */) {
+          if (kind === NEWLINE) {
+            line++;
+          } else if (kind === OPEN) {
             if (++depth === 2) this.nested.push(base + i);
-          } else if (c === 0x7d || c === 0x5d /* } ] */) {
-            if (--depth === 1) {
-              this.nested.push(base + i);
-            } else if (depth === 0) {
-              i++;
-              const last = chunk.subarray(start, i);
-              const bytes = this.pending.length ? Buffer.concat([...this.pending, last]) : last;
-              out.push({ bytes, index: ++this.count, line: this.objectLine, nested: this.nested });
-              this.pending = [];
-              this.pendingBytes = 0;
-              this.nested = [];
-              start = -1;
-              break;
-            }
+          } else if (--depth === 1) {
+            this.nested.push(base + i);
+          } else if (depth === 0) {
+            i++;
+            const last = chunk.subarray(start, i);
+            const bytes = this.pending.length ? Buffer.concat([...this.pending, last]) : last;
+            out.push({ bytes, index: ++this.count, line: this.objectLine, nested: this.nested });
+            this.pending = [];
+            this.pendingBytes = 0;
+            this.nested = [];
+            start = -1;
+            break;
           }
         }
       }
     }
     this.depth = depth;
+    this.line = line;
     if (depth > 0) {
       this.pending.push(chunk.subarray(start));
       this.pendingBytes += n - start;
     }
-    this.line += countByteNewlines(chunk, counted, n);
     return out;
   }
 
@@ -814,11 +846,21 @@ function oddBackslashesBefore(bytes: Buffer, from: number, at: number): boolean 
   return (at - k) % 2 === 1;
 }
 
-function countByteNewlines(bytes: Buffer, from: number, to: number): number {
-  let count = 0;
-  for (let i = bytes.indexOf(0x0a, from); i >= 0 && i < to; i = bytes.indexOf(0x0a, i + 1)) count++;
-  return count;
+function nextNewline(bytes: Buffer, from: number): number {
+  const at = bytes.indexOf(0x0a, from);
+  return at < 0 ? bytes.length : at;
 }
+
+/** What the splitter does with each byte outside strings (0: nothing). */
+const QUOTE = 1;
+const NEWLINE = 2;
+const OPEN = 3;
+const CLOSE = 4;
+const BYTE_KIND = new Uint8Array(256);
+BYTE_KIND[0x22] = QUOTE;
+BYTE_KIND[0x0a] = NEWLINE;
+BYTE_KIND[0x7b] = BYTE_KIND[0x5b] = OPEN;
+BYTE_KIND[0x7d] = BYTE_KIND[0x5d] = CLOSE;
 
 /** The meta values of an object as {@link metaObject} would see them (keys case-folded). */
 export interface FbcMeta {
@@ -830,15 +872,17 @@ export interface FbcMeta {
 /**
  * Reads an object's top-level `schema`, `package` and `name` from its bytes (`nested`: the offsets
  * {@link JsonByteSplitter} noted, so nested values are jumped over, not read). Returns undefined whenever the
- * answer might differ from what parsing the object and {@link metaObject} would give: an escape or a control
- * character in a key or in a meta value, two keys equal after case folding, a meta value that is not a string,
- * no (or an empty) schema, or top-level syntax that is not plain JSON. Values other than the meta ones are only
- * skipped: their content is not validated.
+ * answer might differ from what parsing the object and {@link metaObject} would give, or the object would fail
+ * there: an escape or a control character in a key or in a meta value, a key that is not ASCII (Unicode case
+ * folding turns `ſchema` into `schema`), two keys equal after case folding, more than {@link MAX_SCANNED_KEYS}
+ * keys, a meta value that is not a string, no (or an empty) schema, or top-level syntax that is not JSON.
+ * Strings, numbers and literals at the top level are checked; nested values only skipped, not validated.
  */
 export function scanFbcMeta(bytes: Buffer, nested: readonly number[]): FbcMeta | undefined {
   const end = bytes.length - 1;
   if (bytes[0] !== 0x7b || bytes[end] !== 0x7d) return undefined;
-  const keys = new Set<string>();
+  /** Start and end of each key so far. */
+  const keys: number[] = [];
   let schema: string | undefined;
   let pkg: string | undefined;
   let name: string | undefined;
@@ -846,19 +890,19 @@ export function scanFbcMeta(bytes: Buffer, nested: readonly number[]): FbcMeta |
   let i = skipJsonSpace(bytes, 1);
   if (i === end) return undefined;
   for (;;) {
-    if (bytes[i] !== 0x22) return undefined;
-    const keyEnd = plainStringEnd(bytes, i + 1, end);
+    if (bytes[i] !== 0x22 || keys.length === 2 * MAX_SCANNED_KEYS) return undefined;
+    const keyStart = i + 1;
+    const keyEnd = plainStringEnd(bytes, keyStart, end, true);
     if (keyEnd < 0) return undefined;
-    const key = bytes
-      .toString('utf8', i + 1, keyEnd)
-      .toUpperCase()
-      .toLowerCase();
-    if (keys.has(key)) return undefined;
-    keys.add(key);
+    for (let k = 0; k < keys.length; k += 2) {
+      if (sameAsciiFolded(bytes, keys[k], keys[k + 1], keyStart, keyEnd)) return undefined;
+    }
+    keys.push(keyStart, keyEnd);
+    const key = metaKeyAt(bytes, keyStart, keyEnd);
+    const meta = key !== undefined;
     i = skipJsonSpace(bytes, keyEnd + 1);
     if (bytes[i] !== 0x3a /* : */) return undefined;
     i = skipJsonSpace(bytes, i + 1);
-    const meta = key === 'schema' || key === 'package' || key === 'name';
     const c = bytes[i];
     if (c === 0x22 /* " */) {
       const valueEnd = meta ? plainStringEnd(bytes, i + 1, end) : stringEnd(bytes, i + 1, end);
@@ -906,14 +950,42 @@ function stringEnd(bytes: Buffer, from: number, end: number): number {
   return quote < end ? quote : -1;
 }
 
-/** Like {@link stringEnd} for a string without escapes or control characters; -1 when it has one. */
-function plainStringEnd(bytes: Buffer, from: number, end: number): number {
+/** Like {@link stringEnd} for a string without escapes or control characters (nor non-ASCII, if so asked). */
+function plainStringEnd(bytes: Buffer, from: number, end: number, ascii = false): number {
   for (let i = from; i < end; i++) {
     const c = bytes[i];
     if (c === 0x22) return i;
-    if (c === 0x5c || c < 0x20) return -1;
+    if (c === 0x5c || c < 0x20 || (ascii && c >= 0x80)) return -1;
   }
   return -1;
+}
+
+/** Objects with more top-level keys take the full path (the duplicate check below is quadratic). */
+const MAX_SCANNED_KEYS = 64;
+
+const META_KEY_BYTES = META_KEYS.map((k) => Buffer.from(k));
+
+/** The meta key an ASCII key is, ignoring case. */
+function metaKeyAt(bytes: Buffer, from: number, to: number): (typeof META_KEYS)[number] | undefined {
+  for (let m = 0; m < META_KEYS.length; m++) {
+    const want = META_KEY_BYTES[m];
+    if (want.length !== to - from) continue;
+    let k = 0;
+    while (k < want.length && asciiLower(bytes[from + k]) === want[k]) k++;
+    if (k === want.length) return META_KEYS[m];
+  }
+  return undefined;
+}
+
+/** Whether two ASCII keys are equal ignoring case (for ASCII, what {@link metaObject}'s case folding does). */
+function sameAsciiFolded(bytes: Buffer, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let k = 0; k < aEnd - a; k++) if (asciiLower(bytes[a + k]) !== asciiLower(bytes[b + k])) return false;
+  return true;
+}
+
+function asciiLower(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
 }
 
 function isScalarEnd(c: number): boolean {

@@ -1,20 +1,27 @@
 /**
  * loadFbc on the real catalogs copied from upstream (operator-registry/oc-mirror test data, JSON and YAML trees),
  * plus the rules of collectors.md §2.4 on small hand-made trees: case-insensitive meta keys, the errors, the
- * .indexignore patterns, the streaming JSON splitter and a large file of which one package is kept.
+ * .indexignore patterns, the streaming JSON splitters and a large file of which one package is kept. The fast
+ * path taken with a keepPackage filter (split on bytes, meta values read without parsing) is compared with the
+ * full path (`fullParse`) on every catalog and on objects made to trip it up.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
+import { parseAllDocuments } from 'yaml';
 import {
   FbcParseError,
+  JsonByteSplitter,
   JsonObjectSplitter,
   indexIgnoreMatcher,
   loadFbc,
+  scanFbcMeta,
+  type ByteSplitObject,
+  type FbcMeta,
   type SplitObject,
 } from '../../../core/collect/operator/fbc-load.js';
 import { bundleVersion, type DeclarativeConfig } from '../../../core/collect/operator/fbc-model.js';
@@ -536,4 +543,440 @@ test('a cancelled signal stops the load', async () => {
   const loading = loadFbc(join(CATALOGS, 'test-catalog-diff'), { signal: later.signal });
   later.abort();
   await assert.rejects(loading, { name: 'AbortError' });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The fast path (keepPackage given: JSON split on bytes, only kept objects parsed) against the full path
+
+type Keep = (name: string) => boolean;
+
+/** Loads with the fast and the full path: the same catalog, and keepPackage asked about the same objects. */
+async function bothPaths(root: string, keep: Keep, label = ''): Promise<DeclarativeConfig> {
+  const askedFast: string[] = [];
+  const askedFull: string[] = [];
+  const fast = await loadFbc(root, { keepPackage: (n) => (askedFast.push(n), keep(n)) });
+  const full = await loadFbc(root, { keepPackage: (n) => (askedFull.push(n), keep(n)), fullParse: true });
+  assert.deepEqual(fast, full, `fast and full path differ ${label}`);
+  // Files are read in parallel: the order of the questions varies, not the questions.
+  assert.deepEqual(askedFast.sort(), askedFull.sort(), `keepPackage asked differently ${label}`);
+  return fast;
+}
+
+/** Both paths fail, with the same error. */
+async function sameFailure(root: string, keep: Keep, pattern: RegExp): Promise<FbcParseError> {
+  const full = await rejectsWith(loadFbc(root, { keepPackage: keep, fullParse: true }), pattern);
+  const fast = await rejectsWith(loadFbc(root, { keepPackage: keep }), pattern);
+  assert.equal(fast.message, full.message);
+  assert.deepEqual([fast.file, fast.objectIndex, fast.line], [full.file, full.objectIndex, full.line]);
+  return fast;
+}
+
+/** The keepPackage choices tried on a catalog with these packages. */
+function keepChoices(packages: string[]): [string, Keep][] {
+  const choices: [string, Keep][] = [
+    ['all', () => true],
+    ['none', () => false],
+    [`all but ${packages[0]}`, (n) => n !== packages[0]],
+  ];
+  for (const p of packages) choices.push([`only ${p}`, (n) => n === p]);
+  if (packages.length > 1) choices.push([`${packages[0]} and ${packages[1]}`, (n) => packages.slice(0, 2).includes(n)]);
+  return choices;
+}
+
+async function filesUnder(root: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
+    const path = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await filesUnder(root, path)));
+    else out.push(path);
+  }
+  return out.sort();
+}
+
+test('fast path = full path on the upstream JSON catalogs, for several keepPackage choices', async () => {
+  for (const name of ['jaeger-product', 'node-observability-operator', '3scale-channels']) {
+    const root = join(FBC, name);
+    const all = await loadFbc(root);
+    const packages = all.packages.map((p) => p.name);
+    for (const [label, keep] of keepChoices([...packages, 'not-in-the-catalog'])) {
+      const cfg = await bothPaths(root, keep, `${name}, ${label}`);
+      if (label === 'all') assert.deepEqual(cfg, all);
+    }
+  }
+});
+
+test('fast path = full path = YAML path on the oc-mirror integration catalogs converted to JSON', async (t) => {
+  const trees = (await readdir(CATALOGS, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  assert.ok(trees.length >= 7);
+  let style = 0;
+  for (const tree of trees) {
+    const yamlRoot = join(CATALOGS, tree);
+    const jsonRoot = await tempDirForTest(t, `fbc-json-${tree}-`);
+    for (const file of await filesUnder(yamlRoot)) {
+      const text = await readFile(join(yamlRoot, file), 'utf8');
+      if (!file.endsWith('.yaml')) {
+        await writeTree(jsonRoot, { [file]: text });
+        continue;
+      }
+      const objects = parseAllDocuments(text)
+        .map((d) => d.toJS() as unknown)
+        .filter((o) => o != null);
+      // opm's indented layout, objects back to back, one object a line.
+      const json = [
+        objects.map((o) => `${JSON.stringify(o, null, 4)}\n`).join(''),
+        objects.map((o) => JSON.stringify(o)).join(''),
+        objects.map((o) => `${JSON.stringify(o)}\n`).join(''),
+      ][style++ % 3];
+      await writeTree(jsonRoot, { [file.replace(/\.yaml$/, '.json')]: json });
+    }
+    const all = await loadFbc(yamlRoot);
+    assert.deepEqual(await loadFbc(jsonRoot), all, tree);
+    const packages = [...new Set([...all.packages.map((p) => p.name), ...all.bundles.map((b) => b.package)])];
+    for (const [label, keep] of keepChoices(packages)) {
+      const cfg = await bothPaths(jsonRoot, keep, `${tree}, ${label}`);
+      assert.deepEqual(cfg, await loadFbc(yamlRoot, { keepPackage: keep }), `${tree}, ${label}: JSON and YAML differ`);
+    }
+  }
+});
+
+/** Objects the byte scan must read right or hand to the full path. */
+const TRICKY: unknown[] = [
+  // Escapes in keys and in the meta values: the full path decides.
+  '{"sch\\u0065ma": "olm.package", "name": "p\\u0031", "defaultChannel": "stable"}',
+  '{"schema": "olm.channel", "package": "p1", "name": "st\\u0061ble", "entries": [{"name": "p1.v1"}]}',
+  '{"schema": "olm.bundle", "package": "p\\u0031", "name": "p1.v1", "image": "quay.io/p1:v1"}',
+  '{"schema": "olm.bundle", "package": "q", "name": "say \\"hi\\" \\\\", "properties": []}',
+  // Upper-case meta keys, escapes and brackets inside other values, top-level scalars.
+  '{"Schema": "olm.package", "NAME": "q", "Description": "quote \\" brace } bracket ] backslash \\\\", "n": -1.5e+3, "t": true, "f": false, "z": null, "zero": 0}',
+  '{"schema": "olm.channel", "PACKAGE": "q", "Name": "c", "entries": [{"name": "a", "x": "}]\\"{["}, {"name": "b", "skips": ["a"]}]}',
+  // Multibyte UTF-8 in values and in a package name; a non-ASCII key (full path), keys folding to meta keys.
+  '{"schema": "olm.package", "name": "パッケージ-😀", "description": "漢字 émoji 😀🎉 ∑ — ünïcödé"}',
+  '{"schema": "olm.bundle", "package": "パッケージ-😀", "name": "v1", "relatedImages": [{"name": "ö", "image": "x/😀"}]}',
+  '{"schema": "olm.bundle", "package": "q", "name": "b1", "名前": "値", "icon": {"base64data": "iVBOR=="}}',
+  '{"ſchema": "olm.package", "name": "long-s"}',
+  // Other schemas, with and without a package; the same key twice (JSON.parse keeps the last one).
+  '{"schema": "x.other", "value": [1, [2, {"a": {}}], "]"]}',
+  '{"schema": "x.other", "package": "q", "package": "p1"}',
+  '{"schema":"olm.bundle","package":"q","name":"b2","properties":[{"type":"olm.package","value":{"packageName":"q","version":"1.0.0"}}]}',
+];
+
+/** Blanks (space, newline, tab) after every `:`, `,`, `{` and `[` outside strings. */
+function spaceOut(json: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    out += c;
+    if (inString) {
+      if (c === '\\') out += json[++i];
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+    } else if (':,{['.includes(c)) {
+      out += ' \n\t ';
+    }
+  }
+  return out;
+}
+
+test('escaped keys and values, case-folded keys, multibyte UTF-8, odd spacing: fast path = full path', async (t) => {
+  const root = await tempDirForTest(t, 'fbc-tricky-');
+  const texts = TRICKY as string[];
+  await writeTree(root, {
+    // JSON.stringify of what the file holds: different bytes (escapes decoded), same objects.
+    'a/pretty.json': texts.map((x) => `${JSON.stringify(JSON.parse(x), null, 2)}\n`).join(''),
+    'b/raw.json': `\uFEFF\r\n\t ${texts.join('\r\n')}\n`,
+    'c/packed.json': texts.join(''),
+    'd/spaced.json': texts.map((x) => spaceOut(x)).join(' '),
+  });
+  const all = await loadFbc(root);
+  assert.deepEqual(counts(all), [16, 8, 20, 0, 8]);
+  assert.ok(all.packages.some((p) => p.name === 'long-s'));
+  assert.ok(all.packages.some((p) => p.name === 'p1'));
+  assert.equal(all.bundles.filter((b) => b.package === 'p1').length, 4);
+  const packages = ['p1', 'q', 'パッケージ-😀', 'long-s'];
+  for (const [label, keep] of keepChoices(packages)) await bothPaths(root, keep, label);
+  assert.deepEqual(await bothPaths(root, () => true), all);
+});
+
+/** Concatenated JSON objects with multibyte characters everywhere a split could hurt. */
+const MULTIBYTE_TEXT = [
+  '{"schema":"olm.package","name":"é-pkg","description":"😀漢é𝄞"}',
+  '\n  {"schema": "olm.bundle", "package": "é-pkg", "name": "😀", "properties": [{"type": "t", "value": {"k": "漢\\"}"}}]}',
+  '{"schema":"olm.bundle","package":"x","name":"a","d":"\\\\","日本":{"語":["😀","}"]}}\r\n',
+  '{"schema":"x.o","v":"€€€€","w":[{"😀":"😀"}]}',
+].join('');
+
+const MULTIBYTE_META: (FbcMeta | undefined)[] = [
+  { schema: 'olm.package', name: 'é-pkg' },
+  { schema: 'olm.bundle', package: 'é-pkg', name: '😀' },
+  undefined, // a non-ASCII top-level key: the full path decides
+  { schema: 'x.o' },
+];
+
+function byteSplit(bytes: Buffer, cuts: number[]): ByteSplitObject[] {
+  const splitter = new JsonByteSplitter('t.json');
+  const out: ByteSplitObject[] = [];
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    out.push(...splitter.push(bytes.subarray(from, cut)));
+    from = cut;
+  }
+  splitter.end();
+  return out;
+}
+
+test('the byte splitter and the meta scan: multibyte characters split at every byte offset', () => {
+  const bytes = Buffer.from(MULTIBYTE_TEXT);
+  const want = splitAll(MULTIBYTE_TEXT, MULTIBYTE_TEXT.length).map((o) => [o.text, o.index, o.line]);
+  assert.equal(want.length, 4);
+  const check = (found: ByteSplitObject[], label: string): void => {
+    assert.deepEqual(
+      found.map((o) => [o.bytes.toString('utf8'), o.index, o.line]),
+      want,
+      label,
+    );
+    assert.deepEqual(
+      found.map((o) => scanFbcMeta(o.bytes, o.nested)),
+      MULTIBYTE_META,
+      label,
+    );
+  };
+  for (let cut = 0; cut <= bytes.length; cut++) check(byteSplit(bytes, [cut]), `cut at ${cut}`);
+  for (let a = 0; a <= bytes.length; a += 3) {
+    for (let b = a; b <= bytes.length; b += 5) check(byteSplit(bytes, [a, b]), `cuts at ${a}, ${b}`);
+  }
+  for (let size = 1; size <= 9; size++) {
+    const cuts = Array.from({ length: Math.ceil(bytes.length / size) }, (_, k) => k * size);
+    check(byteSplit(bytes, cuts), `chunks of ${size}`);
+  }
+  // The meta values agree with what parsing gives.
+  for (const [k, meta] of MULTIBYTE_META.entries()) {
+    if (!meta) continue;
+    const parsed = JSON.parse(want[k][0] as string) as Record<string, unknown>;
+    assert.deepEqual(
+      Object.fromEntries(['schema', 'package', 'name'].filter((m) => m in parsed).map((m) => [m, parsed[m]])),
+      meta,
+    );
+  }
+});
+
+test('the byte splitter gives the text splitter results and errors, chunked anywhere', () => {
+  const texts = [
+    ...(TRICKY as string[]),
+    '{"schema": "a", "s": "braces { } [ ] in a string", "q": "say \\"hi\\" {", "b": "ends in a backslash \\\\"}',
+  ];
+  const text = `\n\n${texts.join('\n  ')}\r\n\t`;
+  const bytes = Buffer.from(text);
+  const want = splitAll(text, text.length).map((o) => [o.text, o.index, o.line]);
+  for (let size = 1; size <= 40; size++) {
+    const cuts = Array.from({ length: Math.ceil(bytes.length / size) }, (_, k) => k * size);
+    assert.deepEqual(
+      byteSplit(bytes, cuts).map((o) => [o.bytes.toString('utf8'), o.index, o.line]),
+      want,
+      `chunks of ${size}`,
+    );
+  }
+
+  const failures = [
+    '{"schema":"a"}\n\n😀{"schema":"b"}',
+    '{"schema":"a"}\né',
+    '{"schema":"a"} \n x',
+    '{"schema":"a"}]',
+    '\n{"schema":"a"}\n{"schema":"b", "c": ["}',
+    '{"schema":"a"}\n{"schema":"b\\"}',
+    '{"schema":"a"}\n\u00a0',
+  ];
+  for (const failing of failures) {
+    const textError = (() => {
+      try {
+        splitAll(failing, failing.length);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'no error';
+    })();
+    assert.match(textError, /between JSON objects|ends inside a JSON object/);
+    const raw = Buffer.from(failing);
+    for (let cut = 0; cut <= raw.length; cut++) {
+      for (const size of [1, 2, 3, raw.length]) {
+        const cuts = [cut, ...Array.from({ length: Math.ceil((raw.length - cut) / size) }, (_, k) => cut + k * size)];
+        assert.throws(
+          () => byteSplit(raw, cuts),
+          { message: textError },
+          `${JSON.stringify(failing)} at ${cut}/${size}`,
+        );
+      }
+    }
+  }
+});
+
+test('the meta scan hands anything unusual at the top level to the full path', () => {
+  const scan = (text: string): FbcMeta | undefined => {
+    const [o] = byteSplit(Buffer.from(text), []);
+    return scanFbcMeta(o.bytes, o.nested);
+  };
+  assert.deepEqual(scan('{"schema":"s","package":"p","name":"n","x":{"package":"no"}}'), {
+    schema: 's',
+    package: 'p',
+    name: 'n',
+  });
+  assert.deepEqual(scan('{ "SCHEMA" : "s" , "a" : [ ] , "b" : { } , "c" : -0.5E-2 , "Name" : "" }'), {
+    schema: 's',
+    name: '',
+  });
+  const unsure = [
+    '{}',
+    '{"name":"n"}',
+    '{"schema":""}',
+    '{"sch\\u0065ma":"s"}',
+    '{"schema":"s\\n"}',
+    '{"schema":"s","package":"p\\"q"}',
+    '{"schema":"s","name":"a","NAME":"b"}',
+    '{"schema":"s","x":1,"X":2}',
+    '{"schema":"s","package":7}',
+    '{"schema":"s","name":null}',
+    '{"schema":["s"]}',
+    '{"schema":"s","package":{"name":"p"}}',
+    '{"schema":"s","ſchema":"t"}',
+    '{"schema":"s","x":1,}',
+    '{"schema":"s" "x":1}',
+    '{"schema":"s","x":01}',
+    '{"schema":"s","x":tru}',
+    '{"schema":"s","x":[1},"y":{]}',
+    '{"schema":"s","x":{"a":1]}',
+    '{"schema":"s",,"x":1}',
+    '{"schema":"s","x"}',
+    '{"schema":"s",1:2}',
+    '{"schema":"tab\there"}',
+    `{"schema":"s",${Array.from({ length: 64 }, (_, k) => `"k${k}":${k}`).join(',')}}`,
+  ];
+  for (const text of unsure) assert.equal(scan(text), undefined, text);
+});
+
+test('a malformed object fails the run only when its package is kept, with the message of the full path', async (t) => {
+  const good = (pkg: string): string =>
+    [
+      `{"schema":"olm.package","name":"${pkg}"}`,
+      `{"schema":"olm.channel","package":"${pkg}","name":"c","entries":[{"name":"${pkg}.v1"}]}`,
+    ].join('\n');
+  const bad: [string, RegExp][] = [
+    // A syntax error inside a nested value or a string: only the full path sees it.
+    ['{"schema":"olm.bundle","package":"p","name":"b",\n"properties":[{"type":"a",}]}', /invalid JSON/],
+    ['{"schema":"olm.bundle","package":"p","name":"b","image":"x\\qy"}', /invalid JSON/],
+    ['{"schema":"olm.bundle","package":"p","name":"b","relatedImages":[{"image":["x"}]]}', /invalid JSON/],
+    ['{"schema":"olm.package","name":"p","description":"raw\ttab"}', /invalid JSON/],
+    ['{"schema":"olm.channel","package":"p","name":"c","entries":[{"name":"a","skips":[1 2]}]}', /invalid JSON/],
+  ];
+  for (const [i, [object, pattern]] of bad.entries()) {
+    const root = await tempDirForTest(t, 'fbc-malformed-');
+    await writeTree(root, { [`d${i}/catalog.json`]: `${good('k')}\n\n${object}\n${good('z')}\n` });
+    // Dropped: the fast path does not parse it, the full path fails on it.
+    const cfg = await loadFbc(root, { keepPackage: (n) => n !== 'p' });
+    assert.deepEqual(counts(cfg), [2, 2, 0, 0, 0], object);
+    await rejectsWith(loadFbc(root, { keepPackage: (n) => n !== 'p', fullParse: true }), pattern);
+    // Kept: both fail alike, and as a load without a filter does.
+    const err = await sameFailure(root, () => true, pattern);
+    await rejectsWith(loadFbc(root), new RegExp(`^${err.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    await sameFailure(root, (n) => n === 'p', pattern);
+    assert.equal(err.objectIndex, 3);
+    assert.equal(err.line, object.includes('\n') ? 5 : 4);
+  }
+});
+
+test('what the top-level scan can see still fails in a dropped package, exactly as before', async (t) => {
+  const cases: [string, RegExp][] = [
+    ['{"schema":"olm.bundle","package":"p","name":"b","Name":"c"}', /duplicate keys "name" and "Name"/],
+    ['{"schema":"olm.bundle","package":"p","description":"a","DESCRIPTION":"b"}', /duplicate keys "description"/],
+    ['{"schema":"olm.bundle","package":"p","name":7}', /"name" must be a string/],
+    ['{"schema":"olm.bundle","package":["p"]}', /"package" must be a string/],
+    ['{"package":"p","name":"b"}', /the object has no "schema"/],
+    ['{"schema":"","package":"p"}', /the object has no "schema"/],
+    ['{"schema":"olm.bundle","package":"p","name":"b",}', /invalid JSON/],
+    ['{"schema":"olm.bundle","package":"p" "name":"b"}', /invalid JSON/],
+    ['{"schema":"olm.bundle","package":"p","x":01}', /invalid JSON/],
+    ['{"schema":"olm.bundle","package":"p","x":[1}}', /invalid JSON/],
+    ['{"schema":"olm.bundle","package":"p\nq"}', /invalid JSON/],
+    ['{"schema":"olm.bundle","package":"p"}\n\u00e9', /unexpected "é" between JSON objects/],
+    ['{"schema":"olm.bundle","package":"p"}😀', /unexpected "\\ud83d" between JSON objects/],
+    ['{"schema":"olm.bundle","package":"p"}\n{"schema":"olm.bundle","package":"p","name":"b', /ends inside a JSON/],
+  ];
+  for (const [object, pattern] of cases) {
+    const root = await tempDirForTest(t, 'fbc-top-');
+    await writeTree(root, { 'catalog.json': `{"schema":"olm.package","name":"k"}\n${object}\n` });
+    await sameFailure(root, (n) => n === 'k', pattern);
+  }
+});
+
+test('file starts: byte-order mark, blank files, non-JSON starts take the same path with and without a filter', async (t) => {
+  const root = await tempDirForTest(t, 'fbc-starts-');
+  await writeTree(root, {
+    'bom.json': '\uFEFF{"schema":"olm.package","name":"a"}',
+    'bom-blank.json': '\uFEFF\n\n\t',
+    'blank.json': ' \r\n',
+    'empty.json': '',
+    'lines.json': '\n\n\n{"schema":"olm.package","name":"b"}',
+    'yaml.txt': 'schema: olm.package\nname: c\n',
+    'yaml-bom.txt': '\uFEFFschema: olm.package\nname: d\n',
+  });
+  for (const [label, keep] of keepChoices(['a', 'b', 'c', 'd'])) await bothPaths(root, keep, label);
+  const cfg = await bothPaths(root, () => true);
+  assert.deepEqual(
+    cfg.packages.map((p) => p.name),
+    ['a', 'b', 'd', 'c'],
+  );
+
+  const odd = await tempDirForTest(t, 'fbc-starts-odd-');
+  // A no-break space is blank to the format sniffing but not to the JSON splitter.
+  await writeTree(odd, { 'c.json': '\u00a0{"schema":"olm.package","name":"a"}' });
+  await sameFailure(odd, () => true, /unexpected "\u00a0" between JSON objects/);
+  await writeTree(odd, { 'c.json': '\uFEFF\uFEFF{"schema":"olm.package","name":"a"}' });
+  await sameFailure(odd, () => true, /unexpected "\uFEFF" between JSON objects/);
+});
+
+test('multibyte characters across the 1 MiB read boundary, in kept and in dropped objects', async (t) => {
+  const root = await tempDirForTest(t, 'fbc-boundary-');
+  const MiB = 1 << 20;
+  const run = '😀漢é'.repeat(40); // 360 bytes, 9 a round
+  /** `object` after a dropped one sized so that `run` starts `shift` bytes past 1 MiB - 180: across the boundary. */
+  const padded = (object: string, shift: number): string => {
+    const before = Buffer.byteLength(object.slice(0, object.indexOf(run)));
+    const frame = '{"schema":"olm.bundle","package":"drop","name":"p","d":""}\n';
+    const fill = 'y'.repeat(MiB - 180 + shift - before - frame.length);
+    const text = `${frame.replace('""', `"${fill}"`)}${object}\n`;
+    assert.equal(Buffer.from(text).indexOf(run), MiB - 180 + shift);
+    return text;
+  };
+  const files: Record<string, string> = {};
+  // The files are read in 1 MiB chunks; 9 shifts put each byte of a round on the boundary.
+  for (let shift = 0; shift < 9; shift++) {
+    files[`s${shift}/a-keep.json`] = padded(`{"schema":"olm.package","name":"keep","description":"${run}"}`, shift);
+    files[`s${shift}/b-drop.json`] = padded(`{"schema":"olm.bundle","package":"drop","name":"d","d":"${run}"}`, shift);
+    files[`s${shift}/c-name.json`] = padded(`{"schema":"olm.bundle","package":"${run}","name":"b"}`, shift);
+  }
+  await writeTree(root, files);
+  // Fast path only (the full path is not what is tested here, and parsing 27 MB with it is slow).
+  const cfg = await loadFbc(root, { keepPackage: (n) => n === 'keep' || n === run });
+  assert.deepEqual(counts(cfg), [9, 0, 9, 0, 0]);
+  assert.deepEqual(
+    cfg.packages.map((p) => p.description),
+    Array.from({ length: 9 }, () => run),
+  );
+  assert.deepEqual(
+    cfg.bundles.map((b) => b.package),
+    Array.from({ length: 9 }, () => run),
+  );
+  const dropped = await loadFbc(root, { keepPackage: (n) => n === 'drop' });
+  assert.deepEqual(counts(dropped), [0, 0, 36, 0, 0]);
+  assert.deepEqual(
+    dropped.bundles.filter((b) => b.name === 'd').map((b) => b.d),
+    Array.from({ length: 9 }, () => run),
+  );
+});
+
+test('keepPackage is asked once per object that has a package', async () => {
+  let asked = 0;
+  const cfg = await loadFbc(join(FBC, 'jaeger-product'), { keepPackage: () => (asked++, true) });
+  assert.equal(asked, 8);
+  assert.deepEqual(counts(cfg), [1, 1, 6, 0, 0]);
 });
