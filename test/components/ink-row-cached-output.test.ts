@@ -207,6 +207,24 @@ function dashboardEvents(): MirrorEvent[][] {
   return steps;
 }
 
+/**
+ * Waits until Ink has drawn what the last flush asked for: the frame count stays the same over a few turns of the
+ * event loop. A single turn was enough on an idle machine but not under load (React schedules the render as a
+ * task of its own), which made the two runs differ by a frame.
+ */
+async function settled(stdout: { readonly frames: readonly string[] }): Promise<void> {
+  let quiet = 0;
+  let count = stdout.frames.length;
+  for (let turn = 0; turn < 200 && quiet < 5; turn++) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (stdout.frames.length === count) quiet++;
+    else {
+      count = stdout.frames.length;
+      quiet = 0;
+    }
+  }
+}
+
 async function framesOf(ui: UiModule, steps: MirrorEvent[][]): Promise<string[]> {
   let now = T0;
   const store = ui.createDashboardStore({ now: () => now });
@@ -226,9 +244,11 @@ async function framesOf(ui: UiModule, steps: MirrorEvent[][]): Promise<string[]>
     for (const event of step) store.dispatch(event);
     now = step[step.length - 1].at;
     store.flush(now);
-    await new Promise((resolve) => setImmediate(resolve));
+    await settled(stdout);
   }
   instance.unmount();
-  // The spinner follows the store's real-time interval, which need not tick alike in two runs.
-  return stdout.frames.map((frame) => frame.replace(/[\u2800-\u28ff]/g, '*'));
+  // The spinner follows the store's real-time interval, which need not tick alike in two runs: its glyph is masked,
+  // and the identical frames its ticks redraw are counted once.
+  const frames = stdout.frames.map((frame) => frame.replace(/[\u2800-\u28ff]/g, '*'));
+  return frames.filter((frame, i) => i === 0 || frame !== frames[i - 1]);
 }
