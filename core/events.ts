@@ -101,6 +101,15 @@ export type MirrorEvent = { at: number } & (
       signer?: string;
       components?: number;
     }
+  /** Helm chart work during collection: `fetch` (download), `rendered` (with its image counts), `failed`. */
+  | {
+      type: 'helm';
+      chart: string;
+      step: 'fetch' | 'rendered' | 'failed';
+      images?: number;
+      hookImages?: number;
+      error?: string;
+    }
   | { type: 'warning'; message: string }
   | { type: 'log'; level: 'debug' | 'info'; message: string }
   | { type: 'archive.progress'; chunk: string; bytes: number; totalBytes: number }

@@ -339,6 +339,14 @@ export function applyEvent(d: Draft, e: MirrorEvent): void {
       d.s.releases = { step: e.step, text: releaseStepText(e), signatures };
       return;
     }
+    case 'helm':
+      if (e.step === 'failed') {
+        d.pushError({ at: e.at, severity: 'error', reference: e.chart, message: e.error ?? 'chart failed' });
+        d.s.lastNotice = `Helm ${e.chart}: failed`;
+      } else if (e.step === 'rendered') {
+        d.s.lastNotice = `Helm ${e.chart}: ${e.images ?? 0} image(s)${e.hookImages ? ` (${e.hookImages} hook image(s) left out)` : ''}`;
+      } else d.s.lastNotice = `Helm ${e.chart}: downloading`;
+      return;
     case 'extract.progress':
       d.s.extract = { chunk: e.chunk, index: e.index, count: e.count, bytes: e.bytes, totalBytes: e.totalBytes };
       return;

@@ -10,9 +10,10 @@ import { filterBlockedImages } from './blocked-images.js';
 import { additionalImagesCollector } from './additional-images.js';
 import { operatorCollector } from './operator/operator-collector.js';
 import { releaseCollector } from './release/release-collector.js';
+import { helmCollector } from './helm/helm-collector.js';
 
-/** In the order oc-mirror runs them (release → operators → additional → helm); helm lands later. */
-export const COLLECTORS: Collector[] = [releaseCollector, operatorCollector, additionalImagesCollector];
+/** In the order oc-mirror runs them: release → operators → additional → helm. */
+export const COLLECTORS: Collector[] = [releaseCollector, operatorCollector, additionalImagesCollector, helmCollector];
 
 export interface CollectResult {
   images: PlannedImage[];

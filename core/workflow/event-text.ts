@@ -140,6 +140,13 @@ export class EventTextFormatter {
         return catalogLines(event, verbose);
       case 'release':
         return releaseLines(event);
+      case 'helm':
+        if (event.step === 'fetch') return [`helm ${event.chart}: downloading`];
+        if (event.step === 'rendered')
+          return [
+            `helm ${event.chart}: ${event.images ?? 0} image(s)${event.hookImages ? `, ${event.hookImages} hook image(s) left out` : ''}`,
+          ];
+        return [`helm ${event.chart}: FAILED: ${event.error ?? 'unknown error'}`];
       case 'archive.chunk':
         return [`wrote ${event.path} (${formatBytes(event.bytes)})`];
       case 'extract.progress':
