@@ -447,10 +447,7 @@ test('catalog events: one entry per catalog in start order; the phase line names
     at(T0, { type: 'phase', phase: 'collect' }),
     at(T0 + 1, { type: 'catalog', catalog: a, step: 'pull', bytes: 10 * MiB, totalBytes: 40 * MiB }),
   ]);
-  assert.equal(
-    catalogLineText(pulling, ' · '),
-    'Catalog 1/1 redhat-operator-index:v4.18 · pulling · 10 MiB/40 MiB',
-  );
+  assert.equal(catalogLineText(pulling, ' · '), 'Catalog 1/1 redhat-operator-index:v4.18 · pulling · 10 MiB/40 MiB');
   const failed = run([at(T0 + 1, { type: 'catalog', catalog: a, step: 'failed', error: 'no related images found' })]);
   assert.equal(failed.errors.length, 1);
   assert.match(failed.errors[0].message, /no related images found/);
