@@ -27,6 +27,8 @@ export interface ConfigSummary {
   additionalImages: string[];
   /** Helm chart names (local and repository charts). */
   charts: string[];
+  /** Helm repositories → charts → versions (`charts` undefined = every chart of the repository). */
+  helmRepositories?: { name: string; charts?: { name: string; version?: string }[] }[];
 }
 
 /** A validation problem at a 1-based position in the YAML file. */
@@ -104,6 +106,16 @@ export function configSummaryLines(summary: ConfigSummary, maxLines: number): st
   lines.push(
     `Helm charts  ${summary.charts.length > 0 ? `${summary.charts.length}: ${listWithMore(summary.charts, 4)}` : 'none'}`,
   );
+  for (const repo of summary.helmRepositories ?? []) {
+    const charts =
+      repo.charts === undefined
+        ? 'every chart, every version'
+        : listWithMore(
+            repo.charts.map((c) => `${c.name} ${c.version ?? 'latest'}`),
+            4,
+          );
+    lines.push(`               └ ${repo.name}: ${charts}`);
+  }
   if (lines.length <= maxLines) return lines;
   const keep = Math.max(0, maxLines - 1);
   return [...lines.slice(0, keep), `+${lines.length - keep} more line(s)`];

@@ -59,6 +59,10 @@ export async function describeConfigFile(path: string): Promise<DescribeConfigRe
           full: o.full ?? false,
         })),
         additionalImages: (spec.additionalImages ?? []).map((i) => i.name),
+        helmRepositories: (spec.helm?.repositories ?? []).map((r) => ({
+          name: r.name,
+          charts: r.charts?.map((c) => ({ name: c.name, version: c.version })),
+        })),
         charts: [
           ...(spec.helm?.repositories ?? []).flatMap((r) => (r.charts ?? []).map((c) => c.name)),
           ...(spec.helm?.local ?? []).map((c) => c.name),

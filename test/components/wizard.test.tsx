@@ -45,6 +45,7 @@ const DESCRIPTIONS: Record<string, DescribeConfigResult> = {
       ],
       additionalImages: ['registry.redhat.io/ubi9/ubi:latest'],
       charts: ['podinfo'],
+      helmRepositories: [{ name: 'podinfo-repo', charts: [{ name: 'podinfo', version: '5.0.0' }] }],
     },
   },
   'broken.yaml': {
@@ -143,7 +144,7 @@ test('mirror to mirror, by keys: config preview, locations, changed options, rev
     frame,
     /Operators {4}registry\.redhat\.io\/redhat\/redhat-operator-index:v4\.16 \(2 packages\)\n +├ cluster-logging: stable-6\.1, stable-6\.2\n +└ web-terminal: all channels\n/,
   );
-  assert.match(frame, /Helm charts {2}1: podinfo/);
+  assert.match(frame, /Helm charts {2}1: podinfo\n +└ podinfo-repo: podinfo 5\.0\.0/);
   assert.match(frame, /1 other config\(s\) not listed \(DeleteImageSetConfiguration\)/);
   assert.doesNotMatch(frame, /disc\.yaml/);
   await s.key(KEYS.enter);
