@@ -119,6 +119,28 @@ mirror:
   const opts = skopeoOptionsFor(dest);
   assert.equal(await skopeoManifestDigest(`${dest.host}/mirror/stefanprodan/podinfo:5.0.0`, opts), repoImage.digest);
   assert.equal(await skopeoManifestDigest(`${dest.host}/mirror/local/podinfo:5.0.0`, opts), localImage.digest);
+
+  // delete --generate from the pinned DISC, offline: the images of both charts.
+  const wd = join(archive, 'working-dir');
+  const disc = join(wd, (await readdir(wd)).find((f) => f.startsWith('disc_pinned_'))!);
+  const generate = await runCli([
+    'delete',
+    '-c',
+    disc,
+    '--generate',
+    '--workspace',
+    `file://${archive}`,
+    `docker://${dest.host}/mirror`,
+    '--dest-tls-verify=false',
+    '--cache-dir',
+    join(work, 'cache-d2m'),
+    '--no-ui',
+  ]);
+  assert.equal(generate.code, 0, generate.stderr + generate.stdout);
+  const list = await readFile(join(wd, 'delete', 'delete-images.yaml'), 'utf8');
+  assert.ok(list.includes(`imageReference: docker://${dest.host}/mirror/stefanprodan/podinfo:5.0.0`), list);
+  assert.ok(list.includes(`imageReference: docker://${dest.host}/mirror/local/podinfo:5.0.0`), list);
+  assert.equal((list.match(/type: helmImage/g) ?? []).length, 2, list);
 });
 
 test('helm: two broken charts (not gzip; a template syntax error) both named, exit bit 16, nothing copied', async (t) => {
