@@ -122,7 +122,10 @@ mirror:
 
   // delete --generate from the pinned DISC, offline: the images of both charts.
   const wd = join(archive, 'working-dir');
-  const disc = join(wd, (await readdir(wd)).find((f) => f.startsWith('disc_pinned_'))!);
+  const disc = join(
+    wd,
+    (await readdir(wd)).find((f) => f.startsWith('disc_pinned_'))!,
+  );
   const generate = await runCli([
     'delete',
     '-c',
@@ -143,13 +146,13 @@ mirror:
   assert.equal((list.match(/type: helmImage/g) ?? []).length, 2, list);
 });
 
-test('helm: two broken charts (not gzip; a template syntax error) both named, exit bit 16, nothing copied', async (t) => {
+test('helm: two broken charts (not gzip; a template syntax error) both named, exit bit 16, nothing copied; then m2m of the good one', async (t) => {
   const source = await startRegistry();
   t.after(() => source.stop());
   const dest = await startRegistry();
   t.after(() => dest.stop());
   const work = await tempDirForTest(t, 'charts-broken');
-  await pushImage(source, 'stefanprodan/podinfo:5.0.0');
+  const podinfoImage = await pushImage(source, 'stefanprodan/podinfo:5.0.0');
   const good = await podinfoChart(join(work, 'good'), `${source.host}/stefanprodan/podinfo`);
   const broken = await podinfoChart(join(work, 'broken'), `${source.host}/stefanprodan/podinfo`);
   await writeFile(
@@ -209,4 +212,23 @@ mirror:
   assert.match(run.stderr, /templates\/service\.yaml:\d+/);
   assert.match(run.stderr, /garbage/);
   await assert.rejects(skopeoInspectRaw(`${dest.host}/mirror/stefanprodan/podinfo:5.0.0`, skopeoOptionsFor(dest)));
+
+  // The same repository with only the good chart: mirror to mirror copies its image with its digest.
+  await writeFile(isc, (await readFile(isc, 'utf8')).replace(/\n {6}- name: broken[\s\S]*$/, '\n'));
+  const ok = await runCli([
+    '-c',
+    isc,
+    '--workspace',
+    `file://${work}/ws`,
+    `docker://${dest.host}/mirror`,
+    ...TLS,
+    '--cache-dir',
+    join(work, 'cache'),
+    '--no-ui',
+  ]);
+  assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+  assert.equal(
+    await skopeoManifestDigest(`${dest.host}/mirror/stefanprodan/podinfo:5.0.0`, skopeoOptionsFor(dest)),
+    podinfoImage.digest,
+  );
 });
