@@ -1,9 +1,14 @@
 /** Fixtures of the copy scenarios (ocm-tui vs skopeo vs the wire limit). */
 export type FixtureName = 'big' | 'release' | 'huge';
 export const ALL_FIXTURES: FixtureName[] = ['big', 'release', 'huge'];
-/** Everything `--fixtures` can name: the copy fixtures and `catalog`, the operator-catalog scenario. */
-export type ScenarioName = FixtureName | 'catalog';
-export const ALL_SCENARIOS: ScenarioName[] = [...ALL_FIXTURES, 'catalog'];
+/** Scenarios whose results are a copy table (ocm-tui vs skopeo vs the wire limit). */
+export type CopyScenarioName = FixtureName | 'release-payload';
+/**
+ * Everything `--fixtures` can name: the copy fixtures, `catalog` (the operator-catalog scenario) and
+ * `release-payload` (a signed release payload through the release collector; opt-in, not in the default run).
+ */
+export type ScenarioName = FixtureName | 'catalog' | 'release-payload';
+export const ALL_SCENARIOS: ScenarioName[] = [...ALL_FIXTURES, 'catalog', 'release-payload'];
 
 /** Command line of `npm run bench`. */
 export interface BenchOptions {
@@ -13,6 +18,12 @@ export interface BenchOptions {
   catalog: boolean;
   /** operator-catalog scenario: write CPU profiles of the CLI runs under this directory (timings then include profiling) */
   catalogCpuProfDir?: string;
+  /** run the release-payload scenario (`release-payload` in `--fixtures`; not part of the default run) */
+  releasePayload: boolean;
+  /** release-payload scenario: concurrent `skopeo copy` processes */
+  payloadSkopeoProcesses: number;
+  /** release-payload scenario: CPU profiles of the ocm-tui runs under this directory (timings include profiling) */
+  payloadCpuProfDir?: string;
   /** smaller sizes for a smoke run */
   quick: boolean;
   /** parallel `skopeo sync` processes (ocm-tui copies 4 images at once by default) */
@@ -23,16 +34,23 @@ export interface BenchOptions {
   resultsFile: string;
 }
 
+/** Default of `--payload-skopeo-procs`: the fastest of 4, 8 and 16 in the calibration runs (bench/RESULTS.md notes). */
+export const DEFAULT_PAYLOAD_SKOPEO_PROCESSES = 8;
+
 /**
- * Parses `--runs N --fixtures a,b --quick --skopeo-procs N --wire-concurrency N --out FILE --catalog-cpu-prof DIR`.
- * `--fixtures` selects scenarios: `big`, `release`, `huge` (copy fixtures) and `catalog` (operator catalog);
- * e.g. `npm run bench -- --fixtures catalog` runs only the operator-catalog scenario. Default: all of them.
+ * Parses `--runs N --fixtures a,b --quick --skopeo-procs N --wire-concurrency N --out FILE --catalog-cpu-prof DIR
+ * --payload-skopeo-procs N --payload-cpu-prof DIR`.
+ * `--fixtures` selects scenarios: `big`, `release`, `huge` (copy fixtures), `catalog` (operator catalog) and
+ * `release-payload` (signed release payload); e.g. `npm run bench -- --fixtures catalog` runs only the
+ * operator-catalog scenario. Default: all but `release-payload` (it alone takes ~13 minutes: seeding ~1 min, 18 jobs of 15–80 s).
  */
 export function parseBenchOptions(argv: string[], defaultResultsFile: string): BenchOptions {
   const options: BenchOptions = {
     runs: 3,
     fixtures: [...ALL_FIXTURES],
     catalog: true,
+    releasePayload: false,
+    payloadSkopeoProcesses: DEFAULT_PAYLOAD_SKOPEO_PROCESSES,
     quick: false,
     skopeoProcesses: 4,
     wireConcurrency: 20,
@@ -67,8 +85,15 @@ export function parseBenchOptions(argv: string[], defaultResultsFile: string): B
             throw new Error(`unknown fixture '${n}' (known: ${ALL_SCENARIOS.join(', ')})`);
         options.fixtures = ALL_FIXTURES.filter((f) => names.includes(f));
         options.catalog = names.includes('catalog');
+        options.releasePayload = names.includes('release-payload');
         break;
       }
+      case '--payload-skopeo-procs':
+        options.payloadSkopeoProcesses = positive();
+        break;
+      case '--payload-cpu-prof':
+        options.payloadCpuProfDir = value();
+        break;
       case '--catalog-cpu-prof': {
         options.catalogCpuProfDir = value();
         break;

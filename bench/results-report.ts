@@ -1,4 +1,4 @@
-import type { FixtureName, ScenarioName } from './bench-options.js';
+import type { CopyScenarioName, ScenarioName } from './bench-options.js';
 import { ALL_SCENARIOS } from './bench-options.js';
 import type { CatalogSample, CatalogScenarioResult } from './operator-catalog.js';
 import type { Workflow } from './tool-jobs.js';
@@ -9,7 +9,7 @@ export const TOOLS: Tool[] = ['ocm-tui', 'skopeo', 'wire'];
 
 /** One measured job. */
 export interface Sample {
-  fixture: FixtureName;
+  fixture: CopyScenarioName;
   workflow: Workflow;
   tool: Tool;
   seconds: number;
@@ -21,8 +21,14 @@ export interface Sample {
 
 /** What RESULTS.md reports about a fixture. */
 export interface FixtureSummary {
-  name: FixtureName;
+  name: CopyScenarioName;
   description: string;
+  /** paragraphs between the heading and the table (how the scenario is built and measured) */
+  details?: string[];
+  /** lines after the table */
+  after?: string[];
+  /** rows of the table (default m2m, m2d, d2m) */
+  workflows?: Workflow[];
   /** bytes the registry-bound jobs move (per repository) and the archive must hold (distinct) */
   transferBytes: number;
   uniqueBlobBytes: number;
@@ -78,7 +84,7 @@ function timeCell(s: Stats | undefined, failed: number): string {
   return `${s.median.toFixed(2)} s${range}${failed ? `, failed ×${failed}` : ''}`;
 }
 
-function select(samples: Sample[], fixture: FixtureName, workflow: Workflow, tool: Tool): Sample[] {
+function select(samples: Sample[], fixture: CopyScenarioName, workflow: Workflow, tool: Tool): Sample[] {
   return samples.filter((x) => x.fixture === fixture && x.workflow === workflow && x.tool === tool);
 }
 
@@ -88,7 +94,7 @@ interface Target {
   met(ocm: Stats, skopeo: Stats | undefined, wire: Stats | undefined, peakRss: number | undefined): boolean | undefined;
 }
 
-function targetsFor(fixture: FixtureName, workflow: Workflow): Target[] {
+function targetsFor(fixture: CopyScenarioName, workflow: Workflow): Target[] {
   const targets: Target[] = [];
   const ratio = (max: number, text: string): Target => ({
     text,
@@ -97,7 +103,8 @@ function targetsFor(fixture: FixtureName, workflow: Workflow): Target[] {
   if (fixture === 'big' && workflow === 'm2m') targets.push(ratio(1.0, 'time ≤ 1.0 × skopeo'));
   if (fixture === 'big' && workflow === 'm2d') targets.push(ratio(0.6, 'time ≤ 0.6 × skopeo'));
   if (fixture === 'big' && workflow === 'd2m') targets.push(ratio(1.0, 'time ≤ 1.0 × skopeo'));
-  if (fixture === 'release' && workflow === 'm2m') targets.push(ratio(0.5, '≥ 2 × faster than skopeo'));
+  if ((fixture === 'release' || fixture === 'release-payload') && workflow === 'm2m')
+    targets.push(ratio(0.5, '≥ 2 × faster than skopeo'));
   if (workflow === 'm2m')
     targets.push({ text: '≥ 70 % of wire limit', met: (o, _s, w) => (w ? w.median / o.median >= 0.7 : undefined) });
   if (fixture === 'huge')
@@ -112,12 +119,13 @@ function fixtureTable(ctx: ReportContext, fixture: FixtureSummary): string[] {
   const lines = [
     `### ${fixture.name}: ${fixture.description}`,
     '',
+    ...(fixture.details ?? []).flatMap((p) => [p, '']),
     `Registry-bound bytes (per repository): ${(fixture.transferBytes / MB).toFixed(1)} MB; distinct blob bytes (archive payload): ${(fixture.uniqueBlobBytes / MB).toFixed(1)} MB.`,
     '',
     '| workflow | ocm-tui time | ocm-tui MB/s | ocm-tui peak RSS | skopeo time | skopeo peak RSS | wire limit time | ocm-tui ÷ skopeo | fraction of wire limit | targets |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const workflow of ['m2m', 'm2d', 'd2m'] as Workflow[]) {
+  for (const workflow of fixture.workflows ?? (['m2m', 'm2d', 'd2m'] as Workflow[])) {
     const pick = (tool: Tool) => select(ctx.samples, fixture.name, workflow, tool);
     const ok = (tool: Tool) =>
       stats(
@@ -158,6 +166,7 @@ function fixtureTable(ctx: ReportContext, fixture: FixtureSummary): string[] {
     lines.push('', 'Failures:');
     for (const n of notes) lines.push(`- ${n.tool} ${n.workflow}: ${n.note}`);
   }
+  if (fixture.after) lines.push('', ...fixture.after);
   lines.push('');
   return lines;
 }
@@ -181,6 +190,7 @@ export function renderResults(ctx: ReportContext): string {
     '- **ocm-tui**: `node dist/source/cli.js --no-ui` with its defaults (4 images × 5 blobs in parallel). m2m `-c isc.yaml --workspace file://W docker://DEST`; m2d `-c isc.yaml file://DIR` (includes writing the archive); d2m `-c isc.yaml --from file://DIR docker://DEST` with a fresh cache dir, from the archive the m2d job of the same run wrote.',
     `- **skopeo** 1.9 \`skopeo sync\`, ${ctx.skopeoProcesses} processes at once, each over a round-robin share of the images (skopeo sync copies one image at a time, ocm-tui 4): registry→registry \`--src yaml --dest docker\`, registry→dir \`--src yaml --dest dir\`, dir→registry \`--src dir --dest docker\` (from the dirs its own m2d job wrote).`,
     `- **wire limit**: no tool logic, ${ctx.wireConcurrency} concurrent raw HTTP/1.1 requests from the bench process: m2m = every (repository, blob) GET piped into a monolithic POST+PUT, then the manifests PUT; m2d = every distinct blob GET into a file; d2m = those files PUT monolithically, then the manifests.`,
+    '- **release-payload** (opt-in: `--fixtures release-payload`): a signed synthetic release payload mirrored through the release collector (`mirror.platform.channels`, local Cincinnati graph and signature server); skopeo runs `skopeo copy --all --preserve-digests` over the same payload and components; how it is built and measured is stated in its section.',
     "- **Operator catalog**: a synthetic catalog image the size of Red Hat's index filtered by a real ocm-tui m2m run (`--no-ui --output json`); how it is built and measured is stated in its section.",
     '- Throughput = registry-bound bytes (m2m, d2m) or distinct blob bytes (m2d) ÷ ocm-tui median time. "fraction of wire limit" = wire time ÷ ocm-tui time. Peak RSS = max over runs of the summed VmRSS of the whole process tree, sampled every 100 ms.',
     '',

@@ -12,6 +12,7 @@ import type { SeededFixture } from './fixtures.js';
 import { commitDescription, machineFacts } from './machine-facts.js';
 import { runCatalogScenario } from './operator-catalog.js';
 import type { CatalogScenarioResult } from './operator-catalog.js';
+import { runReleasePayloadScenario } from './release-payload.js';
 import { NOTES_MARKER, writeReport } from './report-file.js';
 import { parsePreviousReport, renderResults, TOOLS } from './results-report.js';
 import type { FixtureSummary, PreviousReport, Sample, Tool } from './results-report.js';
@@ -158,9 +159,11 @@ async function main(): Promise<void> {
   const machine = machineFacts();
   const startLoad = loadavg()[0];
   log(
-    `ocm-tui bench: ${[...options.fixtures, ...(options.catalog ? ['catalog'] : [])].join(', ')}, ${options.runs} run(s)${
-      options.quick ? ', quick' : ''
-    }`,
+    `ocm-tui bench: ${[
+      ...options.fixtures,
+      ...(options.catalog ? ['catalog'] : []),
+      ...(options.releasePayload ? ['release-payload'] : []),
+    ].join(', ')}, ${options.runs} run(s)${options.quick ? ', quick' : ''}`,
   );
   for (const m of machine) log(`  ${m}`);
   const samples: Sample[] = [];
@@ -203,6 +206,23 @@ async function main(): Promise<void> {
         scratch,
         log,
       );
+    }
+    if (options.releasePayload) {
+      const started = Date.now();
+      const payload = await runReleasePayloadScenario(
+        {
+          runs: options.runs,
+          quick: options.quick,
+          skopeoProcesses: options.payloadSkopeoProcesses,
+          wireConcurrency: options.wireConcurrency,
+          cpuProfDir: options.payloadCpuProfDir,
+        },
+        scratch,
+        log,
+      );
+      summaries.push(payload.summary);
+      samples.push(...payload.samples);
+      log(`[release-payload] done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
   } finally {
     const failedLogs = samples.some((s) => !s.ok) || (catalog?.samples.some((s) => !s.ok) ?? false);

@@ -95,3 +95,53 @@ export async function runSkopeo(workflow: Workflow, ctx: JobContext, processes: 
     `\nrc=0\nfor p in $pids; do wait $p || rc=1; done\nexit $rc\n`;
   return measureCommand('bash', ['-c', script], join(ctx.jobDir, 'skopeo.log'));
 }
+
+/** One `skopeo copy` of a job list: transport-qualified source and destination, and the bytes it moves. */
+export interface CopyJob {
+  source: string;
+  destination: string;
+  /** used only to balance the processes' shares */
+  bytes: number;
+}
+
+/**
+ * Runs `jobs` as `skopeo copy <flags> SOURCE DEST` commands spread over `processes` concurrent workers, each
+ * running its share one after the other (measured as one process tree). The shares are balanced by bytes
+ * (largest job first to the least loaded worker), so no worker is left with a tail of big images.
+ * `destinationFor(job, worker)` may rewrite a job's destination per worker (e.g. one OCI layout per worker, as
+ * concurrent writers of one layout would race on its index.json).
+ */
+export async function runSkopeoCopies(
+  jobs: CopyJob[],
+  processes: number,
+  flags: string[],
+  logFile: string,
+  destinationFor: (job: CopyJob, worker: number) => string = (job) => job.destination,
+): Promise<MeasuredRun> {
+  const workers: { bytes: number; jobs: CopyJob[] }[] = Array.from(
+    { length: Math.max(1, Math.min(processes, jobs.length)) },
+    () => ({ bytes: 0, jobs: [] }),
+  );
+  for (const job of [...jobs].sort((a, b) => b.bytes - a.bytes)) {
+    const least = workers.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    least.jobs.push(job);
+    least.bytes += job.bytes;
+  }
+  const script =
+    `pids=""\n` +
+    workers
+      .map(
+        (w, i) =>
+          `(\nrc=0\n${w.jobs
+            .map((j) =>
+              ['skopeo', 'copy', ...flags, j.source, destinationFor(j, i)].map(shellQuote).join(' ').concat(' || rc=1'),
+            )
+            .join('\n')}\nexit $rc\n) & pids="$pids $!"`,
+      )
+      .join('\n') +
+    `\nrc=0\nfor p in $pids; do wait $p || rc=1; done\nexit $rc\n`;
+  // A file, not `bash -c`: a release's job list is longer than one argument may be.
+  const scriptFile = `${logFile}.sh`;
+  await writeFile(scriptFile, script);
+  return measureCommand('bash', [scriptFile], logFile);
+}
