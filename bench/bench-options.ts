@@ -34,8 +34,11 @@ export interface BenchOptions {
   resultsFile: string;
 }
 
-/** Default of `--payload-skopeo-procs`: the fastest of 4, 8 and 16 in the calibration runs (bench/RESULTS.md notes). */
-export const DEFAULT_PAYLOAD_SKOPEO_PROCESSES = 8;
+/**
+ * Default of `--payload-skopeo-procs`: skopeo's best of 4, 8, 16 and 32 processes in the calibration runs
+ * (`dist/bench/payload-skopeo-calibration.js`, bench/RESULTS.md notes).
+ */
+export const DEFAULT_PAYLOAD_SKOPEO_PROCESSES = 4;
 
 /**
  * Parses `--runs N --fixtures a,b --quick --skopeo-procs N --wire-concurrency N --out FILE --catalog-cpu-prof DIR

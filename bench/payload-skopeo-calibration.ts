@@ -5,7 +5,10 @@
  * every round; fresh destination / output dir / cache per job) and prints median (min–max) per contender and,
  * with `--ocm`, ocm-tui ÷ skopeo per round. The scenario's default (`--payload-skopeo-procs`) comes from this.
  *
- *   node dist/bench/payload-skopeo-calibration.js [--procs 4,8,16] [--runs 2] [--workflows m2m,m2d] [--ocm] [--quick]
+ *   node dist/bench/payload-skopeo-calibration.js [--procs 4,8,16] [--runs 2] [--workflows m2m,m2d] [--ocm]
+ *     [--cpu-prof DIR] [--quick]
+ *
+ * `--procs ''` leaves skopeo out; `--cpu-prof DIR` runs ocm-tui under V8's CPU profiler (`DIR/<workflow>-run-N`).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -28,7 +31,10 @@ async function main(): Promise<void> {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const procs = (arg('--procs') ?? '4,8,16').split(',').map(Number);
+  const procs = (arg('--procs') ?? '4,8,16')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
   const runs = Number(arg('--runs') ?? 2);
   const workflows = (arg('--workflows') ?? 'm2m,m2d').split(',') as PayloadWorkflow[];
   const quick = argv.includes('--quick');
@@ -47,7 +53,7 @@ async function main(): Promise<void> {
       () => {},
     );
     log(`seeded: ${seeded.description}`);
-    const options = { runs, quick, skopeoProcesses: 1, wireConcurrency: 20 };
+    const options = { runs, quick, skopeoProcesses: 1, wireConcurrency: 20, cpuProfDir: arg('--cpu-prof') };
     const services = await startPayloadServices(seeded, source, options, scratch);
     stopServer = services.stop;
     const times = new Map<string, number[]>();

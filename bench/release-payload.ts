@@ -494,11 +494,13 @@ function describeSetup(seeded: SeededPayload, options: PayloadScenarioOptions): 
   ];
 }
 
-function cell(values: (number | undefined)[]): string {
+/** Median (min–max) in seconds; the range with `rangeDigits` decimals (2 for the sub-second phases). */
+function cell(values: (number | undefined)[], rangeDigits = 1): string {
   const v = values.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
   if (v.length === 0) return '–';
   const median = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  return `${median.toFixed(2)} s${v.length > 1 ? ` (${v[0].toFixed(1)}–${v[v.length - 1].toFixed(1)})` : ''}`;
+  const range = v.length > 1 ? ` (${v[0].toFixed(rangeDigits)}–${v[v.length - 1].toFixed(rangeDigits)})` : '';
+  return `${median.toFixed(2)} s${range}`;
 }
 
 /** Where ocm-tui's time went, from its event stream. */
@@ -513,12 +515,11 @@ function phaseTable(phases: PayloadPhases[]): string[] {
   for (const workflow of WORKFLOWS) {
     const p = phases.filter((x) => x.workflow === workflow);
     if (p.length === 0) continue;
+    const phase = (pick: (x: PayloadPhases) => number | undefined) => cell(p.map(pick), 2);
     lines.push(
-      `| ${workflow} | ${cell(p.map((x) => x.startup))} | ${cell(p.map((x) => x.collect))} | ${cell(
-        p.map((x) => x.release),
-      )} | ${cell(p.map((x) => x.copy))} | ${workflow === 'm2d' ? cell(p.map((x) => x.archive)) : '–'} | ${cell(
-        p.map((x) => x.after),
-      )} | ${p[0].imagesCopied ?? '?'} |`,
+      `| ${workflow} | ${phase((x) => x.startup)} | ${phase((x) => x.collect)} | ${phase((x) => x.release)} | ${phase(
+        (x) => x.copy,
+      )} | ${workflow === 'm2d' ? phase((x) => x.archive) : '–'} | ${phase((x) => x.after)} | ${p[0].imagesCopied ?? '?'} |`,
     );
   }
   return lines;
