@@ -2,7 +2,7 @@
  * Whole-buffer reads and writes on a FileHandle: a single `read`/`write` call may move fewer bytes than asked
  * (and a file may end early), which every positional copy in the archive code has to loop over.
  */
-import type { FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 
 /** Writes all of `buf[0, length)`, at `position` (consecutive positions) or at the file's current offset. */
 export async function writeFully(
@@ -27,4 +27,13 @@ export async function readFully(handle: FileHandle, buf: Buffer, position: numbe
     done += bytesRead;
   }
   return true;
+}
+
+/** True when `path` exists and is a directory (a tree extracted earlier, a cache folder). */
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -18,6 +18,7 @@ import {
 } from '../reference/image-reference.js';
 import type { ImageReference } from '../reference/image-reference.js';
 import { ClusterResourceError } from './cluster-resource-error.js';
+import { byCodeUnit } from '../code-unit-order.js';
 
 export const CATALOG_SOURCE_API_VERSION = 'operators.coreos.com/v1alpha1';
 export const CATALOG_SOURCE_KIND = 'CatalogSource';
@@ -359,11 +360,6 @@ function clusterCatalog(name: string, image: string, opts: CatalogResourceOption
     // priority has no omitempty in oc-mirror's type, so 0 is written.
     spec: { priority: 0, source: { image: { ref: image }, type: 'Image' } },
   };
-}
-
-/** Code-unit order: stable across locales, unlike localeCompare. */
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** go-yaml's layout, as in idms-itms.ts: sorted keys, unindented block sequences, no folding, YAML 1.1 quoting. */

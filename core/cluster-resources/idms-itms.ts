@@ -11,6 +11,7 @@ import { DOCKER_TRANSPORT, isDigestOnly, parseImageReference, repositoryName } f
 import type { ImageReference } from '../reference/image-reference.js';
 import { toPullLocation } from '../reference/pull-location.js';
 import { ClusterResourceError } from './cluster-resource-error.js';
+import { byCodeUnit } from '../code-unit-order.js';
 
 export const IDMS_FILE_NAME = 'idms-oc-mirror.yaml';
 export const ITMS_FILE_NAME = 'itms-oc-mirror.yaml';
@@ -173,11 +174,6 @@ function add(table: MirrorTable, category: Category, source: string, mirror: str
     sources.set(source, mirrors);
   }
   mirrors.add(mirror);
-}
-
-/** Code-unit order: stable across locales, unlike localeCompare. */
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function render(

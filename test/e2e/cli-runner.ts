@@ -46,3 +46,23 @@ export function parseJsonLines(stdout: string): { type: string; [k: string]: unk
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as { type: string });
 }
+
+/**
+ * `delete --generate` for the pinned DISC a mirror-to-disk wrote into `workspace`'s working-dir, against the
+ * destination `<registry>/mirror`, reading only the local cache `cacheDir`.
+ */
+export function deleteGenerateArgs(disc: string, workspace: string, registry: string, cacheDir: string): string[] {
+  return [
+    'delete',
+    '-c',
+    disc,
+    '--generate',
+    '--workspace',
+    `file://${workspace}`,
+    `docker://${registry}/mirror`,
+    '--dest-tls-verify=false',
+    '--cache-dir',
+    cacheDir,
+    '--no-ui',
+  ];
+}

@@ -16,7 +16,7 @@ import { pushImage } from '../harness/fixture-images.js';
 import { UPSTREAM_FIXTURES } from '../harness/catalog-fixture.js';
 import { skopeoInspectRaw, skopeoManifestDigest, skopeoOptionsFor } from '../harness/skopeo.js';
 import { tempDirForTest } from '../harness/temp-dir.js';
-import { runCli } from './cli-runner.js';
+import { runCli, deleteGenerateArgs } from './cli-runner.js';
 
 const exec = promisify(execFile);
 const TLS = ['--src-tls-verify=false', '--dest-tls-verify=false'];
@@ -126,19 +126,7 @@ mirror:
     wd,
     (await readdir(wd)).find((f) => f.startsWith('disc_pinned_'))!,
   );
-  const generate = await runCli([
-    'delete',
-    '-c',
-    disc,
-    '--generate',
-    '--workspace',
-    `file://${archive}`,
-    `docker://${dest.host}/mirror`,
-    '--dest-tls-verify=false',
-    '--cache-dir',
-    join(work, 'cache-d2m'),
-    '--no-ui',
-  ]);
+  const generate = await runCli(deleteGenerateArgs(disc, archive, dest.host, join(work, 'cache-d2m')));
   assert.equal(generate.code, 0, generate.stderr + generate.stdout);
   const list = await readFile(join(wd, 'delete', 'delete-images.yaml'), 'utf8');
   assert.ok(list.includes(`imageReference: docker://${dest.host}/mirror/stefanprodan/podinfo:5.0.0`), list);

@@ -15,7 +15,7 @@ import { startRegistry, type RunningRegistry } from '../harness/registry-server.
 import { integrationIsc, publishCatalog, LOCAL_REPOSITORY, type PublishedCatalog } from '../harness/catalog-fixture.js';
 import { skopeoCopy, skopeoInspectRaw, skopeoManifestDigest, skopeoOptionsFor } from '../harness/skopeo.js';
 import { tempDirForTest } from '../harness/temp-dir.js';
-import { runCli, parseJsonLines } from './cli-runner.js';
+import { runCli, parseJsonLines, deleteGenerateArgs } from './cli-runner.js';
 import { OciLayoutStore } from '../../core/store/oci-layout-store.js';
 import { readCatalogImage, readPlatformImage, configsDirOfImage } from '../../core/collect/operator/catalog-image.js';
 import { extractConfigs } from '../../core/collect/operator/extract-configs.js';
@@ -175,19 +175,7 @@ test('operators m2d → d2m (source stopped): version range keeps 0.2.0, 0.3.0, 
     'working-dir',
     wd.find((f) => f.startsWith('disc_pinned_'))!,
   );
-  const generate = await runCli([
-    'delete',
-    '-c',
-    disc,
-    '--generate',
-    '--workspace',
-    `file://${archive}`,
-    `docker://${dest.host}/mirror`,
-    '--dest-tls-verify=false',
-    '--cache-dir',
-    join(work, 'cache-d2m'),
-    '--no-ui',
-  ]);
+  const generate = await runCli(deleteGenerateArgs(disc, archive, dest.host, join(work, 'cache-d2m')));
   assert.equal(generate.code, 0, generate.stderr + generate.stdout);
   const deleteFile = join(archive, 'working-dir', 'delete', 'delete-images.yaml');
   const deleteList = parseYaml(await readFile(deleteFile, 'utf8')) as {

@@ -22,7 +22,7 @@ import {
 import { UPSTREAM_FIXTURES } from '../harness/catalog-fixture.js';
 import { skopeoInspectRaw, skopeoManifestDigest, skopeoOptionsFor } from '../harness/skopeo.js';
 import { tempDirForTest } from '../harness/temp-dir.js';
-import { parseJsonLines, runCli } from './cli-runner.js';
+import { parseJsonLines, runCli, deleteGenerateArgs } from './cli-runner.js';
 
 const TLS = ['--src-tls-verify=false', '--dest-tls-verify=false'];
 
@@ -125,22 +125,7 @@ mirror:
     wd,
     (await readdir(wd)).find((f) => f.startsWith('disc_pinned_'))!,
   );
-  const generate = await runCli(
-    [
-      'delete',
-      '-c',
-      disc,
-      '--generate',
-      '--workspace',
-      `file://${archive}`,
-      `docker://${dest.host}/mirror`,
-      '--dest-tls-verify=false',
-      '--cache-dir',
-      join(work, 'cache-d2m'),
-      '--no-ui',
-    ],
-    { env },
-  );
+  const generate = await runCli(deleteGenerateArgs(disc, archive, dest.host, join(work, 'cache-d2m')), { env });
   assert.equal(generate.code, 0, generate.stderr + generate.stdout);
   const deleteList = parseYaml(await readFile(join(wd, 'delete', 'delete-images.yaml'), 'utf8')) as {
     items: { imageReference: string; type: string }[];

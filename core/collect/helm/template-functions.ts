@@ -30,6 +30,7 @@ import {
   type FuncMap,
   type TemplateFunc,
 } from '@promptctl/go-template-js';
+import { translateRe2 } from '../../config/blocked-image-pattern.js';
 import { posix } from 'node:path';
 import { parseVersion, parseVersionRange, rangeContains } from '../operator/masterminds-range.js';
 import { goQuote, goValueString } from './go-format.js';
@@ -160,46 +161,17 @@ function nilTolerant(name: string, f: TemplateFunc): TemplateFunc {
 
 // --- regular expressions: RE2 spellings to JavaScript --------------------------------------------------------------
 
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
-
 const regexCache = new Map<string, RegExp>();
 
-/** Compiles an RE2 pattern as a global JavaScript RegExp (leading `(?flags)` become JS flags). */
+/**
+ * Compiles an RE2 pattern as a global JavaScript RegExp with the translation blockedImages uses (leading flag
+ * group, `(?P<…>`, `\A`/`\z`, `\Q…\E`, POSIX classes); a pattern RE2 would reject fails the template as in Go.
+ */
 function compileRe2(pattern: string): RegExp {
   const cached = regexCache.get(pattern);
   if (cached) return new RegExp(cached);
-  let source = pattern;
-  let flags = 'g';
-  const leading = /^\(\?([imsU]+)\)/.exec(source);
-  if (leading?.[1]) {
-    for (const f of leading[1]) if (f !== 'U' && !flags.includes(f)) flags += f;
-    source = source.slice(leading[0].length);
-  }
-  source = source
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\\A/g, '^')
-    .replace(/\\z/g, '$(?![\\s\\S])')
-    .replace(/\[:(\^?)([a-z]+):\]/g, (all, negate: string, cls: string) => {
-      const body = POSIX_CLASSES[cls];
-      if (!body) return all;
-      return negate ? `^${body}` : body;
-    });
-  const re = new RegExp(source, flags);
+  const { source, flags } = translateRe2(pattern);
+  const re = new RegExp(source, `g${flags}`);
   regexCache.set(pattern, re);
   return new RegExp(re);
 }

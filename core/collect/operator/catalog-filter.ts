@@ -42,6 +42,7 @@ import {
   type MastermindsVersion,
   type VersionRange,
 } from './masterminds-range.js';
+import { byCodeUnit } from '../../code-unit-order.js';
 
 /** The catalog cannot be filtered as configured (or the catalog itself is broken). */
 export class CatalogFilterError extends OcmError {
@@ -155,7 +156,7 @@ export function filterCatalog(
       bundles.push(b);
     }
   }
-  bundles.sort((a, b) => compareStrings(a.package, b.package) || compareStrings(a.name, b.name));
+  bundles.sort((a, b) => byCodeUnit(a.package, b.package) || byCodeUnit(a.name, b.name));
 
   // §2.9: references to bundles or channels that are not in the output are removed (a catalog whose
   // deprecations name missing objects is rejected by opm).
@@ -434,16 +435,11 @@ function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   return value;
 }
 
-/** Go's `strings.Compare` order (byte-wise; the same as UTF-16 order for ASCII names). */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Go's `%q` for the names and versions that appear in catalogs. */
 function q(text: string): string {
   return JSON.stringify(text);
 }
 
 function listOrNone(names: Set<string>): string {
-  return names.size > 0 ? [...names].sort(compareStrings).join(', ') : '(none)';
+  return names.size > 0 ? [...names].sort(byCodeUnit).join(', ') : '(none)';
 }

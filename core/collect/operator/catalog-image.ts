@@ -3,7 +3,7 @@
  * names the working-dir and the filter digest), the first platform image, and that image's config with the
  * configs-directory label.
  */
-import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { ImageStore, Manifest } from '../../store/image-store.js';
 import { isIndexMediaType, parseManifest, type Descriptor } from '../../registry/media-types.js';
 import type { Platform } from '../../image-types.js';
@@ -87,7 +87,7 @@ export async function readPlatformImage(
     throw new CatalogImageError(`${where}: the image config is ${parsed.config.size} bytes, too large to be one`);
   }
   const blob = await loc.store.openBlob(loc.repository, parsed.config.digest, { signal });
-  const bytes = await readAll(blob.stream);
+  const bytes = await buffer(blob.stream);
   let configJson: Record<string, unknown>;
   try {
     configJson = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
@@ -114,10 +114,4 @@ export function configsDirOfImage(image: PlatformImage, catalog: string): string
     });
   }
   return configsDirOf(value);
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

@@ -6,6 +6,7 @@
 import { bundleVersion, type DeclarativeConfig, type FbcBundle } from './fbc-model.js';
 import { channelHead } from './channel-graph.js';
 import { describeError } from '../../errors.js';
+import { byCodeUnit } from '../../code-unit-order.js';
 
 export interface PackageRow {
   name: string;
@@ -36,7 +37,7 @@ export function listPackages(fbc: DeclarativeConfig): PackageRow[] {
       }
       return { name: pkg.name, displayName, defaultChannel };
     })
-    .sort((a, b) => byteOrder(a.name, b.name));
+    .sort((a, b) => byCodeUnit(a.name, b.name));
 }
 
 export function listChannels(fbc: DeclarativeConfig, pkg: string): ChannelRow[] {
@@ -51,7 +52,7 @@ export function listChannels(fbc: DeclarativeConfig, pkg: string): ChannelRow[] 
       }
       return { package: pkg, channel: c.name, head };
     })
-    .sort((a, b) => byteOrder(a.channel, b.channel));
+    .sort((a, b) => byCodeUnit(a.channel, b.channel));
 }
 
 /** Versions of the channel's bundles, in the order of the channel's entries. */
@@ -63,11 +64,6 @@ export function listVersions(fbc: DeclarativeConfig, pkg: string, channel: strin
     const bundle = bundles.get(`${pkg}/${e.name}`);
     return (bundle && bundleVersion(bundle)) ?? e.name;
   });
-}
-
-/** Go's string order (by code unit), independent of the locale. */
-function byteOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function bundlesByName(fbc: DeclarativeConfig): Map<string, FbcBundle> {

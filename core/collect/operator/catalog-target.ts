@@ -7,7 +7,12 @@
 import { join } from 'node:path';
 import type { Operator } from '../../config/image-set-config.js';
 import { catalogRepository, digestTag, OCI_DEFAULT_TAG } from '../../reference/destination.js';
-import { DOCKER_TRANSPORT, parseImageReference, type ImageReference } from '../../reference/image-reference.js';
+import {
+  DOCKER_TRANSPORT,
+  digestHex,
+  parseImageReference,
+  type ImageReference,
+} from '../../reference/image-reference.js';
 
 export interface CatalogTarget {
   operator: Operator;
@@ -32,7 +37,7 @@ export function catalogTarget(operator: Operator): CatalogTarget {
 
 /** `working-dir/operator-catalogs/<name>/<digest hex>` */
 export function catalogWorkDir(workingDir: string, target: CatalogTarget, digest: string): string {
-  return join(workingDir, 'operator-catalogs', target.workName, hexOf(digest));
+  return join(workingDir, 'operator-catalogs', target.workName, digestHex(digest));
 }
 
 export interface FilteredCatalogPaths {
@@ -46,9 +51,4 @@ export interface FilteredCatalogPaths {
 export function filteredCatalogPaths(catalogDir: string, filterDigest: string): FilteredCatalogPaths {
   const dir = join(catalogDir, 'filtered-catalogs', filterDigest);
   return { dir, fbc: join(dir, 'catalog-config'), digestFile: join(dir, 'digest') };
-}
-
-export function hexOf(digest: string): string {
-  const colon = digest.indexOf(':');
-  return colon >= 0 ? digest.slice(colon + 1) : digest;
 }

@@ -16,6 +16,7 @@ import {
   type MastermindsVersion,
   type VersionRange,
 } from './masterminds-range.js';
+import { byCodeUnit } from '../../code-unit-order.js';
 
 /** A node of the graph: a channel entry, or a placeholder for a name only referenced by one. */
 export interface ChannelNode {
@@ -108,7 +109,7 @@ export function buildChannelGraph(channel: ChannelEntries): ChannelGraph {
   if (heads.length === 0) {
     problems.push('no channel heads found');
   } else if (heads.length > 1) {
-    const names = heads.map((h) => h.name).sort(compareStrings);
+    const names = heads.map((h) => h.name).sort(byCodeUnit);
     problems.push(`multiple channel heads found: [${names.join(' ')}]`);
   }
   if (problems.length > 0) throw new ChannelGraphError(problems);
@@ -219,9 +220,4 @@ export function walkVersionRange(
     for (const skip of cur.skips) if (inRange(skip)) keep.add(skip.name);
   }
   return { keep, warnings };
-}
-
-/** Go's byte-wise `sort.Strings` order (identical to UTF-16 order for the ASCII names catalogs use). */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

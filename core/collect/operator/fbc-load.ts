@@ -46,6 +46,7 @@ import {
   type FbcObject,
   type FbcPackage,
 } from './fbc-model.js';
+import { byCodeUnit } from '../../code-unit-order.js';
 
 export const INDEX_IGNORE_FILE = '.indexignore';
 
@@ -142,7 +143,7 @@ async function catalogFiles(root: string, signal?: AbortSignal): Promise<string[
   const walk = async (rel: string): Promise<void> => {
     signal?.throwIfAborted();
     const entries = await readdir(rel ? join(root, rel) : root, { withFileTypes: true });
-    entries.sort((a, b) => compareStrings(a.name, b.name));
+    entries.sort((a, b) => byCodeUnit(a.name, b.name));
     for (const e of entries) {
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
@@ -161,7 +162,7 @@ async function catalogFiles(root: string, signal?: AbortSignal): Promise<string[
   };
   await walk('');
   const ignored = indexIgnoreMatcher(ignoreFiles);
-  return files.filter((f) => !ignored(f)).sort(compareStrings);
+  return files.filter((f) => !ignored(f)).sort(byCodeUnit);
 }
 
 interface IgnoreFile {
@@ -1024,10 +1025,6 @@ function countNewlines(s: string, from: number, to: number): number {
   let count = 0;
   for (let i = s.indexOf('\n', from); i >= 0 && i < to; i = s.indexOf('\n', i + 1)) count++;
   return count;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function q(s: string): string {

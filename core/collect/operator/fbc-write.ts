@@ -15,6 +15,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OcmError } from '../../errors.js';
 import type { DeclarativeConfig, FbcObject } from './fbc-model.js';
+import { byCodeUnit } from '../../code-unit-order.js';
 
 export const CATALOG_FILE = 'catalog.json';
 
@@ -32,7 +33,7 @@ interface PackageObjects {
 export async function writeFbc(dir: string, cfg: DeclarativeConfig): Promise<void> {
   const { byPackage, rootOthers } = groupByPackage(cfg);
   await mkdir(dir, { recursive: true });
-  const packages = [...byPackage].sort(([a], [b]) => compareStrings(a, b));
+  const packages = [...byPackage].sort(([a], [b]) => byCodeUnit(a, b));
   for (const [name, objects] of packages) {
     const pkgDir = join(dir, name);
     await mkdir(pkgDir, { recursive: true });
@@ -71,12 +72,12 @@ function groupByPackage(cfg: DeclarativeConfig): { byPackage: Map<string, Packag
 }
 
 function inWriteOrder(g: PackageObjects): FbcObject[] {
-  const byName = (a: FbcObject, b: FbcObject): number => compareStrings(a.name ?? '', b.name ?? '');
+  const byName = (a: FbcObject, b: FbcObject): number => byCodeUnit(a.name ?? '', b.name ?? '');
   return [
     ...g.packages,
     ...[...g.channels].sort(byName),
     ...[...g.bundles].sort(byName),
-    ...[...g.others].sort((a, b) => compareStrings(a.schema, b.schema)),
+    ...[...g.others].sort((a, b) => byCodeUnit(a.schema, b.schema)),
     ...g.deprecations,
   ];
 }
@@ -117,8 +118,4 @@ async function writeObjects(file: string, objects: readonly FbcObject[]): Promis
 /** Go's filepath.IsLocal for a single path element. */
 function isLocalName(name: string): boolean {
   return name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -10,7 +10,8 @@
  * A previous result is reused when the working-dir has the filtered FBC and its digest file names the image the
  * cache holds, so a re-run of the same configuration does no catalog work at all.
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { isDirectory } from '../../file-io.js';
 import { join } from 'node:path';
 import type { Operator } from '../../config/image-set-config.js';
 import type { CollectContext, CollectedImage } from '../collector.js';
@@ -19,15 +20,22 @@ import type { ImageStore } from '../../store/image-store.js';
 import { copyImages } from '../../copy/copy-engine.js';
 import { resolveLocation } from '../../copy/image-location.js';
 import { describeError, OcmError } from '../../errors.js';
-import { formatPullReference } from '../../reference/image-reference.js';
+import { digestHex, formatPullReference } from '../../reference/image-reference.js';
 import { operatorCatalogDestination, rebuiltCatalogReference } from '../../reference/destination.js';
 import { PROGRESS_INTERVAL_MS, type CatalogStep, type EventInput } from '../../events.js';
 import { loadFbc } from './fbc-load.js';
 import { writeFbc } from './fbc-write.js';
 import { filterCatalog, isUnfilteredCatalog, packagesToKeep } from './catalog-filter.js';
 import { catalogFilterDigest } from './filter-digest.js';
-import { catalogTarget, catalogWorkDir, filteredCatalogPaths, hexOf, type CatalogTarget } from './catalog-target.js';
-import { configsDirOfImage, readCatalogImage, readPlatformImage, type CatalogImageLocation } from './catalog-image.js';
+import { catalogTarget, catalogWorkDir, filteredCatalogPaths, type CatalogTarget } from './catalog-target.js';
+import {
+  configsDirOfImage,
+  readCatalogImage,
+  readPlatformImage,
+  type CatalogImage,
+  type CatalogImageLocation,
+  type PlatformImage,
+} from './catalog-image.js';
 import { CatalogImageError, DEFAULT_CONFIGS_DIR, extractConfigs } from './extract-configs.js';
 import { rebuildCatalog } from './catalog-rebuild.js';
 
@@ -62,14 +70,14 @@ export async function prepareCatalog(operator: Operator, collect: CollectContext
   const workDir = catalogWorkDir(ctx.workingDir, target, digest);
 
   if (isUnfilteredCatalog(operator)) {
-    const root = await originalFbc(ctx, target, digest, workDir, fromCache, step);
+    const { root } = await originalFbc(ctx, target, digest, workDir, fromCache, step);
     step('filter');
     const fbc = await loadFbc(root, { signal: ctx.signal });
     step('done', { packages: fbc.packages.length, bundles: fbc.bundles.length, detail: 'full catalog, unmodified' });
     return { target, digest, fbc, images: unfilteredImages(ctx, operator) };
   }
 
-  const filterDigest = catalogFilterDigest(operator, hexOf(digest));
+  const filterDigest = catalogFilterDigest(operator, digestHex(digest));
   const paths = filteredCatalogPaths(workDir, filterDigest);
   let fbc: DeclarativeConfig;
   let rebuiltDigest: string | undefined;
@@ -82,18 +90,21 @@ export async function prepareCatalog(operator: Operator, collect: CollectContext
       fbc = await loadFbc(paths.fbc, { signal: ctx.signal });
       rebuiltDigest = reused;
     } else {
-      const root = await originalFbc(ctx, target, digest, workDir, false, step);
+      const original = await originalFbc(ctx, target, digest, workDir, false, step);
       step('filter');
       const keep = packagesToKeep(operator);
-      const full = await loadFbc(root, { signal: ctx.signal, keepPackage: keep ? (p) => keep.has(p) : undefined });
+      const full = await loadFbc(original.root, {
+        signal: ctx.signal,
+        keepPackage: keep ? (p) => keep.has(p) : undefined,
+      });
       fbc = filterCatalog(full, operator, {
         onWarning: (message) => ctx.emit({ type: 'warning', message: `catalog ${operator.catalog}: ${message}` }),
       });
       await writeAtomically(paths.fbc, (dir) => writeFbc(dir, fbc));
       if (!ctx.dryRun) {
         step('rebuild');
-        rebuiltDigest = await rebuild(ctx, target, filterDigest, paths.dir, paths.fbc);
-        await writeFile(paths.digestFile, hexOf(rebuiltDigest));
+        rebuiltDigest = await rebuild(ctx, target, original, filterDigest, paths.dir, paths.fbc);
+        await writeFile(paths.digestFile, digestHex(rebuiltDigest));
       }
     }
   }
@@ -163,6 +174,17 @@ async function catalogDigest(ctx: Ctx, target: CatalogTarget, fromCache: boolean
   return head.digest;
 }
 
+/** The original catalog as read for its FBC: the rebuild reuses its manifests instead of reading them again. */
+interface OriginalCatalog {
+  /** The FBC root on disk. */
+  root: string;
+  /** Where it was read (the cache, unless a dry run read the source). */
+  loc: CatalogImageLocation;
+  image: CatalogImage;
+  /** The first platform image (its config names the configs dir). */
+  first: PlatformImage;
+}
+
 /**
  * The original FBC on disk (`<workDir>/catalog-config/<configs dir>`), extracted once per catalog digest.
  * M2D/M2M (not dry run) pull the catalog into the cache first and read it there: its layers then cross the
@@ -175,7 +197,7 @@ async function originalFbc(
   workDir: string,
   fromCache: boolean,
   step: Step,
-): Promise<string> {
+): Promise<OriginalCatalog> {
   let loc = originalLocation(ctx, target, fromCache);
   if (!fromCache && !ctx.dryRun) {
     step('pull');
@@ -192,10 +214,10 @@ async function originalFbc(
   const configsDir = configsDirOfImage(first, target.operator.catalog);
   const configRoot = join(workDir, 'catalog-config');
   const root = join(configRoot, configsDir);
-  if (await isDirectory(root)) return root;
+  if (await isDirectory(root)) return { root, loc, image, first };
   step('extract');
   const total = first.layers.reduce((sum, l) => sum + l.size, 0);
-  return extractConfigs({
+  await extractConfigs({
     store: loc.store,
     repository: loc.repository,
     layers: first.layers,
@@ -205,6 +227,7 @@ async function originalFbc(
     signal: ctx.signal,
     onBytes: throttledBytes((bytes) => step('extract', { bytes, totalBytes: total })),
   });
+  return { root, loc, image, first };
 }
 
 /** Copies the original catalog (its requested platforms) into cache/repo:T, reporting bytes as catalog events. */
@@ -297,22 +320,19 @@ async function filteredFromCache(
   return { fbc: await loadFbc(root, { signal: ctx.signal }), rebuiltDigest };
 }
 
+/** Rebuilds from the original as read for its FBC (in the cache: rebuilds never run on a dry run). */
 async function rebuild(
   ctx: Ctx,
   target: CatalogTarget,
+  original: OriginalCatalog,
   filterDigest: string,
   scratch: string,
   fbcDir: string,
 ): Promise<string> {
-  const loc = {
-    store: ctx.cache,
-    repository: target.repository,
-    reference: target.cacheTag,
-    catalog: target.operator.catalog,
-  };
-  const image = await readCatalogImage(loc, target.operator.platforms, ctx.signal);
-  const images = [];
-  for (const child of image.children) images.push(await readPlatformImage(loc, child, ctx.signal));
+  const images = [original.first];
+  for (const child of original.image.children.slice(1)) {
+    images.push(await readPlatformImage(original.loc, child, ctx.signal));
+  }
   return rebuildCatalog({
     cache: ctx.cache,
     repository: target.repository,
@@ -361,7 +381,7 @@ function filteredImages(
   // before the rebuild exists (dry run) oc-mirror falls back to `sha256-<filter digest>`.
   const digestOnly = !target.isOci && !operator.targetTag && target.ref.digest !== undefined && !target.ref.tag;
   const finalNames = rebuiltDigest
-    ? { ...names, rebuiltDigest: `sha256:${hexOf(rebuiltDigest)}` }
+    ? { ...names, rebuiltDigest: `sha256:${digestHex(rebuiltDigest)}` }
     : digestOnly
       ? { ...names, targetTag: `sha256-${filterDigest}` }
       : names;
@@ -389,14 +409,6 @@ async function readDigestFile(path: string): Promise<string | undefined> {
     return /^[0-9a-f]{64}$/.test(hex) ? `sha256:${hex}` : undefined;
   } catch {
     return undefined;
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -30,6 +30,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { createGunzip } from 'node:zlib';
 import pLimit from 'p-limit';
 import { extract as tarExtract, type Header, type Pack } from 'tar-stream';
@@ -345,7 +346,7 @@ async function readBaseImages(base: GraphImageBase, signal: AbortSignal): Promis
       throw new GraphImageError(`${childWhere}: the image config is ${image.config.size} bytes, too large to be one`);
     }
     const blob = await base.store.openBlob(base.repository, image.config.digest, { signal });
-    const bytes = await readAll(blob.stream);
+    const bytes = await buffer(blob.stream);
     let configJson: Record<string, unknown>;
     try {
       configJson = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
@@ -451,10 +452,4 @@ function platformOf(child: BaseChild): Platform {
     return typeof variant === 'string' && variant ? { os, architecture, variant } : { os, architecture };
   }
   return { os: 'linux', architecture: 'amd64' };
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

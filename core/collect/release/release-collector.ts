@@ -35,6 +35,7 @@ import {
 import { releasesOfChannels, type SelectedRelease } from './release-selection.js';
 import { verifiedRelease, type VerifiedRelease } from './release-verification.js';
 import { graphImageEntry } from './graph-image-entry.js';
+import { byCodeUnit } from '../../code-unit-order.js';
 
 export class ReleaseCollectionError extends OcmError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
@@ -173,7 +174,9 @@ async function collectReleases(spec: ImageSetSpec, ctx: CollectContext): Promise
     add(await graphImageEntry(ctx));
   }
   emit('done', { releases: verified.map((r) => r.tag), components: images.size });
-  return [...images.values()].sort((a, b) => compare(a.origin, b.origin) || compare(a.destination, b.destination));
+  return [...images.values()].sort(
+    (a, b) => byCodeUnit(a.origin, b.origin) || byCodeUnit(a.destination, b.destination),
+  );
 }
 
 type ReleaseEvent = Extract<EventInput, { type: 'release' }>;
@@ -200,8 +203,4 @@ async function releaseFromField(reference: string, ctx: CollectContext, fromCach
 function hostArchitecture(): string {
   const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x' };
   return map[process.arch] ?? 'amd64';
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,7 +4,8 @@
  * `working-dir/hold-release/<repo-basename>/<tag>/release-manifests/` (D2M reads it back from there), then the
  * component list of `image-references` and the KubeVirt images of the CoreOS boot-images ConfigMap.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { isDirectory } from '../../file-io.js';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { OcmError } from '../../errors.js';
@@ -161,12 +162,4 @@ export async function readKubeVirtImages(
     });
   }
   return found;
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -6,7 +6,7 @@
  */
 import type { CollectContext } from '../collector.js';
 import { OcmError } from '../../errors.js';
-import { parseImageReference } from '../../reference/image-reference.js';
+import { digestHex, parseImageReference } from '../../reference/image-reference.js';
 import { releaseTag } from '../../reference/destination.js';
 import { loadKeyring, type ReleaseKeyring } from './release-keys.js';
 import { verifyReleaseSignature } from './release-signature.js';
@@ -32,7 +32,7 @@ export async function verifiedRelease(
   ctx: CollectContext,
   opts: { skip: boolean },
 ): Promise<VerifiedRelease> {
-  const hex = release.digest.slice(release.digest.indexOf(':') + 1);
+  const hex = digestHex(release.digest);
   const payloadRef = parseImageReference(release.payload);
   const payloadByDigest = `${payloadRef.registry}/${payloadRef.path}@${release.digest}`;
   if (opts.skip) {

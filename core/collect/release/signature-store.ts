@@ -22,6 +22,7 @@ import {
   sleep,
   type RetrySettings,
 } from '../../registry/retry-policy.js';
+import { byCodeUnit } from '../../code-unit-order.js';
 
 /** Red Hat's OpenShift release signatures (oc-mirror's `defaultSignatureURL`). */
 export const DEFAULT_SIGNATURE_URL = 'https://mirror.openshift.com/pub/openshift-v4/signatures/openshift/release/';
@@ -303,8 +304,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
