@@ -46,6 +46,7 @@ export interface MirrorFlags {
   strictArchive?: boolean;
   maxNestedPaths?: number;
   removeSignatures?: boolean;
+  registriesD?: string;
   ignoreReleaseSignature?: boolean;
   logLevel?: string;
   port?: number;
@@ -172,6 +173,7 @@ export function resolveMirrorArgs(
     strictArchive: Boolean(flags.strictArchive),
     maxNestedPaths,
     removeSignatures: Boolean(flags.removeSignatures),
+    registriesD: flags.registriesD ? resolve(flags.registriesD) : undefined,
     ignoreReleaseSignature: Boolean(flags.ignoreReleaseSignature),
     logLevel: logLevel as MirrorOptions['logLevel'],
     env,

@@ -60,7 +60,9 @@ const FLAGS = {
   rootlessStoragePath: { type: 'string' },
 } as const;
 
-export function parseCli(argv: string[]): { flags: CliFlags; input: string[]; unknownFlags: string[] } {
+export function parseCli(rawArgv: string[]): { flags: CliFlags; input: string[]; unknownFlags: string[] } {
+  // oc-mirror spells it `--registries.d`; the parser would read the dot as a nested key.
+  const argv = rawArgv.map((a) => a.replace(/^--registries\.d(?==|$)/, '--registries-d'));
   const cli = meow(HELP_TEXT, {
     argv,
     description: false,

@@ -36,6 +36,8 @@ export interface MirrorOptions {
   strictArchive: boolean;
   maxNestedPaths: number;
   removeSignatures: boolean;
+  /** `--registries.d`: the registries.d directory copied into the working-dir (§6.2). */
+  registriesD?: string;
   /** `--ignore-release-signature` (hidden in oc-mirror): skip signatures for `mirror.platform.release` only. */
   ignoreReleaseSignature?: boolean;
   logLevel: 'info' | 'debug' | 'trace' | 'error';

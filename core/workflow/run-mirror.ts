@@ -43,6 +43,7 @@ import { readHistory, writeHistory } from '../archive/history.js';
 import { extractArchives } from '../archive/archive-extractor.js';
 import { prepareWorkspace, workspaceOf, type Workspace } from './workspace.js';
 import { createRunStores, type RunStores } from './store-resolver.js';
+import { prepareRegistriesD } from './registries-d.js';
 import { DEFAULTS, cacheHostOf, cacheRootOf, type MirrorOptions } from './mirror-options.js';
 import { batchExitCode, EXIT, KIND_BIT } from './exit-code.js';
 import { writeErrorReport } from './error-report.js';
@@ -100,7 +101,17 @@ export async function runMirror(
     emit({ type: 'phase', phase: 'setup' });
     const { config: userConfig, warnings } = await loadImageSetConfig(options.configPath);
     for (const w of warnings) emit({ type: 'warning', message: `${w.file}:${w.line}:${w.column}: ${w.message}` });
-    stores = await createRunStores(options, (info) => emit({ type: 'retry', ...info }));
+    stores = await createRunStores(
+      options,
+      (info) => emit({ type: 'retry', ...info }),
+      (use) =>
+        emit({
+          type: 'log',
+          level: 'info',
+          message: `${use.configured}: pulled from mirror ${use.served} (registries.conf)`,
+        }),
+    );
+    describeRegistriesConf(stores, emit);
     // Partial downloads of killed runs (possibly gigabytes) were never cleaned: remove the day-old ones (younger
     // ones may belong to another run sharing the cache). Best effort: a failure here must not stop the run.
     await stores.cache.removeStaleTempFiles().catch((err: unknown) => {
@@ -158,6 +169,8 @@ export async function runMirror(
     emit({ type: 'plan', images });
 
     if (options.dryRun) return await dryRun(ctx, images, options.dryRunManifestLists ?? false, config);
+
+    if (!options.removeSignatures) await prepareRegistriesDPhase(ctx);
 
     // Mirror to disk writes the archive while it copies: blobs go into the cache and the archive at once.
     if (options.workflow === 'mirrorToDisk') archive = await openStreamingArchive(ctx, config.archiveSize);
@@ -658,4 +671,42 @@ function finish(ctx: RunContext, images: PlannedImage[], results: ImageResult[],
   ctx.emit({ type: 'phase', phase: 'done' });
   ctx.emit({ type: 'summary', summary });
   return summary;
+}
+
+/** Says which registries.conf files redirect pulls, so a surprising mirror is easy to trace. */
+function describeRegistriesConf(stores: RunStores, emit: (event: EventInput) => void): void {
+  const conf = stores.registriesConf;
+  if (conf.rules.length > 0) {
+    const mirrors = conf.rules.reduce((n, rule) => n + rule.mirrors.length, 0);
+    emit({
+      type: 'log',
+      level: 'info',
+      message: `registries.conf: ${conf.rules.length} registry rule(s), ${mirrors} mirror(s) from ${conf.files.join(', ')}`,
+    });
+  }
+  if (conf.unqualifiedSearchRegistries.length > 0) {
+    emit({
+      type: 'log',
+      level: 'debug',
+      message: `registries.conf: unqualified-search-registries (${conf.unqualifiedSearchRegistries.join(', ')}) not used: image set references are fully qualified`,
+    });
+  }
+}
+
+/** §6.2, after collection and before copying: the registries.d the run works with, kept in the working-dir. */
+async function prepareRegistriesDPhase(ctx: RunContext): Promise<void> {
+  const { options } = ctx;
+  const entries = [cacheHostOf(options.port), 'default'];
+  if (options.workflow !== 'mirrorToDisk' && options.destinationRegistry) entries.push(options.destinationRegistry);
+  const prepared = await prepareRegistriesD({
+    workingDir: ctx.ws.workingDir,
+    sourceDir: options.registriesD,
+    entries,
+    env: options.env ?? process.env,
+  });
+  ctx.emit({
+    type: 'log',
+    level: 'debug',
+    message: `registries.d prepared in ${prepared.dir}${prepared.copiedFrom ? ` (from ${prepared.copiedFrom})` : ''}: ${prepared.written.length} entr${prepared.written.length === 1 ? 'y' : 'ies'} added`,
+  });
 }

@@ -8,11 +8,15 @@ import { CacheStore } from '../store/cache-store.js';
 import { OciLayoutStore } from '../store/oci-layout-store.js';
 import { createRegistryStores } from '../store/registry-store.js';
 import { loadCredentials } from '../registry/credentials.js';
+import { loadRegistriesConf, type RegistriesConf } from '../registry/registries-conf.js';
+import { MirroredSourceStore, type MirrorUse } from '../store/mirrored-source-store.js';
 import type { MirrorOptions } from './mirror-options.js';
 import { cacheHostOf, cacheRootOf } from './mirror-options.js';
 
 export interface RunStores extends StoreResolver {
   cache: CacheStore;
+  /** The registries.conf that redirects source reads (empty when none applies). */
+  registriesConf: RegistriesConf;
   close(): Promise<void>;
 }
 
@@ -28,8 +32,9 @@ export async function createRunStores(
     | 'retryTimes'
     | 'retryDelayMs'
     | 'env'
-  >,
+  > & { registriesConf?: RegistriesConf },
   onRetry?: (info: { attempt: number; maxAttempts: number; delayMs: number; reason: string }) => void,
+  onMirrorUsed?: (use: MirrorUse) => void,
 ): Promise<RunStores> {
   const cache = new CacheStore(cacheRootOf(options.cacheDir));
   const cacheHost = cacheHostOf(options.port);
@@ -40,14 +45,38 @@ export async function createRunStores(
     retry: { times: options.retryTimes, delayMs: options.retryDelayMs },
     onRetry,
   };
-  const sources = createRegistryStores({ ...common, side: 'source', tlsVerify: options.srcTlsVerify });
+  const registriesConf = options.registriesConf ?? (await loadRegistriesConf({ env: options.env ?? process.env }));
+  const insecureHosts = new Set(
+    registriesConf.rules
+      .flatMap((rule) => [rule, ...rule.mirrors])
+      .filter((endpoint) => endpoint.insecure)
+      .map((endpoint) => endpoint.location.split('/')[0]!.toLowerCase()),
+  );
+  const sources = createRegistryStores({
+    ...common,
+    side: 'source',
+    tlsVerify: options.srcTlsVerify,
+    hostOptions: (host) => (insecureHosts.has(host.toLowerCase()) ? { tlsVerify: false } : undefined),
+  });
+  const mirrored = new Map<string, ImageStore>();
+  const sourceStore = (host: string): ImageStore => {
+    if (registriesConf.rules.length === 0) return sources(host);
+    const key = host.toLowerCase();
+    let store = mirrored.get(key);
+    if (!store) {
+      store = new MirroredSourceStore(host, registriesConf, sources, onMirrorUsed);
+      mirrored.set(key, store);
+    }
+    return store;
+  };
   const destinations = createRegistryStores({ ...common, side: 'destination', tlsVerify: options.destTlsVerify });
   const layouts = new Map<string, ImageStore>();
   return {
     cache,
+    registriesConf,
     registry(host, side) {
       if (host === cacheHost) return cache;
-      return side === 'source' ? sources(host) : destinations(host);
+      return side === 'source' ? sourceStore(host) : destinations(host);
     },
     ociLayout(path) {
       const existing = layouts.get(path);
