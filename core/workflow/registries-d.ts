@@ -5,7 +5,7 @@
  * signature stores (lookaside) next to the entries that make cosign `.sig` tags travel, so the working-dir
  * holds what was used.
  */
-import { cp, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
