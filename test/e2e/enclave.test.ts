@@ -7,11 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRegistry } from '../harness/registry-server.js';
 import { buildImage, pushBuiltImage } from '../harness/fixture-images.js';
 import { skopeoManifestDigest, skopeoOptionsFor } from '../harness/skopeo.js';
+import { integrationIsc, LOCAL_REPOSITORY, publishCatalog } from '../harness/catalog-fixture.js';
 import { tempDirForTest } from '../harness/temp-dir.js';
 import { parseJsonLines, runCli } from './cli-runner.js';
 
@@ -227,4 +228,73 @@ mirror:
   const broken = await runCli(m2mArgs(isc, work, dest.host), { env });
   assert.equal(broken.code, 1, broken.stderr + broken.stdout);
   assert.match(broken.stdout + broken.stderr, new RegExp(`${conf.replace(/[.]/g, '\\.')}:1:\\d+: not valid TOML`));
+});
+
+test('enclave: an operator catalog is pinned, read and filtered through the mirror with the origin stopped', async (t) => {
+  const origin = await startRegistry();
+  t.after(() => origin.stop());
+  const mirror = await startRegistry();
+  t.after(() => mirror.stop());
+  const dest = await startRegistry();
+  t.after(() => dest.stop());
+  const work = await tempDirForTest(t, 'enclave-op');
+  const catalog = await publishCatalog(origin, 'test-catalog-latest');
+  const originHost = origin.host;
+
+  // Fill the enclave as a site would: the whole catalog and its images, digests preserved, under /enclave.
+  const fullIsc = join(work, 'full.yaml');
+  await writeFile(
+    fullIsc,
+    `kind: ImageSetConfiguration
+apiVersion: mirror.openshift.io/v2alpha1
+mirror:
+  operators:
+  - catalog: ${catalog.ref}
+    full: true
+`,
+  );
+  const fill = await runCli([
+    ...m2mArgs(fullIsc, join(work, 'fill'), `${mirror.host}/enclave`).map((a) =>
+      a === `docker://${mirror.host}/enclave/mirror` ? `docker://${mirror.host}/enclave` : a,
+    ),
+    '--src-tls-verify=false',
+  ]);
+  assert.equal(fill.code, 0, fill.stderr + fill.stdout);
+  await origin.stop();
+
+  const conf = join(work, 'registries.conf');
+  await writeFile(
+    conf,
+    `[[registry]]
+location = "${originHost}"
+[[registry.mirror]]
+location = "${mirror.host}/enclave"
+insecure = true
+`,
+  );
+  const isc = join(work, 'isc.yaml');
+  await writeFile(isc, await integrationIsc('isc-operator-version-range.yaml', originHost));
+  const run = await runCli(m2mArgs(isc, work, dest.host), {
+    env: { CONTAINERS_REGISTRIES_CONF: conf, HOME: join(work, 'home') },
+  });
+  assert.equal(run.code, 0, run.stderr + run.stdout);
+
+  const opts = skopeoOptionsFor(dest);
+  for (const v of ['0.2.0', '0.3.0', '0.3.1']) {
+    const local = catalog.images.get(`quay.io/oc-mirror/oc-mirror-dev:foo-bundle-v${v}`)!;
+    assert.equal(
+      await skopeoManifestDigest(`${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v${v}`, opts),
+      catalog.digests.get(local),
+      `bundle ${v}`,
+    );
+  }
+  await assert.rejects(skopeoManifestDigest(`${dest.host}/mirror/${LOCAL_REPOSITORY}:foo-bundle-v0.1.0`, opts));
+  // The pinned ISC names the origin (pinned by the digest the mirror served) and the CatalogSource the destination.
+  const wd = join(work, 'ws', 'working-dir');
+  const pinnedName = (await readdir(wd)).find((f) => f.startsWith('isc_pinned_'))!;
+  const pinned = await readFile(join(wd, pinnedName), 'utf8');
+  assert.ok(pinned.includes(`${originHost}/${LOCAL_REPOSITORY}@${catalog.digest}`), pinned);
+  const idms = await readFile(join(wd, 'cluster-resources', 'idms-oc-mirror.yaml'), 'utf8');
+  assert.ok(idms.includes(`source: ${originHost}/oc-mirror`), idms);
+  assert.ok(!idms.includes(mirror.host), idms);
 });
