@@ -73,6 +73,24 @@ export class RegistryError extends OcmError {
     this.temporary = init.temporary;
     this.retryAfterMs = init.retryAfterMs;
   }
+
+  /** The same error with another message (and, optionally, another retry verdict), this one as its cause. */
+  withMessage(message: string, temporary = this.temporary): RegistryError {
+    return new RegistryError({
+      message,
+      registry: this.registry,
+      operation: this.operation,
+      reference: this.reference,
+      side: this.side,
+      status: this.status,
+      registryCode: this.registryCode,
+      temporary,
+      retryAfterMs: this.retryAfterMs,
+      hint: this.hint,
+      cause: this,
+      code: this.code,
+    });
+  }
 }
 
 /** Bytes did not hash to the digest they were fetched or stored under. Retryable: the next fetch may be fine. */

@@ -921,17 +921,7 @@ export class RegistryClient {
   private uploadFailure(ctx: OperationContext, err: unknown): unknown {
     if (!(err instanceof RegistryError) || err.status === undefined || !MONOLITHIC_REFUSED.has(err.status)) return err;
     this.chunkedUploads = true;
-    return new RegistryError({
-      message: `${err.message} (monolithic upload refused; the next attempt uploads in chunks)`,
-      registry: err.registry,
-      operation: err.operation,
-      reference: err.reference,
-      side: err.side,
-      status: err.status,
-      registryCode: err.registryCode,
-      temporary: true,
-      hint: err.hint,
-    });
+    return err.withMessage(`${err.message} (monolithic upload refused; the next attempt uploads in chunks)`, true);
   }
 
   /** Best effort: tells the registry to drop an upload session we abandon. */

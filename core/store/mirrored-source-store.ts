@@ -183,21 +183,7 @@ function present<T>(value: T | undefined, configured: string, reference: string)
 /** The last source's error (the registry's own location), saying what each source answered. */
 function withMirrorsTried(err: unknown, configured: string, reference: string, failures: string[]): Error {
   const tried = `tried in order (registries.conf): ${failures.join('; ')}`;
-  if (err instanceof RegistryError) {
-    return new RegistryError({
-      message: `${err.message} — ${tried}`,
-      registry: err.registry,
-      operation: err.operation,
-      reference: err.reference,
-      side: err.side,
-      status: err.status,
-      registryCode: err.registryCode,
-      temporary: err.temporary,
-      retryAfterMs: err.retryAfterMs,
-      hint: err.hint,
-      cause: err,
-    });
-  }
+  if (err instanceof RegistryError) return err.withMessage(`${err.message} — ${tried}`);
   return new OcmError('PULL_FAILED', `no source could serve ${configured} (${reference}): ${tried}`, {
     cause: err,
     hint: 'check that the mirrors in registries.conf hold the image, or that the registry itself is reachable',
