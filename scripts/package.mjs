@@ -13,7 +13,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { inkRowCachedOutput, root, sharedOptions, yogaWithInlineBinary } from './esbuild-shared.mjs';
 
@@ -158,13 +158,16 @@ const notices = [...packages.entries()]
   .join('\n\n----------------------------------------------------------------------\n\n')
   .replaceAll('*/', '* /');
 if (!modules.some((m) => m.name === 'ocm-tui.mjs')) throw new Error('esbuild wrote no ocm-tui.mjs entry');
+// Written aside, then renamed: a test copying the file while another rebuilds it never sees half a file.
+const staging = `${outfile}.${process.pid}.tmp`;
 writeFileSync(
-  outfile,
+  staging,
   LOADER +
     modules.map((m) => `${MARK}${m.name}\n${Buffer.from(m.text, 'utf8').toString('base64')}\n*/\n`).join('') +
     `/*! ${own.name} ${own.version} (${own.license}) bundles these packages, under their licences:\n\n${notices}\n*/\n`,
 );
-chmodSync(outfile, 0o755);
+chmodSync(staging, 0o755);
+renameSync(staging, outfile);
 const kib = (n) => `${Math.round(n / 1024)} KiB`;
 const entry = modules.find((m) => m.name === 'ocm-tui.mjs');
 console.log(

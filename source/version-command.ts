@@ -6,6 +6,7 @@
  * `<name> version <version>` line. Go-only fields are filled with what is true of ocm-tui: `goVersion` is
  * empty, `compiler` is `tsc`, and `nodeVersion` is added.
  */
+import { stringify } from 'yaml';
 import { UsageError } from '../core/errors.js';
 import { BUILD, VERSION } from '../core/version.js';
 
@@ -58,7 +59,6 @@ export async function runVersionCommand(opts: { output?: string; short?: boolean
   if (output === 'json') {
     process.stdout.write(`${JSON.stringify({ clientVersion }, null, 2)}\n`);
   } else if (output === 'yaml') {
-    const { stringify } = await import('yaml');
     process.stdout.write(`${stringify({ clientVersion }, { sortMapEntries: true })}\n`);
   } else if (opts.short) {
     process.stdout.write(`Client Version: ${clientVersion.gitVersion}\n`);
