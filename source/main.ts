@@ -36,7 +36,7 @@ export async function main(args: CliInvocation): Promise<number> {
       return await runListCommand(flags, rest, json);
     }
     if (flags.version !== undefined) {
-      const { versionLine } = await import('./version-command.js');
+      const { versionLine } = await import('./version-line.js');
       process.stdout.write(versionLine());
       return 0;
     }

@@ -1,9 +1,9 @@
 /**
- * `ocm-tui version` and `ocm-tui --version` (`../shared/spec/core.md` §2.6). Same flags, messages and output
+ * `ocm-tui version` (`../shared/spec/core.md` §2.6). Same flags, messages and output
  * shapes as oc-mirror's: `--output json|yaml` prints `clientVersion` (JSON in field order, indented by two;
  * YAML with sorted keys, as sigs.k8s.io/yaml writes it); without `--output`, a deprecation warning on stderr and
- * a Go-style struct dump; `--short` prints `Client Version: v<version>`. The root `--version` prints cobra's
- * `<name> version <version>` line. Go-only fields are filled with what is true of ocm-tui: `goVersion` is
+ * a Go-style struct dump; `--short` prints `Client Version: v<version>` (the root `--version` is
+ * version-line.ts). Go-only fields are filled with what is true of ocm-tui: `goVersion` is
  * empty, `compiler` is `tsc`, and `nodeVersion` is added.
  */
 import { stringify } from 'yaml';
@@ -39,11 +39,6 @@ export function versionInfo(): VersionInfo {
     platform: `${process.platform}/${GO_ARCH[process.arch] ?? process.arch}`,
     nodeVersion: process.version,
   };
-}
-
-/** `ocm-tui --version` / `-v`: cobra's version line. */
-export function versionLine(): string {
-  return `ocm-tui version v${VERSION}\n`;
 }
 
 /**
