@@ -60,14 +60,15 @@ export interface RunResult {
   stderr: string;
 }
 
-/** `node <file> ...args` in `cwd` with exactly `env` (no TTY). */
+/** `node <file> ...args` (or `<command> ...args`) in `cwd` with exactly `env` (no TTY). */
 export function runNode(
   file: string,
   args: string[],
-  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number; command?: string },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file, ...args], {
+    const argv = options.command ? args : [file, ...args];
+    const child = spawn(options.command ?? process.execPath, argv, {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
