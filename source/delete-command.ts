@@ -10,7 +10,7 @@ import { createEmitter, type MirrorEvent } from '../core/events.js';
 import { DEFAULTS } from '../core/workflow/mirror-options.js';
 import { parseDuration } from './duration.js';
 import { resolveCertDir } from './mirror-args.js';
-import type { CliFlags } from './main.js';
+import type { CliFlags } from './cli-flags.js';
 import { createCancellation } from './cancellation.js';
 import { createPlainReporter } from './reporters/plain-reporter.js';
 import { createJsonReporter } from './reporters/json-reporter.js';

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { startLocalRegistry, type LocalRegistry } from './demo/local-registry.js';
 import { startThrottledProxy, type ThrottledProxy } from './demo/throttled-proxy.js';
 import { seedDemoImages } from './demo/seed-images.js';
-import { runMirrorCommand, type CliFlags } from './main.js';
+import type { CliFlags } from './cli-flags.js';
+import { runMirrorCommand } from './mirror-command.js';
 
 export async function runDemo(opts: { useUi: boolean; fps: number; json?: boolean }): Promise<number> {
   const say = (line: string) => process.stderr.write(`demo: ${line}\n`);

@@ -13,6 +13,7 @@ export const HELP_TEXT = `
     $ ocm-tui list operators --catalog REF [--package P [--channel C]]
     $ ocm-tui list operators --catalogs --version 4.18
     $ ocm-tui list releases [--version X.Y | --channel C] [--channels] [--filter-by-archs A,B]
+    $ ocm-tui version [--output json|yaml]                        version details (oc-mirror's format)
     $ ocm-tui demo                                                throwaway registries + a real run
 
   Workflow
@@ -68,7 +69,7 @@ export const HELP_TEXT = `
     --log-level LEVEL          info, debug, trace or error (default info)
     --v2                       accepted and ignored (oc-mirror compatibility)
     -p, --port N               accepted for compatibility (ocm-tui runs no local registry)
-    --version, --help
+    -v, --version, --help
 
   Environment: UPDATE_URL_OVERRIDE, OCP_SIGNATURE_URL, OCP_SIGNATURE_VERIFICATION_PK, VERSION_FILTER,
   OCM_TUI_GRAPH_DATA_URL, OCM_TUI_GRAPH_BASE_IMAGE, OC_MIRROR_CACHE, REGISTRY_AUTH_FILE, HTTP(S)_PROXY, NO_COLOR.

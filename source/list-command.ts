@@ -11,7 +11,7 @@ import { readCatalogFbc } from '../core/collect/operator/read-catalog.js';
 import { formatTable, listChannels, listPackages, listVersions } from '../core/collect/operator/catalog-listing.js';
 import { resolveCertDir } from './mirror-args.js';
 import { parseDuration } from './duration.js';
-import type { CliFlags } from './main.js';
+import type { CliFlags } from './cli-flags.js';
 import { createCancellation } from './cancellation.js';
 import { CincinnatiClient } from '../core/collect/release/cincinnati-client.js';
 import {

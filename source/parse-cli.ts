@@ -5,7 +5,7 @@
 import meow from 'meow';
 import { HELP_TEXT } from './help-text.js';
 import { VERSION } from '../core/version.js';
-import type { CliFlags } from './main.js';
+import type { CliFlags } from './cli-flags.js';
 
 const FLAGS = {
   config: { type: 'string', shortFlag: 'c' },
@@ -43,12 +43,14 @@ const FLAGS = {
   deleteSignatures: { type: 'boolean' },
   deleteV1Images: { type: 'boolean' },
   forceCacheDelete: { type: 'boolean' },
-  // list operators (`--version` doubles as the version flag when given alone, see main.ts)
+  // list operators (`--version`/`-v` doubles as the version flag when given alone, see main.ts)
   catalog: { type: 'string' },
   catalogs: { type: 'boolean' },
   package: { type: 'string' },
   channel: { type: 'string' },
-  version: { type: 'string' },
+  version: { type: 'string', shortFlag: 'v' },
+  // version --short (oc-mirror's, deprecated there)
+  short: { type: 'boolean' },
   // list releases (`--version` and `--channel` above are shared with list operators)
   channels: { type: 'boolean' },
   filterByArchs: { type: 'string' },
@@ -68,6 +70,8 @@ export function parseCli(rawArgv: string[]): { flags: CliFlags; input: string[];
     description: false,
     importMeta: import.meta,
     version: VERSION,
+    // No package.json lookup: the one-file build has none beside it, and a checkout's says nothing more.
+    pkg: { name: 'ocm-tui', version: VERSION },
     // `list operators --version 4.18` needs --version as a string flag; main.ts prints the version otherwise.
     autoVersion: false,
     // Unknown flags are reported by main() as a usage error (exit 1, like oc-mirror, spec §2.9) instead of by

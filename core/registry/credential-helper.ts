@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { OcmError } from '../errors.js';
-import type { Credential } from './credentials.js';
+import type { Credential } from './credential.js';
 
 const HELPER_TIMEOUT_MS = 60_000;
 

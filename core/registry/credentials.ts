@@ -13,9 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { OcmError } from '../errors.js';
 import { credentialsFromHelper } from './credential-helper.js';
+import type { Credential } from './credential.js';
 
-/** What a registry login needs: a password, or an OAuth2 refresh ("identity") token. */
-export type Credential = { username: string; password: string } | { identityToken: string };
+export type { Credential } from './credential.js';
 
 export interface LoadCredentialsOptions {
   /** `--authfile`: must exist when given. */

@@ -6,7 +6,7 @@
 import type { MirrorEvent, RunSummary } from '../../core/events.js';
 import { describeError } from '../../core/errors.js';
 import { createCancellation } from '../cancellation.js';
-import { exitCodeOf } from '../main.js';
+import { exitCodeOf } from '../cli-errors.js';
 import { applyColorEnv } from './color-env.js';
 import { loadUi } from './load-ui.js';
 

@@ -6,7 +6,11 @@ import { applyColorEnv } from './color-env.js';
 import { listConfigFiles, describeConfigFile } from './config-files.js';
 import { loadUi } from './load-ui.js';
 
-export async function runWizard(opts: { fps: number }): Promise<number> {
+export async function runWizard(opts: {
+  fps: number;
+  /** Runs the chosen argv as a typed command line (main.ts passes its own dispatch). */
+  runArgv: (argv: string[]) => Promise<number>;
+}): Promise<number> {
   applyColorEnv();
   const ui = await loadUi();
   const cwd = process.cwd();
@@ -30,10 +34,7 @@ export async function runWizard(opts: { fps: number }): Promise<number> {
     return 0;
   }
   process.stdout.write(`running: ocm-tui ${chosen.map(quoteArg).join(' ')}\n`);
-  const { parseCli } = await import('../parse-cli.js');
-  const { main } = await import('../main.js');
-  const cli = parseCli(chosen);
-  return main({ flags: { ...cli.flags, fps: opts.fps }, input: cli.input, useUi: true });
+  return opts.runArgv(chosen);
 }
 
 function quoteArg(arg: string): string {

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { readKeys, type Key, type PublicKey } from 'openpgp';
-import { SignatureError } from './release-signature.js';
+import { SignatureError } from './signature-error.js';
 
 /**
  * Red Hat's OpenShift release keyring, verbatim from oc-mirror (`defaultPK` in
