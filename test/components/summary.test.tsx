@@ -132,3 +132,13 @@ test('SummaryView renders in Ink with the theme from context', async (t) => {
   assert.match(frame, /^\+ Mirror to mirror finished in 12m 48s/);
   assert.match(frame, /Blobs {5}812 copied \| 95 already present \| 12 mounted/);
 });
+
+test('a run shorter than 10 s shows tenths, not "0s" (issue 21)', () => {
+  const quick = summaryLines(
+    summary({ durationMs: 437, bytesCopied: 46 * MiB, imagesFailed: 0, exitCode: 0, outputs: [] }),
+    UNICODE,
+  );
+  assert.equal(quick[0].text, '✓ Mirror to mirror finished in 0.4s');
+  const time = quick.find((l) => l.text.startsWith('Time'));
+  assert.equal(time?.text, 'Time      0.4s · average 105.2 MiB/s');
+});

@@ -100,6 +100,13 @@ test('formatting: middle truncation, 12-hex digests, sizes, speeds and durations
   assert.equal(formatSpeed(2 * 1024 * 1024), '2 MiB/s');
   assert.equal(formatSpeed(0), '-');
   assert.equal(formatDuration(45_000), '45s');
+  // Below 10 s, tenths: a sub-second run is not "0s" (issue 21).
+  assert.equal(formatDuration(0), '0.0s');
+  assert.equal(formatDuration(440), '0.4s');
+  assert.equal(formatDuration(4_360), '4.4s');
+  assert.equal(formatDuration(9_940), '9.9s');
+  assert.equal(formatDuration(9_960), '10s');
+  assert.equal(formatDuration(10_400), '10s');
   assert.equal(formatDuration(725_000), '12m 05s');
   assert.equal(formatDuration(7_380_000), '2h 03m');
   assert.equal(formatClock(65_000), '01:05');
