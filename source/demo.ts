@@ -60,10 +60,7 @@ export async function runDemo(opts: { useUi: boolean; fps: number; json?: boolea
     });
     say(code === 0 ? 'done: every image landed in the destination registry' : `finished with exit code ${code}`);
     // The summary's paths are under `work`, removed below: say so rather than leave commands that cannot work.
-    say(
-      `removing the registries and ${work} (the workspace and cache above); a real run keeps its working-dir, ` +
-        'and oc apply -f DIR/working-dir/cluster-resources puts its IDMS/ITMS on the cluster',
-    );
+    say(`removing the registries and ${work}: the files listed above go with it (a real run keeps them)`);
     return code;
   } finally {
     for (const s of started.reverse())

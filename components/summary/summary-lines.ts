@@ -57,10 +57,11 @@ export interface SummaryOptions {
 /** What a real run would let the user do next, for the demo (no path of the demo's own files). */
 function demoNextSteps(summary: RunSummary): string[] {
   const steps = [
-    'Mirror your own images: ocm-tui (the wizard) or ocm-tui -c isc.yaml --workspace file://DIR docker://REGISTRY',
+    'Mirror your own images: run ocm-tui for the wizard, or',
+    'ocm-tui -c isc.yaml --workspace file://DIR docker://REGISTRY',
   ];
   if (summary.outputs.some(isClusterResources)) {
-    steps.push('A real run keeps IDMS/ITMS in DIR/working-dir/cluster-resources: oc apply -f them on the cluster');
+    steps.push('then oc apply -f DIR/working-dir/cluster-resources (the IDMS/ITMS a real run keeps)');
   }
   return steps;
 }

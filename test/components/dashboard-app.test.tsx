@@ -139,6 +139,6 @@ test('under the demo, the final summary gives next steps of a real run, not the 
   const frame = app.lastFrame();
   assert.match(frame, /✓ Mirror to mirror finished in 4\.4s/);
   assert.match(frame, /Next, outside the demo/);
-  assert.match(frame, /oc apply -f them on the cluster/);
+  assert.match(frame, /then oc apply -f DIR\/working-dir\/cluster-resources/);
   assert.doesNotMatch(frame, /oc apply -f \/tmp/);
 });

@@ -153,8 +153,9 @@ test('the demo summary names no file the demo deletes: outputs marked temporary,
   });
   const steps = nextSteps(demoRun, { demo: true });
   assert.deepEqual(steps, [
-    'Mirror your own images: ocm-tui (the wizard) or ocm-tui -c isc.yaml --workspace file://DIR docker://REGISTRY',
-    'A real run keeps IDMS/ITMS in DIR/working-dir/cluster-resources: oc apply -f them on the cluster',
+    'Mirror your own images: run ocm-tui for the wizard, or',
+    'ocm-tui -c isc.yaml --workspace file://DIR docker://REGISTRY',
+    'then oc apply -f DIR/working-dir/cluster-resources (the IDMS/ITMS a real run keeps)',
   ]);
   const text = summaryLines(demoRun, UNICODE, { demo: true }).map((l) => l.text);
   assert.ok(text.includes("Outputs (in the demo's temporary directory, removed when it ends)"), text.join('\n'));
