@@ -512,3 +512,20 @@ test('Options at 100 columns: the selected cache directory shows its whole path,
     frame,
   );
 });
+
+test('three writes with no pause between them (text, ↓, text) land in two fields (issue 21)', async (t) => {
+  const s = startWizard(t);
+  await s.waitFor('What do you want to do?');
+  await s.key(KEYS.down);
+  await s.key(KEYS.down);
+  await s.key(KEYS.enter);
+  await s.waitFor('Releases     stable-4.16');
+  await s.key(KEYS.enter);
+  await s.waitFor('[3 Locations]');
+  s.burst('/data/ws');
+  s.burst(KEYS.down);
+  s.burst('registry.local:5000/mirror');
+  const frame = await s.waitFor('docker://registry.local:5000/mirror');
+  assert.match(frame, /Workspace \(--workspace\) +file:\/\/\/data\/ws\n/);
+  assert.match(frame, /❯ Destination registry +docker:\/\/registry\.local:5000\/mirror/);
+});
