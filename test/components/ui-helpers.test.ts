@@ -209,3 +209,30 @@ test('the dashboard, wizard and summary reach the core only through its event an
     }
   }
 });
+
+test('a chunk of several keys is split into single presses; one key stays as Ink reported it (issue 21)', async () => {
+  const { keyOf, splitKeyPresses } = await import('../../components/shared/input-keys.js');
+  const { editText } = await import('../../components/shared/text-edit.js');
+  const down = keyOf({ downArrow: true });
+  assert.deepEqual(splitKeyPresses('', down), [{ input: '', key: down }]);
+  assert.deepEqual(splitKeyPresses('a', keyOf()), [{ input: 'a', key: keyOf() }]);
+  const presses = splitKeyPresses('aB\r\t\u007F\b\u0003é', keyOf());
+  assert.deepEqual(presses, [
+    { input: 'a', key: keyOf() },
+    { input: 'B', key: keyOf({ shift: true }) },
+    { input: '', key: keyOf({ return: true }) },
+    { input: '', key: keyOf({ tab: true }) },
+    { input: '', key: keyOf({ delete: true }) },
+    { input: '', key: keyOf({ backspace: true }) },
+    { input: 'c', key: keyOf({ ctrl: true }) },
+    { input: 'é', key: keyOf() },
+  ]);
+  // Editing: insert at the cursor, move, erase before it; navigation keys are not edits.
+  assert.deepEqual(editText('file://', undefined, 'ws', keyOf()), { value: 'file://ws', cursor: 9 });
+  assert.deepEqual(editText('abc', 1, 'X', keyOf()), { value: 'aXbc', cursor: 2 });
+  assert.deepEqual(editText('abc', 1, '', keyOf({ delete: true })), { value: 'bc', cursor: 0 });
+  assert.deepEqual(editText('abc', 0, '', keyOf({ backspace: true })), { value: 'abc', cursor: 0 });
+  assert.deepEqual(editText('abc', undefined, '', keyOf({ home: true })), { value: 'abc', cursor: 0 });
+  assert.equal(editText('abc', undefined, '', keyOf({ downArrow: true })), undefined);
+  assert.equal(editText('abc', undefined, 'c', keyOf({ ctrl: true })), undefined);
+});
