@@ -57,8 +57,11 @@ export async function runDemo(opts: { useUi: boolean; fps: number; json?: boolea
     const code = await runMirrorCommand(flags, [`docker://${destination.host}/mirror`], {
       useUi: opts.useUi,
       json: Boolean(opts.json),
+      demo: true,
     });
     say(code === 0 ? 'done: every image landed in the destination registry' : `finished with exit code ${code}`);
+    // The summary's paths are under `work`, removed below: say so rather than leave commands that cannot work.
+    say(`removing the registries and ${work}: the files listed above go with it (a real run keeps them)`);
     return code;
   } finally {
     for (const s of started.reverse())

@@ -14,14 +14,18 @@ import { createJsonReporter } from './reporters/json-reporter.js';
 export async function runMirrorCommand(
   flags: CliFlags,
   positional: string[],
-  mode: { useUi: boolean; json: boolean },
+  mode: { useUi: boolean; json: boolean; demo?: boolean },
 ): Promise<number> {
   const { options, warnings } = resolveMirrorArgs(flags, positional, process.env);
   for (const w of warnings) process.stderr.write(`WARNING ${w}\n`);
   const { runMirror } = await import('../core/workflow/run-mirror.js');
   if (mode.useUi) {
     const { runWithDashboard } = await import('./interactive/run-dashboard.js');
-    return runWithDashboard({ fps: flags.fps, run: (sink, signal) => runMirror(options, { sink, signal }) });
+    return runWithDashboard({
+      fps: flags.fps,
+      run: (sink, signal) => runMirror(options, { sink, signal }),
+      demo: mode.demo,
+    });
   }
   return runHeadless((sink, signal) => runMirror(options, { sink, signal }), {
     json: mode.json,

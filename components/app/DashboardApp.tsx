@@ -19,6 +19,8 @@ export interface DashboardAppProps {
   onForceQuit: () => void;
   /** @default the theme from the environment (NO_COLOR, FORCE_COLOR, locale) */
   theme?: Theme;
+  /** The run is `ocm-tui demo` (its files are removed at the end): see SummaryOptions. @default false */
+  demo?: boolean;
 }
 
 /**
@@ -27,16 +29,16 @@ export interface DashboardAppProps {
  * outside Ink should `store.dispatch({ type: 'ui.cancelRequested' })` so the banner shows and the next
  * Ctrl+C forces.
  */
-export function DashboardApp({ store, onCancel, onForceQuit, theme }: DashboardAppProps) {
+export function DashboardApp({ store, onCancel, onForceQuit, theme, demo }: DashboardAppProps) {
   const inherited = useTheme();
   return (
     <ThemeContext.Provider value={theme ?? inherited}>
-      <DashboardRoot store={store} onCancel={onCancel} onForceQuit={onForceQuit} />
+      <DashboardRoot store={store} onCancel={onCancel} onForceQuit={onForceQuit} demo={demo} />
     </ThemeContext.Provider>
   );
 }
 
-function DashboardRoot({ store, onCancel, onForceQuit }: Omit<DashboardAppProps, 'theme'>) {
+function DashboardRoot({ store, onCancel, onForceQuit, demo }: Omit<DashboardAppProps, 'theme'>) {
   const state = useDashboardState(store);
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
@@ -58,6 +60,8 @@ function DashboardRoot({ store, onCancel, onForceQuit }: Omit<DashboardAppProps,
     if (summary) exit();
   }, [summary, exit]);
 
-  if (summary) return <SummaryView summary={summary} maxLines={liveAreaLines(rows)} width={columns} />;
+  if (summary) {
+    return <SummaryView summary={summary} maxLines={liveAreaLines(rows)} width={columns} demo={demo} />;
+  }
   return <Dashboard state={state} onAction={store.dispatch} size={{ columns, rows }} />;
 }

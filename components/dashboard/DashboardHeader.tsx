@@ -60,6 +60,39 @@ export function statsText(overall: OverallView, theme: Theme): string {
   return parts.join(sep);
 }
 
+/** The bar line: the bar follows bytes; beside it the percentage, the image count and whether the total grows. */
+export interface BarLine {
+  barWidth: number;
+  /** " 20% · 3/8 images · total growing: 5 manifests to read", cut to what fits. */
+  suffix: string;
+}
+
+/** Bars narrower than this give up the details beside them first. */
+const BAR_LINE_MIN_BAR = 10;
+
+export function barLine(overall: OverallView, width: number, theme: Theme): BarLine {
+  const sep = ` ${theme.glyphs.separator} `;
+  const percent = formatPercent(overall.fraction);
+  const growing = overall.unresolved > 0;
+  const of = growing && overall.expectedBytes > 0 ? ` of ~${formatBytes(overall.expectedBytes)}` : '';
+  const images = `${overall.imagesFinished}/${overall.imagesTotal} images`;
+  const manifests = `${overall.unresolved} manifest${overall.unresolved === 1 ? '' : 's'} to read`;
+  const candidates = growing
+    ? [
+        ` ${percent}${of}${sep}${images}${sep}total growing: ${manifests}`,
+        ` ${percent}${of}${sep}${images}${sep}total growing`,
+        ` ${percent}${sep}${images}${sep}growing`,
+        ` ${percent}${sep}${images}`,
+      ]
+    : [` ${percent}${sep}${images}`];
+  const room = width - 1;
+  for (const suffix of candidates) {
+    const barWidth = Math.min(40, room - suffix.length);
+    if (barWidth >= BAR_LINE_MIN_BAR) return { barWidth, suffix };
+  }
+  return { barWidth: Math.min(40, Math.max(4, room - percent.length - 1)), suffix: ` ${percent}` };
+}
+
 /** The optional line under the bar: archive / extract / delete progress, else the latest notice. */
 export function phaseLineText(state: DashboardState, theme: Theme): string | undefined {
   const sep = ` ${theme.glyphs.separator} `;
@@ -136,8 +169,8 @@ export interface DashboardHeaderProps {
 /** Header, overall numbers, overall bar and the optional phase line. */
 export function DashboardHeader({ state, overall, width, stats, bar, phaseLine }: DashboardHeaderProps) {
   const theme = useTheme();
-  const percent = formatPercent(overall.fraction);
-  const [filled, empty] = progressBarParts(overall.fraction, Math.min(40, width - 8), theme.glyphs);
+  const line = barLine(overall, width, theme);
+  const [filled, empty] = progressBarParts(overall.fraction, line.barWidth, theme.glyphs);
   return (
     <Box flexDirection="column">
       <Line
@@ -157,7 +190,7 @@ export function DashboardHeader({ state, overall, width, stats, bar, phaseLine }
           segments={[
             { text: filled, tone: overall.counts.failed > 0 ? 'warn' : 'ok' },
             { text: empty, tone: 'muted' },
-            ' ' + percent,
+            line.suffix,
           ]}
           width={width}
           theme={theme}

@@ -25,8 +25,16 @@ export interface OverallView {
   imagesFinished: number;
   bytesDone: number;
   bytesTotal: number;
-  /** bytesDone / bytesTotal, or images finished / total before any size is known. */
+  /**
+   * Bytes done over the expected total (the known bytes plus, while manifests are still being read, the
+   * average resolved image for each unresolved one, as for the ETA); images finished / total only before
+   * any size is known.
+   */
   fraction: number;
+  /** The total the bar measures against: `bytesTotal` plus the estimate for unresolved images. */
+  expectedBytes: number;
+  /** Queued or active images whose manifests are not read yet: the byte total is still growing. */
+  unresolved: number;
   /** Moving-average throughput in bytes/s (undefined before the first byte). */
   speed?: number;
   /** Remaining time; undefined when unknown (no speed yet, or nothing left). */
@@ -50,22 +58,16 @@ export function selectOverall(state: DashboardState): OverallView {
     if ((image.status === 'queued' || image.status === 'active') && !image.blobsKnown) unresolved++;
   }
   const pending = counts.queued + counts.active;
+  // Unresolved images are expected to be as big as the average resolved one (unknown before any is resolved).
+  const extrapolated =
+    unresolved > 0 && state.imagesResolved > 0 ? (state.bytesResolved / state.imagesResolved) * unresolved : 0;
+  const expectedBytes = state.bytesTotal + extrapolated;
   let etaMs: number | undefined;
-  if (pending > 0 && speed !== undefined && speed > 0) {
-    let remaining = Math.max(0, state.bytesTotal - state.bytesDone);
-    let known = true;
-    if (unresolved > 0) {
-      if (state.imagesResolved > 0) remaining += (state.bytesResolved / state.imagesResolved) * unresolved;
-      else known = false;
-    }
-    if (known) etaMs = (remaining / speed) * 1000;
+  if (pending > 0 && speed !== undefined && speed > 0 && (unresolved === 0 || state.imagesResolved > 0)) {
+    etaMs = (Math.max(0, expectedBytes - state.bytesDone) / speed) * 1000;
   }
   const fraction =
-    state.bytesTotal > 0 && unresolved === 0
-      ? state.bytesDone / state.bytesTotal
-      : imagesTotal > 0
-        ? imagesFinished / imagesTotal
-        : 0;
+    expectedBytes > 0 ? state.bytesDone / expectedBytes : imagesTotal > 0 ? imagesFinished / imagesTotal : 0;
   return {
     imagesTotal,
     counts: { ...counts },
@@ -73,6 +75,8 @@ export function selectOverall(state: DashboardState): OverallView {
     bytesDone: state.bytesDone,
     bytesTotal: state.bytesTotal,
     fraction,
+    expectedBytes,
+    unresolved,
     speed,
     etaMs,
     etaEstimated: unresolved > 0,

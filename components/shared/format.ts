@@ -40,9 +40,14 @@ export function formatClock(ms: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-/** Human duration for ETA and the summary: "45s", "12m 05s", "2h 03m". */
+/**
+ * Human duration for ETA and the summary: "0.4s", "9.9s", "45s", "12m 05s", "2h 03m". Tenths below 10 s, so
+ * a short run never reads "finished in 0s" next to a non-zero average speed.
+ */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '?';
+  const tenths = Math.round(ms / 100);
+  if (tenths < 100) return `${(tenths / 10).toFixed(1)}s`;
   const total = Math.round(ms / 1000);
   if (total < 60) return `${total}s`;
   const h = Math.floor(total / 3600);

@@ -4,7 +4,7 @@
  *
  * NOTE: chalk (used by Ink) ignores NO_COLOR and computes its level at import time. This theme simply
  * passes no colour props when colour is off; the CLI should also translate NO_COLOR into FORCE_COLOR=0
- * before importing Ink so that third-party components (ink-text-input's cursor) stay plain too.
+ * before importing Ink so that Ink's own styling (the text fields' inverse cursor) stays plain too.
  */
 import { createContext, useContext } from 'react';
 

@@ -3,8 +3,9 @@ import type { RunSummary } from '../../core/events.js';
 import { ThemeContext, themeFromEnv, useTheme } from '../shared/theme.js';
 import type { Theme } from '../shared/theme.js';
 import { fitSummaryLines, summaryLines } from './summary-lines.js';
+import type { SummaryOptions } from './summary-lines.js';
 
-export interface SummaryViewProps {
+export interface SummaryViewProps extends SummaryOptions {
   summary: RunSummary;
   /** Screen lines available (the live area); omit to show everything. */
   maxLines?: number;
@@ -13,9 +14,9 @@ export interface SummaryViewProps {
 }
 
 /** The end-of-run summary: counts, bytes, duration, average throughput, output paths and next steps. */
-export function SummaryView({ summary, maxLines, width = 80 }: SummaryViewProps) {
+export function SummaryView({ summary, maxLines, width = 80, demo }: SummaryViewProps) {
   const theme = useTheme();
-  const all = summaryLines(summary, theme);
+  const all = summaryLines(summary, theme, { demo });
   const lines = maxLines === undefined ? all : fitSummaryLines(all, Math.max(1, width - 1), maxLines);
   return (
     <Box flexDirection="column">

@@ -45,8 +45,30 @@ function isDryRunMapping(output: { label: string; path: string }): boolean {
   return /dry[- ]run|mapping|missing/i.test(output.label) || /dry-run\//.test(output.path);
 }
 
+/** How the summary is presented. */
+export interface SummaryOptions {
+  /**
+   * The run was `ocm-tui demo`, whose registries and files are removed when it ends: the outputs are named as
+   * temporary and the next steps say what a real run would do instead of naming files that no longer exist.
+   */
+  demo?: boolean;
+}
+
+/** What a real run would let the user do next, for the demo (no path of the demo's own files). */
+function demoNextSteps(summary: RunSummary): string[] {
+  const steps = [
+    'Mirror your own images: run ocm-tui for the wizard, or',
+    'ocm-tui -c isc.yaml --workspace file://DIR docker://REGISTRY',
+  ];
+  if (summary.outputs.some(isClusterResources)) {
+    steps.push('then oc apply -f DIR/working-dir/cluster-resources (the IDMS/ITMS a real run keeps)');
+  }
+  return steps;
+}
+
 /** What the user should do next, as commands where there is one. */
-export function nextSteps(summary: RunSummary): string[] {
+export function nextSteps(summary: RunSummary, options: SummaryOptions = {}): string[] {
+  if (options.demo) return demoNextSteps(summary);
   const steps: string[] = [];
   const outputs = summary.outputs;
   const mapping = outputs.find(isDryRunMapping);
@@ -97,7 +119,7 @@ function headline(summary: RunSummary, theme: Theme): SummaryLine {
 }
 
 /** Every line of the summary, in order. */
-export function summaryLines(summary: RunSummary, theme: Theme): SummaryLine[] {
+export function summaryLines(summary: RunSummary, theme: Theme, options: SummaryOptions = {}): SummaryLine[] {
   const sep = ` ${theme.glyphs.separator} `;
   const lines: SummaryLine[] = [headline(summary, theme)];
   const images = [`${summary.imagesOk} ok`, `${summary.imagesFailed} failed`, `${summary.imagesSkipped} skipped`];
@@ -123,14 +145,18 @@ export function summaryLines(summary: RunSummary, theme: Theme): SummaryLine[] {
     section: 'head',
   });
   if (summary.outputs.length > 0) {
-    lines.push({ text: 'Outputs', bold: true, section: 'head' });
+    lines.push({
+      text: options.demo ? "Outputs (in the demo's temporary directory, removed when it ends)" : 'Outputs',
+      bold: true,
+      section: 'head',
+    });
     for (const output of summary.outputs) {
       lines.push({ text: `  ${output.label}: ${output.path}`, section: 'output' });
     }
   }
-  const steps = nextSteps(summary);
+  const steps = nextSteps(summary, options);
   if (steps.length > 0) {
-    lines.push({ text: 'Next', bold: true, section: 'head' });
+    lines.push({ text: options.demo ? 'Next, outside the demo' : 'Next', bold: true, section: 'head' });
     for (const step of steps) lines.push({ text: `  ${step}`, tone: 'accent', section: 'next' });
   }
   lines.push({

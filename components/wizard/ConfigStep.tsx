@@ -1,7 +1,7 @@
 /** The config step: configs of the right kind, a typed path, and what the highlighted config asks for. */
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import { truncateEnd, truncateMiddle } from '../shared/format.js';
+import { TextField } from '../shared/TextField.js';
 import { useTheme } from '../shared/theme.js';
 import { configSummaryLines, problemLines } from './config-summary.js';
 import {
@@ -15,7 +15,6 @@ import {
 } from './wizard-state.js';
 import type { WizardState } from './wizard-state.js';
 import { Pointer } from './WizardSteps.js';
-import type { OnText } from './WizardSteps.js';
 
 function ConfigPreview({ state, width, lines }: { state: WizardState; width: number; lines: number }) {
   const theme = useTheme();
@@ -68,17 +67,7 @@ function ConfigPreview({ state, width, lines }: { state: WizardState; width: num
   );
 }
 
-export function ConfigStep({
-  state,
-  width,
-  lines,
-  onText,
-}: {
-  state: WizardState;
-  width: number;
-  lines: number;
-  onText: OnText;
-}) {
+export function ConfigStep({ state, width, lines }: { state: WizardState; width: number; lines: number }) {
   const theme = useTheme();
   const kind = workflowChoice(state.workflow).configKind;
   const files = matchingConfigs(state);
@@ -120,7 +109,7 @@ export function ConfigStep({
         <Pointer on={typing} />
         <Text>Type a path: </Text>
         {typing && state.configs.status !== 'loading' ? (
-          <TextInput value={state.typedPath} onChange={onText('typedPath')} focus />
+          <TextField value={state.typedPath} cursor={state.textCursor} />
         ) : (
           <Text color={theme.tone('muted')}>{state.typedPath}</Text>
         )}

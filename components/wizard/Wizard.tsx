@@ -3,7 +3,7 @@ import { useEffect, useReducer, useRef } from 'react';
 import { Box, Text } from 'ink';
 import { liveAreaLines } from '../dashboard/layout.js';
 import { truncateEnd } from '../shared/format.js';
-import { WIZARD_KEYMAP, formatHints, matchKey } from '../shared/keymap.js';
+import { WIZARD_KEYMAP, formatHints } from '../shared/keymap.js';
 import type { WizardKeyAction } from '../shared/keymap.js';
 import { ThemeContext, useTheme } from '../shared/theme.js';
 import type { Theme } from '../shared/theme.js';
@@ -11,8 +11,8 @@ import { useGuardedInput } from '../shared/use-guarded-input.js';
 import { useTerminalSize } from '../shared/use-terminal-size.js';
 import type { ConfigFile, DescribeConfigResult } from './config-summary.js';
 import { ConfigStep } from './ConfigStep.js';
-import { focusedTextField, initialWizardState, pathsToDescribe, wizardReducer } from './wizard-state.js';
-import type { TextField, WizardState } from './wizard-state.js';
+import { initialWizardState, pathsToDescribe, wizardReducer } from './wizard-state.js';
+import type { WizardState } from './wizard-state.js';
 import { OptionsStep, PathsStep, ReviewStep, StepTitle, WorkflowStep } from './WizardSteps.js';
 
 export interface WizardProps {
@@ -93,26 +93,20 @@ function WizardRoot({ cwd, listConfigs, describeConfig, onSubmit, onCancel, home
     else onCancel();
   }, [outcome, onSubmit, onCancel]);
 
-  const textField = focusedTextField(state);
-  useGuardedInput((input, key) => {
-    const action = matchKey(WIZARD_KEYMAP, input, key);
-    if (!action) return;
-    // A focused text field owns printable keys and the cursor keys.
-    if (textField && (action === 'left' || action === 'right' || action === 'toggle')) return;
-    dispatch({ type: 'key', key: action });
-  });
+  // Every key goes to the reducer, which maps it against the state left by the keys before it (also those of
+  // the same input chunk): text typed right after ↓ lands in the field ↓ moved to, not the one on screen.
+  useGuardedInput((input, key) => dispatch({ type: 'input', input, key }));
 
   const width = Math.max(20, columns);
   const bodyLines = Math.max(3, liveAreaLines(rows) - 3);
-  const onText = (field: TextField) => (value: string) => dispatch({ type: 'text', field, value });
 
   return (
     <Box flexDirection="column" width={width}>
       <StepTitle state={state} width={width} />
       {state.step === 'workflow' ? <WorkflowStep state={state} width={width} /> : null}
-      {state.step === 'config' ? <ConfigStep state={state} width={width} lines={bodyLines} onText={onText} /> : null}
-      {state.step === 'paths' ? <PathsStep state={state} width={width} onText={onText} /> : null}
-      {state.step === 'options' ? <OptionsStep state={state} width={width} onText={onText} /> : null}
+      {state.step === 'config' ? <ConfigStep state={state} width={width} lines={bodyLines} /> : null}
+      {state.step === 'paths' ? <PathsStep state={state} width={width} /> : null}
+      {state.step === 'options' ? <OptionsStep state={state} width={width} /> : null}
       {state.step === 'review' ? <ReviewStep state={state} width={width} /> : null}
       {state.message ? (
         <Text wrap="truncate" color={theme.tone('warn')}>

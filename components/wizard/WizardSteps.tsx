@@ -1,7 +1,7 @@
 /** The small steps of the wizard (title bar, workflow choice, locations, options, review). */
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import { fit, truncateEnd, truncateMiddle } from '../shared/format.js';
+import { TextField } from '../shared/TextField.js';
 import { useTheme } from '../shared/theme.js';
 import type { Theme } from '../shared/theme.js';
 import {
@@ -14,10 +14,7 @@ import {
   pathFieldsFor,
   workflowChoice,
 } from './wizard-state.js';
-import type { OptionSpec, TextField, WizardState } from './wizard-state.js';
-
-/** Turns a text field name into its change handler. */
-export type OnText = (field: TextField) => (value: string) => void;
+import type { OptionSpec, WizardState } from './wizard-state.js';
 
 export function StepTitle({ state, width }: { state: WizardState; width: number }) {
   const theme = useTheme();
@@ -57,7 +54,7 @@ export function WorkflowStep({ state, width }: { state: WizardState; width: numb
   );
 }
 
-export function PathsStep({ state, width, onText }: { state: WizardState; width: number; onText: OnText }) {
+export function PathsStep({ state, width }: { state: WizardState; width: number }) {
   const theme = useTheme();
   const specs = pathFieldsFor(state.workflow);
   const labelWidth = Math.max(...specs.map((s) => s.label.length)) + 2;
@@ -73,7 +70,7 @@ export function PathsStep({ state, width, onText }: { state: WizardState; width:
               <Pointer on={focused} />
               <Text bold={focused}>{fit(spec.label, labelWidth)}</Text>
               {focused ? (
-                <TextInput value={state.paths[spec.field]} onChange={onText(spec.field)} focus />
+                <TextField value={state.paths[spec.field]} cursor={state.textCursor} />
               ) : (
                 <Text>{state.paths[spec.field]}</Text>
               )}
@@ -101,21 +98,42 @@ function optionValue(state: WizardState, spec: OptionSpec, theme: Theme): string
   return value;
 }
 
-export function OptionsStep({ state, width, onText }: { state: WizardState; width: number; onText: OnText }) {
+export function OptionsStep({ state, width }: { state: WizardState; width: number }) {
   const theme = useTheme();
   const specs = optionsFor(state.workflow);
   const labelWidth = Math.max(...specs.map((s) => s.label.length)) + 2;
+  const valueRoom = Math.max(10, width - labelWidth - 3);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">Options (defaults preset; only changes go on the command line)</Text>
       {specs.map((spec, i) => {
         const focused = i === state.optionCursor;
+        if (spec.kind === 'text' && focused) {
+          // The row being edited shows its whole value (wrapped when long), its help on the line below.
+          return (
+            <Box key={spec.id} flexDirection="column">
+              <Box>
+                <Pointer on />
+                <Text bold>{fit(spec.label, labelWidth)}</Text>
+                <Box width={valueRoom}>
+                  <TextField value={state.options.cacheDir} cursor={state.textCursor} />
+                </Box>
+              </Box>
+              <Text wrap="truncate" color={theme.tone('muted')}>
+                {truncateEnd(`    ${spec.help}`, width - 1, theme.glyphs.ellipsis)}
+              </Text>
+            </Box>
+          );
+        }
         return (
           <Box key={spec.id}>
             <Pointer on={focused} />
             <Text bold={focused}>{fit(spec.label, labelWidth)}</Text>
-            {focused && spec.kind === 'text' ? (
-              <TextInput value={state.options.cacheDir} onChange={onText('cacheDir')} focus />
+            {spec.kind === 'text' ? (
+              // A path keeps both ends when cut: its last directories say which one it is.
+              <Text wrap="truncate">
+                {truncateMiddle(optionValue(state, spec, theme), valueRoom, theme.glyphs.ellipsis)}
+              </Text>
             ) : (
               <Text>{fit(optionValue(state, spec, theme), 10)}</Text>
             )}

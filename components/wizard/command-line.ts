@@ -1,6 +1,6 @@
 /** The wizard's result as the equivalent command line: the argv handed to the CLI and the text users learn. */
 import { defaultOptions, optionsFor, pathFieldsFor } from './wizard-fields.js';
-import type { WizardState } from './wizard-state.js';
+import type { WizardState } from './wizard-types.js';
 
 /** The argv of the equivalent headless run (only non-default options), without the program name. */
 export function buildArgv(state: WizardState): string[] {

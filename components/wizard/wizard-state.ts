@@ -4,54 +4,20 @@
  * config list, describing a config, submitting) are requested through state and performed by Wizard.tsx.
  */
 import { isAbsolute, relative, sep } from 'node:path';
+import type { Key } from 'ink';
 import type { Workflow } from '../../core/events.js';
+import { WIZARD_KEYMAP, matchKey } from '../shared/keymap.js';
 import type { WizardKeyAction } from '../shared/keymap.js';
+import { editText } from '../shared/text-edit.js';
 import { buildArgv } from './command-line.js';
-import type { ConfigFile, DescribeConfigResult } from './config-summary.js';
+import type { ConfigFile } from './config-summary.js';
 import { WORKFLOW_CHOICES, defaultOptions, optionsFor, pathFieldsFor, validatePathField } from './wizard-fields.js';
-import type { OptionSpec, PathField, WizardOptions, WizardStep, WorkflowChoice } from './wizard-fields.js';
+import type { OptionSpec, PathField, WorkflowChoice } from './wizard-fields.js';
+import type { TextField, WizardAction, WizardState } from './wizard-types.js';
 
 export * from './wizard-fields.js';
+export type * from './wizard-types.js';
 export { buildArgv, formatCommandLine, shellQuote } from './command-line.js';
-
-export type DescribeState = { status: 'loading' } | { status: 'done'; result: DescribeConfigResult };
-
-export type ConfigListState =
-  { status: 'loading' } | { status: 'ready'; files: readonly ConfigFile[] } | { status: 'failed'; message: string };
-
-export type TextField = 'typedPath' | PathField | 'cacheDir';
-
-export interface WizardState {
-  step: WizardStep;
-  cwd: string;
-  homeDir: string;
-  workflowCursor: number;
-  workflow: Workflow;
-  configs: ConfigListState;
-  /** Index into the matching configs; one past the end is the "type a path" row. */
-  configCursor: number;
-  typedPath: string;
-  descriptions: Readonly<Record<string, DescribeState>>;
-  /** Enter was pressed on this path before its description arrived. */
-  awaitingPath?: string;
-  configPath?: string;
-  paths: Readonly<Record<PathField, string>>;
-  pathCursor: number;
-  pathErrors: Readonly<Partial<Record<PathField, string>>>;
-  options: WizardOptions;
-  optionCursor: number;
-  /** A step-level message (why Enter did not advance). */
-  message?: string;
-  outcome?: { type: 'submit'; argv: string[] } | { type: 'cancel' };
-}
-
-export type WizardAction =
-  | { type: 'key'; key: WizardKeyAction }
-  | { type: 'configs.loaded'; files: readonly ConfigFile[] }
-  | { type: 'configs.failed'; message: string }
-  | { type: 'config.describing'; path: string }
-  | { type: 'config.described'; path: string; result: DescribeConfigResult }
-  | { type: 'text'; field: TextField; value: string };
 
 const EMPTY_PATHS: Record<PathField, string> = { destination: '', from: 'file://', workspace: 'file://' };
 
@@ -362,34 +328,79 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         ? evaluateConfig(next, action.path, false)
         : next;
     }
-    case 'text': {
-      switch (action.field) {
-        case 'typedPath':
-          return { ...state, typedPath: action.value, awaitingPath: undefined, message: undefined };
-        case 'cacheDir':
-          return { ...state, options: { ...state.options, cacheDir: action.value } };
-        default:
-          return {
-            ...state,
-            paths: { ...state.paths, [action.field]: action.value },
-            pathErrors: { ...state.pathErrors, [action.field]: undefined },
-          };
-      }
+    case 'text':
+      return withText(state, action.field, action.value, undefined);
+    case 'input':
+      return onInput(state, action.input, action.key);
+    case 'key': {
+      const next = onKey(state, action.key);
+      // Keys never edit text: when one changes anything, the focus may have moved, so the cursor goes to the end.
+      return next !== state && next.textCursor !== undefined ? { ...next, textCursor: undefined } : next;
     }
-    case 'key':
-      if (action.key === 'cancel') return { ...state, outcome: { type: 'cancel' } };
-      switch (state.step) {
-        case 'workflow':
-          return onWorkflowKey(state, action.key);
-        case 'config':
-          return onConfigKey(state, action.key);
-        case 'paths':
-          return onPathsKey(state, action.key);
-        case 'options':
-          return onOptionsKey(state, action.key);
-        case 'review':
-          return onReviewKey(state, action.key);
-      }
   }
   return state;
+}
+
+function onKey(state: WizardState, key: WizardKeyAction): WizardState {
+  if (key === 'cancel') return { ...state, outcome: { type: 'cancel' } };
+  switch (state.step) {
+    case 'workflow':
+      return onWorkflowKey(state, key);
+    case 'config':
+      return onConfigKey(state, key);
+    case 'paths':
+      return onPathsKey(state, key);
+    case 'options':
+      return onOptionsKey(state, key);
+    case 'review':
+      return onReviewKey(state, key);
+  }
+}
+
+/** The value of a text field. */
+export function textFieldValue(state: WizardState, field: TextField): string {
+  switch (field) {
+    case 'typedPath':
+      return state.typedPath;
+    case 'cacheDir':
+      return state.options.cacheDir;
+    default:
+      return state.paths[field];
+  }
+}
+
+function withText(state: WizardState, field: TextField, value: string, cursor: number | undefined): WizardState {
+  switch (field) {
+    case 'typedPath':
+      return { ...state, typedPath: value, textCursor: cursor, awaitingPath: undefined, message: undefined };
+    case 'cacheDir':
+      return { ...state, options: { ...state.options, cacheDir: value }, textCursor: cursor };
+    default:
+      return {
+        ...state,
+        paths: { ...state.paths, [field]: value },
+        pathErrors: { ...state.pathErrors, [field]: undefined },
+        textCursor: cursor,
+      };
+  }
+}
+
+/**
+ * One key press, decided against `state` (the result of every earlier key, also those of the same input
+ * chunk): the focused text field takes printable keys, ←/→, Home/End and Backspace; anything else is a
+ * wizard key.
+ */
+function onInput(state: WizardState, input: string, key: Key): WizardState {
+  const field = key.ctrl && input === 'c' ? undefined : focusedTextField(state);
+  if (field) {
+    const value = textFieldValue(state, field);
+    const edit = editText(value, state.textCursor, input, key);
+    if (edit) {
+      return edit.value === value
+        ? { ...state, textCursor: edit.cursor }
+        : withText(state, field, edit.value, edit.cursor);
+    }
+  }
+  const action = matchKey(WIZARD_KEYMAP, input, key);
+  return action ? wizardReducer(state, { type: 'key', key: action }) : state;
 }

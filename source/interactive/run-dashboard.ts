@@ -13,6 +13,8 @@ import { loadUi } from './load-ui.js';
 export async function runWithDashboard(opts: {
   fps: number;
   run: (sink: (e: MirrorEvent) => void, signal: AbortSignal) => Promise<RunSummary>;
+  /** `ocm-tui demo`: the summary does not point at files the demo removes. */
+  demo?: boolean;
 }): Promise<number> {
   applyColorEnv();
   const ui = await loadUi();
@@ -31,6 +33,7 @@ export async function runWithDashboard(opts: {
       store,
       onCancel: () => cancellation.request('Ctrl+C'),
       onForceQuit: () => cancellation.request('Ctrl+C'),
+      demo: opts.demo,
     },
     {
       exitOnCtrlC: false,

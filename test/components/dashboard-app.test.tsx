@@ -106,3 +106,39 @@ test('the summary event replaces the dashboard with the summary, then the app ex
   assert.doesNotMatch(frame, /STATUS/);
   assert.ok(frame.split('\n').length < 24, frame);
 });
+
+test('under the demo, the final summary gives next steps of a real run, not the removed files (issue 21)', async (t) => {
+  const store = runningStore();
+  const app = renderSized(
+    <DashboardApp store={store} onCancel={() => {}} onForceQuit={() => {}} theme={THEME} demo />,
+    { columns: 100, rows: 30 },
+  );
+  t.after(() => app.unmount());
+  await waitForFrame(app.lastFrame, (f) => f.includes('Mirror to mirror'), 'the dashboard');
+  const summary: RunSummary = {
+    workflow: 'mirrorToMirror',
+    imagesTotal: 8,
+    imagesOk: 8,
+    imagesFailed: 0,
+    imagesSkipped: 0,
+    bytesCopied: 46 * 1024 * 1024,
+    bytesSkipped: 0,
+    blobsCopied: 12,
+    blobsSkipped: 0,
+    blobsMounted: 0,
+    durationMs: 4_360,
+    exitCode: 0,
+    byKind: { additional: { ok: 8, total: 8 } },
+    outputs: [
+      { label: 'IDMS', path: '/tmp/ocm-tui-demo-AbC/workspace/working-dir/cluster-resources/idms-oc-mirror.yaml' },
+    ],
+    cancelled: false,
+  };
+  store.dispatch(at(T0 + 4_360, { type: 'summary', summary }));
+  await app.waitUntilExit();
+  const frame = app.lastFrame();
+  assert.match(frame, /✓ Mirror to mirror finished in 4\.4s/);
+  assert.match(frame, /Next, outside the demo/);
+  assert.match(frame, /then oc apply -f DIR\/working-dir\/cluster-resources/);
+  assert.doesNotMatch(frame, /oc apply -f \/tmp/);
+});

@@ -11,6 +11,8 @@ import {
 } from '../../components/dashboard/dashboard-state.js';
 import type { DashboardInput, DashboardState } from '../../components/dashboard/dashboard-state.js';
 import { createDashboardStore, PROGRESS_FRAME_MS } from '../../components/dashboard/use-event-store.js';
+import { barLine } from '../../components/dashboard/DashboardHeader.js';
+import { createTheme } from '../../components/shared/theme.js';
 import type { MirrorEvent } from '../../core/events.js';
 import { MiB, T0, at, digest, plannedImages, runStarted } from './helpers/events.js';
 
@@ -451,4 +453,41 @@ test('catalog events: one entry per catalog in start order; the phase line names
   const failed = run([at(T0 + 1, { type: 'catalog', catalog: a, step: 'failed', error: 'no related images found' })]);
   assert.equal(failed.errors.length, 1);
   assert.match(failed.errors[0].message, /no related images found/);
+});
+
+test('the overall bar follows bytes while no image has finished, and says the total still grows (issue 21)', () => {
+  // 8 images, 2 resolved (23 MiB each), 9.3 MiB moved, nothing finished: "Images 0/8 · 9.3 MiB/46 MiB".
+  const moved = Math.round(9.3 * MiB);
+  const events: DashboardInput[] = [
+    ...started(8),
+    ...startImage(0, T0, 1, 23 * MiB),
+    ...startImage(1, T0, 1, 23 * MiB),
+    at(T0 + 500, { type: 'image.started', imageId: id(2) }),
+    at(T0 + 900, { type: 'blob.progress', imageId: id(0), digest: digest(0), bytes: moved, size: 23 * MiB }),
+    { type: 'ui.tick', now: T0 + 1_000 },
+  ];
+  const overall = selectOverall(run(events));
+  assert.equal(overall.imagesFinished, 0);
+  assert.equal(overall.bytesTotal, 46 * MiB);
+  assert.equal(overall.unresolved, 6);
+  // 46 MiB known + 6 unresolved images × the 23 MiB average = 184 MiB expected.
+  assert.equal(overall.expectedBytes, 184 * MiB);
+  assert.equal(overall.fraction, moved / (184 * MiB));
+  assert.ok(overall.fraction > 0.05, String(overall.fraction));
+  const theme = createTheme({ color: false, unicode: true });
+  const line = barLine(overall, 100, theme);
+  assert.equal(line.suffix, ' 5% of ~184 MiB · 0/8 images · total growing: 6 manifests to read');
+  assert.equal(line.barWidth + line.suffix.length, 99, 'the line fills the width but the last column');
+  // Narrow terminals keep the bar and drop the details first.
+  const narrow = barLine(overall, 40, theme);
+  assert.equal(narrow.suffix, ' 5% · 0/8 images · growing');
+  assert.ok(narrow.barWidth + narrow.suffix.length <= 39);
+
+  // Every manifest read: the bar is bytes over the real total, the note goes away.
+  const resolved = [...events];
+  for (let i = 2; i < 8; i++) resolved.push(...startImage(i, T0 + 1_000, 1, 10 * MiB));
+  const all = selectOverall(run(resolved));
+  assert.equal(all.unresolved, 0);
+  assert.equal(all.fraction, moved / (106 * MiB));
+  assert.equal(barLine(all, 100, theme).suffix, ' 8% · 0/8 images');
 });

@@ -132,3 +132,37 @@ test('SummaryView renders in Ink with the theme from context', async (t) => {
   assert.match(frame, /^\+ Mirror to mirror finished in 12m 48s/);
   assert.match(frame, /Blobs {5}812 copied \| 95 already present \| 12 mounted/);
 });
+
+test('a run shorter than 10 s shows tenths, not "0s" (issue 21)', () => {
+  const quick = summaryLines(
+    summary({ durationMs: 437, bytesCopied: 46 * MiB, imagesFailed: 0, exitCode: 0, outputs: [] }),
+    UNICODE,
+  );
+  assert.equal(quick[0].text, '✓ Mirror to mirror finished in 0.4s');
+  const time = quick.find((l) => l.text.startsWith('Time'));
+  assert.equal(time?.text, 'Time      0.4s · average 105.2 MiB/s');
+});
+
+test('the demo summary names no file the demo deletes: outputs marked temporary, next steps as a real run (issue 21)', () => {
+  const demoRun = summary({
+    imagesFailed: 0,
+    exitCode: 0,
+    outputs: [
+      { label: 'IDMS', path: '/tmp/ocm-tui-demo-x1/workspace/working-dir/cluster-resources/idms-oc-mirror.yaml' },
+    ],
+  });
+  const steps = nextSteps(demoRun, { demo: true });
+  assert.deepEqual(steps, [
+    'Mirror your own images: run ocm-tui for the wizard, or',
+    'ocm-tui -c isc.yaml --workspace file://DIR docker://REGISTRY',
+    'then oc apply -f DIR/working-dir/cluster-resources (the IDMS/ITMS a real run keeps)',
+  ]);
+  const text = summaryLines(demoRun, UNICODE, { demo: true }).map((l) => l.text);
+  assert.ok(text.includes("Outputs (in the demo's temporary directory, removed when it ends)"), text.join('\n'));
+  assert.ok(text.includes('Next, outside the demo'), text.join('\n'));
+  assert.ok(!text.some((l) => l.includes('oc apply -f /tmp/')), text.join('\n'));
+  // A real run still gets the command with its own path.
+  assert.deepEqual(nextSteps(demoRun), [
+    'oc apply -f /tmp/ocm-tui-demo-x1/workspace/working-dir/cluster-resources/idms-oc-mirror.yaml',
+  ]);
+});

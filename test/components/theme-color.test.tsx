@@ -41,7 +41,7 @@ test('the summary is coloured with a colour theme and plain with NO_COLOR, with 
   assert.match(coloured, COLOUR_SGR);
   assert.doesNotMatch(plain, COLOUR_SGR);
   assert.equal(stripAnsi(plain), stripAnsi(coloured));
-  assert.match(plain, /✗ Disk to mirror finished with errors in 1s/);
+  assert.match(plain, /✗ Disk to mirror finished with errors in 1.0s/);
 });
 
 test('the dashboard carries no colour codes when the theme has colour off', async (t) => {

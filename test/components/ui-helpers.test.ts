@@ -100,6 +100,13 @@ test('formatting: middle truncation, 12-hex digests, sizes, speeds and durations
   assert.equal(formatSpeed(2 * 1024 * 1024), '2 MiB/s');
   assert.equal(formatSpeed(0), '-');
   assert.equal(formatDuration(45_000), '45s');
+  // Below 10 s, tenths: a sub-second run is not "0s" (issue 21).
+  assert.equal(formatDuration(0), '0.0s');
+  assert.equal(formatDuration(440), '0.4s');
+  assert.equal(formatDuration(4_360), '4.4s');
+  assert.equal(formatDuration(9_940), '9.9s');
+  assert.equal(formatDuration(9_960), '10s');
+  assert.equal(formatDuration(10_400), '10s');
   assert.equal(formatDuration(725_000), '12m 05s');
   assert.equal(formatDuration(7_380_000), '2h 03m');
   assert.equal(formatClock(65_000), '01:05');
@@ -201,4 +208,31 @@ test('the dashboard, wizard and summary reach the core only through its event an
       assert.match(match[1], /\/core\/(events|image-types)\.js$/, `${relative(root, file)} imports ${match[1]}`);
     }
   }
+});
+
+test('a chunk of several keys is split into single presses; one key stays as Ink reported it (issue 21)', async () => {
+  const { keyOf, splitKeyPresses } = await import('../../components/shared/input-keys.js');
+  const { editText } = await import('../../components/shared/text-edit.js');
+  const down = keyOf({ downArrow: true });
+  assert.deepEqual(splitKeyPresses('', down), [{ input: '', key: down }]);
+  assert.deepEqual(splitKeyPresses('a', keyOf()), [{ input: 'a', key: keyOf() }]);
+  const presses = splitKeyPresses('aB\r\t\u007F\b\u0003é', keyOf());
+  assert.deepEqual(presses, [
+    { input: 'a', key: keyOf() },
+    { input: 'B', key: keyOf({ shift: true }) },
+    { input: '', key: keyOf({ return: true }) },
+    { input: '', key: keyOf({ tab: true }) },
+    { input: '', key: keyOf({ delete: true }) },
+    { input: '', key: keyOf({ backspace: true }) },
+    { input: 'c', key: keyOf({ ctrl: true }) },
+    { input: 'é', key: keyOf() },
+  ]);
+  // Editing: insert at the cursor, move, erase before it; navigation keys are not edits.
+  assert.deepEqual(editText('file://', undefined, 'ws', keyOf()), { value: 'file://ws', cursor: 9 });
+  assert.deepEqual(editText('abc', 1, 'X', keyOf()), { value: 'aXbc', cursor: 2 });
+  assert.deepEqual(editText('abc', 1, '', keyOf({ delete: true })), { value: 'bc', cursor: 0 });
+  assert.deepEqual(editText('abc', 0, '', keyOf({ backspace: true })), { value: 'abc', cursor: 0 });
+  assert.deepEqual(editText('abc', undefined, '', keyOf({ home: true })), { value: 'abc', cursor: 0 });
+  assert.equal(editText('abc', undefined, '', keyOf({ downArrow: true })), undefined);
+  assert.equal(editText('abc', undefined, 'c', keyOf({ ctrl: true })), undefined);
 });

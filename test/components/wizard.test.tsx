@@ -14,6 +14,7 @@ import {
   wizardReducer,
 } from '../../components/wizard/wizard-state.js';
 import type { WizardAction, WizardState } from '../../components/wizard/wizard-state.js';
+import { keyOf } from '../../components/shared/input-keys.js';
 import { KEYS, lastMeaningfulFrame, press, typeText, waitForFrame } from './helpers/ink-harness.js';
 
 const CWD = '/work/project';
@@ -81,6 +82,8 @@ interface Session {
   frame: () => string;
   key: (data: string) => Promise<void>;
   type: (text: string) => Promise<void>;
+  /** Writes `data` to stdin in one chunk, as a laggy SSH link or a paste delivers typed-ahead keys. */
+  burst: (data: string) => void;
   waitFor: (text: string) => Promise<string>;
   /** Waits until onSubmit was called (it runs in an effect after the key). */
   waitForSubmit: () => Promise<void>;
@@ -89,11 +92,12 @@ interface Session {
   described: string[];
 }
 
-function startWizard(t: { after: (fn: () => void) => void }): Session {
+function startWizard(t: { after: (fn: () => void) => void }, homeDir = HOME): Session {
   const session: Session = {
     frame: () => '',
     key: async () => {},
     type: async () => {},
+    burst: () => {},
     waitFor: async () => '',
     waitForSubmit: async () => {},
     submitted: [],
@@ -103,7 +107,7 @@ function startWizard(t: { after: (fn: () => void) => void }): Session {
   const app = render(
     <Wizard
       cwd={CWD}
-      homeDir={HOME}
+      homeDir={homeDir}
       theme={THEME}
       listConfigs={async () => FILES}
       describeConfig={async (path) => {
@@ -120,6 +124,7 @@ function startWizard(t: { after: (fn: () => void) => void }): Session {
   session.frame = () => lastMeaningfulFrame(app.frames);
   session.key = (data) => press(app.stdin, data);
   session.type = (text) => typeText(app.stdin, text);
+  session.burst = (data) => app.stdin.write(data);
   session.waitFor = (text) => waitForFrame(session.frame, (f) => f.includes(text), JSON.stringify(text));
   session.waitForSubmit = async () => {
     await waitForFrame(
@@ -389,4 +394,138 @@ test('wizard reducer: validation rules, argv building and quoting', () => {
     mismatch.message,
     'disc.yaml is a DeleteImageSetConfiguration; Mirror to disk needs an ImageSetConfiguration',
   );
+});
+
+test('keys typed ahead in one chunk land where the key before them moved the focus (issue 21)', async (t) => {
+  const s = startWizard(t);
+  await s.waitFor('What do you want to do?');
+  // Mirror to mirror, isc.yaml, as separate keys.
+  await s.key(KEYS.down);
+  await s.key(KEYS.down);
+  await s.key(KEYS.enter);
+  await s.waitFor('Releases     stable-4.16');
+  await s.key(KEYS.enter);
+  await s.waitFor('[3 Locations]');
+  // Workspace, ↓, destination: one write, no pause.
+  s.burst(`/data/ws${KEYS.down}registry.local:5000/mirror`);
+  let frame = await s.waitFor('docker://registry.local:5000/mirror');
+  assert.match(frame, /Workspace \(--workspace\) +file:\/\/\/data\/ws\n/);
+  assert.match(frame, /❯ Destination registry +docker:\/\/registry\.local:5000\/mirror/);
+  // ↑, erase "ws", type "xy", Enter (next field), Enter (checks both, on to the options): one write.
+  s.burst(`${KEYS.up}\u007F\u007Fxy\r\r`);
+  frame = await s.waitFor('[4 Options]');
+  // Options: → → (parallel images 6), ↓ ↓ ↓ (destination TLS), Space (off), Enter: one write.
+  s.burst(`${KEYS.right}${KEYS.right}${KEYS.down}${KEYS.down}${KEYS.down} \r`);
+  frame = await s.waitFor('[5 Review]');
+  const expected = [
+    '-c',
+    'isc.yaml',
+    '--workspace',
+    'file:///data/xy',
+    'docker://registry.local:5000/mirror',
+    '--parallel-images',
+    '6',
+    '--dest-tls-verify=false',
+  ];
+  assert.ok(frame.replace(/\n\s*/g, ' ').includes(formatCommandLine(expected)), frame);
+  await s.key(KEYS.enter);
+  await s.waitForSubmit();
+  assert.deepEqual(s.submitted, [expected]);
+});
+
+test('a pasted config path with its Enter is read and accepted (one chunk)', async (t) => {
+  const s = startWizard(t);
+  await s.waitFor('What do you want to do?');
+  await s.key(KEYS.enter);
+  await s.waitFor('Releases');
+  s.burst(`${KEYS.down}${KEYS.down}other/typed.yaml\r`);
+  const frame = await s.waitFor('[3 Locations]');
+  assert.match(frame, /Archive directory +file:\/\//);
+  assert.ok(s.described.includes('other/typed.yaml'), s.described.join(', '));
+  s.burst('mirror\r\r');
+  await s.waitFor('[5 Review]');
+  await s.key(KEYS.enter);
+  await s.waitForSubmit();
+  assert.deepEqual(s.submitted, [['-c', 'other/typed.yaml', 'file://mirror']]);
+});
+
+test('wizard reducer: each key press is decided against the state the previous one left', () => {
+  const press = (input: string, flags: Parameters<typeof keyOf>[0] = {}): WizardAction => ({
+    type: 'input',
+    input,
+    key: keyOf(flags),
+  });
+  let state = apply(initialWizardState({ cwd: '/w', homeDir: HOME }), [
+    { type: 'configs.loaded', files: [{ path: '/w/isc.yaml', kind: 'ImageSetConfiguration' }] },
+    press('', { downArrow: true }),
+    press('', { downArrow: true }),
+    press('', { return: true }),
+    press('', { return: true }),
+    { type: 'config.described', path: 'isc.yaml', result: DESCRIPTIONS['isc.yaml'] },
+  ]);
+  assert.equal(state.step, 'paths');
+  assert.equal(state.workflow, 'mirrorToMirror');
+  state = apply(state, [
+    press('/data/w'),
+    press('s'),
+    press('', { downArrow: true }),
+    press('reg:5000'),
+    press('', { leftArrow: true }),
+    press('', { leftArrow: true }),
+    press('', { leftArrow: true }),
+    press('', { leftArrow: true }),
+    press('', { delete: true }),
+    press('-'),
+  ]);
+  assert.deepEqual(state.paths, { workspace: 'file:///data/ws', destination: 'docker://reg-5000', from: 'file://' });
+  state = apply(state, [press('', { return: true }), press('', { downArrow: true }), press('+'), press(' ')]);
+  assert.equal(state.step, 'options');
+  assert.equal(state.options.parallelLayers, 6, '+ on a number row is "increase", not text');
+  state = apply(state, [press('', { upArrow: true }), press('c', { ctrl: true })]);
+  assert.deepEqual(state.outcome, { type: 'cancel' });
+});
+
+test('Options at 100 columns: the selected cache directory shows its whole path, others keep both ends', async (t) => {
+  const home = '/tmp/ocm-tui-demo-4f9a2c/a-home-directory-with-a-long-name/and-some-more-levels/cache-lives-here';
+  const s = startWizard(t, home);
+  await s.waitFor('What do you want to do?');
+  await s.key(KEYS.enter);
+  await s.waitFor('Releases');
+  await s.key(KEYS.enter);
+  await s.waitFor('[3 Locations]');
+  await s.type('mirror');
+  await s.key(KEYS.enter);
+  let frame = await s.waitFor('[4 Options]');
+  // Not selected: as much of the path as fits, with its end.
+  const row = frame.split('\n').find((l) => l.includes('Cache directory')) ?? '';
+  assert.match(row, /Cache directory +\/tmp\/ocm-tui-demo-4f9a2c\/.*….*\/cache-lives-here$/, row);
+  for (let i = 0; i < 4; i++) await s.key(KEYS.down);
+  frame = await s.waitFor('--cache-dir');
+  // Selected: every character of the path (wrapped inside the value column when longer than the row).
+  const joined = frame
+    .split('\n')
+    .map((l) => l.trim())
+    .join('');
+  assert.ok(joined.includes(home), frame);
+  assert.ok(
+    frame.split('\n').every((l) => l.length <= 100),
+    frame,
+  );
+});
+
+test('three writes with no pause between them (text, ↓, text) land in two fields (issue 21)', async (t) => {
+  const s = startWizard(t);
+  await s.waitFor('What do you want to do?');
+  await s.key(KEYS.down);
+  await s.key(KEYS.down);
+  await s.key(KEYS.enter);
+  await s.waitFor('Releases     stable-4.16');
+  await s.key(KEYS.enter);
+  await s.waitFor('[3 Locations]');
+  s.burst('/data/ws');
+  s.burst(KEYS.down);
+  s.burst('registry.local:5000/mirror');
+  const frame = await s.waitFor('docker://registry.local:5000/mirror');
+  assert.match(frame, /Workspace \(--workspace\) +file:\/\/\/data\/ws\n/);
+  assert.match(frame, /❯ Destination registry +docker:\/\/registry\.local:5000\/mirror/);
 });

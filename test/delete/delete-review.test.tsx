@@ -424,3 +424,24 @@ test('runDeleteReview passes the origins to the review and saves the kept ones b
   );
   assert.deepEqual(savedOrigins[OPERATOR.jaegerAgent.imageReference], ORIGINS[OPERATOR.jaegerAgent.imageReference]);
 });
+
+test('keys that arrive in one chunk (typed ahead over SSH, pasted) act one after another: filter, toggle, confirm', async (t) => {
+  const { ui, outcome, frame } = renderReview();
+  t.after(() => ui.unmount());
+  await waitForFrame(frame, (f) => f.includes('5 of 5 manifests selected'));
+  // One write: start a filter, type with a typo and erase it, end the filter, deselect the shown items.
+  ui.stdin.write('/relx\u007Fease\rn');
+  let shown = await waitForFrame(frame, (f) => f.includes('3 of 5 manifests selected'), 'filter + n from one chunk');
+  assert.match(shown, /Filter: release/);
+  // One write: clear the filter (Esc is cut out by Ink), continue, type the host and press Enter.
+  ui.stdin.write('\u001B');
+  shown = await waitForFrame(frame, (f) => f.includes('Additional images'));
+  ui.stdin.write('\r127.0.0.1:5000\r');
+  await waitForFrame(
+    () => String(outcome.confirmed.length),
+    (n) => n === '1',
+    'onConfirm from one chunk',
+  );
+  assert.deepEqual(outcome.confirmed[0], [ITEM.appA1, ITEM.appA2, ITEM.appB]);
+  assert.equal(outcome.cancelled, 0);
+});

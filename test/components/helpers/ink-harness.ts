@@ -142,7 +142,7 @@ export async function press(stdin: { write: (data: string) => void }, data: stri
   await tick();
 }
 
-/** Types text one character at a time (ink-text-input handles each as a key). */
+/** Types text one character at a time, each in its own write (see `stdin.write` of a whole string for bursts). */
 export async function typeText(stdin: { write: (data: string) => void }, text: string): Promise<void> {
   for (const ch of text) await press(stdin, ch);
 }
