@@ -47,6 +47,9 @@ export interface MirrorFlags {
   maxNestedPaths?: number;
   removeSignatures?: boolean;
   ignoreReleaseSignature?: boolean;
+  securePolicy?: boolean;
+  policy?: string;
+  registriesD?: string;
   logLevel?: string;
   port?: number;
 }
@@ -173,6 +176,10 @@ export function resolveMirrorArgs(
     maxNestedPaths,
     removeSignatures: Boolean(flags.removeSignatures),
     ignoreReleaseSignature: Boolean(flags.ignoreReleaseSignature),
+    // §6.1: --policy alone has no effect; the default policy file is chosen when the run starts.
+    securePolicy: Boolean(flags.securePolicy),
+    policyPath: flags.securePolicy && flags.policy ? resolve(flags.policy) : undefined,
+    registriesDir: flags.registriesD ? resolve(flags.registriesD) : undefined,
     logLevel: logLevel as MirrorOptions['logLevel'],
     env,
     // Byte-level chunk size for tests and experts (archiveSize in the config is whole GiB).

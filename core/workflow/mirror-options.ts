@@ -38,6 +38,12 @@ export interface MirrorOptions {
   removeSignatures: boolean;
   /** `--ignore-release-signature` (hidden in oc-mirror): skip signatures for `mirror.platform.release` only. */
   ignoreReleaseSignature?: boolean;
+  /** `--secure-policy`: verify every source image against the signature policy (not in disk to mirror). */
+  securePolicy?: boolean;
+  /** `--policy` (only with securePolicy); else `$HOME/.config/containers/policy.json`, else `/etc/containers/policy.json`. */
+  policyPath?: string;
+  /** `--registries.d`: lookaside configuration for signedBy; else the user's, else `/etc/containers/registries.d`. */
+  registriesDir?: string;
   logLevel: 'info' | 'debug' | 'trace' | 'error';
   /** Overrides `archiveSize` (bytes per chunk); for tests and experts. */
   archiveChunkBytes?: number;

@@ -49,6 +49,7 @@ import { writeErrorReport } from './error-report.js';
 import { RunLog } from './run-log.js';
 import { rfc3339Utc, runStamp } from './timestamps.js';
 import { VERSION } from '../version.js';
+import { createSourceVerifier } from '../policy/source-verifier.js';
 
 /** A failure that ends the run before or instead of copying, with oc-mirror's exit code. */
 export class RunFailure extends OcmError {
@@ -100,6 +101,9 @@ export async function runMirror(
     emit({ type: 'phase', phase: 'setup' });
     const { config: userConfig, warnings } = await loadImageSetConfig(options.configPath);
     for (const w of warnings) emit({ type: 'warning', message: `${w.file}:${w.line}:${w.column}: ${w.message}` });
+    // §6.1: the policy files are read before anything else happens, so a bad one fails the run at once.
+    const verifier = await createSourceVerifier(options);
+    if (verifier) emit({ type: 'log', level: 'info', message: verifier.description });
     stores = await createRunStores(options, (info) => emit({ type: 'retry', ...info }));
     // Partial downloads of killed runs (possibly gigabytes) were never cleaned: remove the day-old ones (younger
     // ones may belong to another run sharing the cache). Best effort: a failure here must not stop the run.
@@ -170,6 +174,7 @@ export async function runMirror(
       retryDelayMs: options.retryDelayMs,
       imageTimeoutMs: options.imageTimeoutMs,
       removeSignatures: options.removeSignatures,
+      verifySource: verifier?.verifySource,
       emit,
       signal: io.signal,
     });
