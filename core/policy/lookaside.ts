@@ -168,27 +168,29 @@ export async function readLookasideSignatures(
     }
     return out;
   }
-  for (let n = 1; n <= MAX_SIGNATURES; n++) {
-    // SignatureStore fetches `<base>sha256=<hex>/signature-1`: give it a base ending in `signature-<n>`'s parent.
-    const store = new SignatureStore({
-      env: { ...(options.env ?? process.env), OCP_SIGNATURE_URL: `${base.replace(/\/+$/, '')}/${ref.path}@` },
-      retry: { times: options.retryTimes ?? 3, delayMs: options.retryDelayMs ?? 0 },
-    });
-    try {
-      const url = store.signatureUrl(hex).replace(/signature-1$/, `signature-${n}`);
-      if (n === 1) {
-        out.push({ bytes: await store.fetchSignature(hex, { signal: options.signal }), origin: url });
-      } else {
-        // Only the first signature is read over HTTP (SignatureStore reads signature-1); enough for one signer.
-        break;
+  // `<base>/<repo>@` + `sha256=<hex>/signature-<n>`: the release signature client does the HTTP part (proxies,
+  // timeouts, retries with backoff, redirects, size cap; no credentials are sent, as in containers/image).
+  const store = new SignatureStore({
+    env: { ...(options.env ?? process.env), OCP_SIGNATURE_URL: `${base.replace(/\/+$/, '')}/${ref.path}@` },
+    retry: { times: options.retryTimes ?? 3, delayMs: options.retryDelayMs ?? 0 },
+  });
+  try {
+    for (let n = 1; n <= MAX_SIGNATURES; n++) {
+      try {
+        const bytes = await store.fetchSignature(hex, { signal: options.signal, index: n });
+        out.push({ bytes, origin: store.signatureUrl(hex, n) });
+      } catch (err) {
+        if (isCancellation(err, options.signal)) throw err;
+        // containers/image: a 404 ends the list; anything else is an error.
+        if (err instanceof SignatureFetchError && err.status === 404) break;
+        throw new OcmError('LOOKASIDE', `lookaside ${store.signatureUrl(hex, n)}: ${(err as Error).message}`, {
+          hint: `check the lookaside URL for this repository in ${config.dir ?? 'registries.d'}, and the network`,
+          cause: err,
+        });
       }
-    } catch (err) {
-      if (isCancellation(err, options.signal)) throw err;
-      if (err instanceof SignatureFetchError && err.status === 404) break;
-      throw err;
-    } finally {
-      await store.close();
     }
+  } finally {
+    await store.close();
   }
   return out;
 }

@@ -532,3 +532,98 @@ test('reject-all and insecure-accept-anything (oc-mirror test policies); --polic
   assert.ok(digest);
   assert.ok(image.digest);
 });
+
+test('signedBy over an http:// lookaside with several signatures per image; mirror to disk refuses before writing to the cache', async (t) => {
+  const source = await startRegistry();
+  t.after(() => source.stop());
+  const work = await tempDirForTest(t, 'policy-http');
+  const src = source.host;
+  const gpgA = await generateKey({ userIDs: [{ name: 'http A', email: 'a@example.com' }], format: 'armored' });
+  const gpgB = await generateKey({ userIDs: [{ name: 'http B', email: 'b@example.com' }], format: 'armored' });
+  const gpgPub = join(work, 'gpg-a.asc');
+  await writeFile(gpgPub, gpgA.publicKey);
+  const second = await pushImage(source, 'sigs/second:1'); // signature-1 by B (untrusted), signature-2 by A
+  const onlyB = await pushImage(source, 'sigs/only-b:1'); // signature-1 by B only
+  const lookaside = join(work, 'lookaside');
+  await writeLookasideSignature(lookaside, 'sigs/second', second.digest, `${src}/sigs/second:1`, gpgB.privateKey);
+  const dirA = join(work, 'tmp-a');
+  await writeLookasideSignature(dirA, 'sigs/second', second.digest, `${src}/sigs/second:1`, gpgA.privateKey);
+  const sigDir = `sigs/second@${second.digest.replace(':', '=')}`;
+  await writeFile(join(lookaside, sigDir, 'signature-2'), await readFile(join(dirA, sigDir, 'signature-1')));
+  await writeLookasideSignature(lookaside, 'sigs/only-b', onlyB.digest, `${src}/sigs/only-b:1`, gpgB.privateKey);
+
+  // A plain HTTP server for the lookaside tree (404 past the last signature), counting requests.
+  const { createServer } = await import('node:http');
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    const path = join(lookaside, decodeURIComponent((req.url ?? '').split('?')[0]));
+    readFile(path).then(
+      (body) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const port = (server.address() as { port: number }).port;
+
+  const policyFile = join(work, 'policy.json');
+  await writeFile(
+    policyFile,
+    JSON.stringify({
+      default: [{ type: 'insecureAcceptAnything' }],
+      transports: { docker: { [`${src}/sigs`]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: gpgPub }] } },
+    }),
+  );
+  const registriesD = join(work, 'registries.d');
+  await mkdir(registriesD);
+  await writeFile(join(registriesD, 'sigs.yaml'), `docker:\n  ${src}/sigs:\n    lookaside: http://127.0.0.1:${port}\n`);
+  const isc = join(work, 'isc.yaml');
+  await writeFile(
+    isc,
+    `kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\nmirror:\n  additionalImages:\n  - name: ${src}/sigs/second:1\n  - name: ${src}/sigs/only-b:1\n`,
+  );
+  const archive = join(work, 'archive');
+  const cache = join(work, 'cache');
+  const m2d = await runCli([
+    '-c',
+    isc,
+    `file://${archive}`,
+    '--src-tls-verify=false',
+    '--cache-dir',
+    cache,
+    '--no-ui',
+    '--output',
+    'json',
+    '--secure-policy',
+    '--policy',
+    policyFile,
+    '--registries.d',
+    registriesD,
+  ]);
+  const events = parseJsonLines(m2d.stdout);
+  const verdicts = events.filter((e) => e.type === 'image.policy');
+  const byRef = (ref: string) => {
+    const id = (
+      events.find((e) => e.type === 'plan') as unknown as { images: { id: string; origin: string }[] }
+    ).images.find((i) => i.origin === `${src}/${ref}`)!.id;
+    return verdicts.find((v) => v.imageId === id)!;
+  };
+  assert.equal(byRef('sigs/second:1').accepted, true, JSON.stringify(byRef('sigs/second:1')));
+  assert.equal(byRef('sigs/only-b:1').accepted, false);
+  assert.match(
+    byRef('sigs/only-b:1').reason as string,
+    /^signedBy: signature http:\/\/127\.0\.0\.1:\d+\/sigs\/only-b@sha256=[0-9a-f]{64}\/signature-1: unknown signer key id/,
+  );
+  assert.equal(m2d.code, 8, m2d.stderr);
+  // Both signatures of the first image were read, and the 404 after the last one ended the list.
+  assert.ok(requests.includes(`/${sigDir}/signature-2`), requests.join('\n'));
+  assert.ok(requests.includes(`/${sigDir}/signature-3`), requests.join('\n'));
+  // skopeo agrees on both, with the same files.
+  assert.equal(await skopeoVerdict(`${src}/sigs/second:1`, policyFile, registriesD, join(work, 's1')), true);
+  assert.equal(await skopeoVerdict(`${src}/sigs/only-b:1`, policyFile, registriesD, join(work, 's2')), false);
+  // Mirror to disk: the refused image never reached the cache (no repository), the accepted one did.
+  const repos = join(cache, '.oc-mirror', '.cache', 'docker', 'registry', 'v2', 'repositories', 'sigs');
+  const { readdir } = await import('node:fs/promises');
+  assert.deepEqual((await readdir(repos)).sort(), ['second']);
+});
