@@ -136,6 +136,7 @@ export async function runMirror(
       dryRun: options.dryRun,
       env: options.env ?? process.env,
       ignoreReleaseSignature: options.ignoreReleaseSignature,
+      verifySource: verifier?.verifySource,
       copy: {
         parallelLayers: options.parallelLayers,
         retryTimes: options.retryTimes,
