@@ -11,7 +11,7 @@ import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:cr
 import { readKeys, type Key, type PublicKey } from 'openpgp';
 import { SignatureError, verifyReleaseSignature } from '../collect/release/release-signature.js';
 import type { ReleaseKeyring } from '../collect/release/release-keys.js';
-import type { KeySource, SignedIdentity } from './policy-file.js';
+import type { KeySource, Policy, SignedIdentity } from './policy-file.js';
 import { PolicyError } from './policy-file.js';
 import { identityMatches } from './signed-identity.js';
 
@@ -171,4 +171,23 @@ function sigstoreContent(doc: unknown): { digest: string; identity: string } | s
   if (typeof digest !== 'string') return 'the payload has no critical.image.docker-manifest-digest';
   if (typeof identity !== 'string') return 'the payload has no critical.identity.docker-reference';
   return { digest, identity };
+}
+
+/**
+ * Reads every key of the policy now, so that a key file that is not a key stops the run when the policy is
+ * loaded (with the policy file named) instead of failing each image.
+ */
+export async function preloadPolicyKeys(policy: Policy): Promise<void> {
+  const all = [policy.default, ...Object.values(policy.transports).flatMap((scopes) => Object.values(scopes))];
+  for (const requirements of all) {
+    for (const req of requirements) {
+      try {
+        if (req.type === 'signedBy') await gpgKeyring(req.keys);
+        else if (req.type === 'sigstoreSigned') publicKeys(req.keys);
+      } catch (err) {
+        if (err instanceof PolicyError) throw new PolicyError(`${policy.source}: ${err.message}`);
+        throw err;
+      }
+    }
+  }
 }

@@ -12,6 +12,7 @@ import { loadPolicy, type Policy } from './policy-file.js';
 import { evaluatePolicy } from './policy-evaluator.js';
 import { loadRegistriesD, readLookasideSignatures, registriesDirFor, type RegistriesD } from './lookaside.js';
 import { readSigstoreAttachments } from './attachments.js';
+import { preloadPolicyKeys } from './signature-verify.js';
 
 export interface SourceVerifierOptions {
   workflow: 'mirrorToDisk' | 'diskToMirror' | 'mirrorToMirror';
@@ -52,6 +53,7 @@ export async function createSourceVerifier(options: SourceVerifierOptions): Prom
   const env = options.env ?? process.env;
   const policyPath = options.policyPath ?? (await defaultPolicyPath(env));
   const policy = await loadPolicy(policyPath);
+  await preloadPolicyKeys(policy);
   const dir = await registriesDirFor(options.registriesDir, env);
   const registriesD = await loadRegistriesD(dir);
   const verifySource: VerifySource = async ({ image, source, digests, signal }) => {

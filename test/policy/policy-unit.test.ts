@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadPolicy, parsePolicy, PolicyError, type SignedIdentity } from '../../core/policy/policy-file.js';
 import { requirementsFor } from '../../core/policy/policy-scope.js';
@@ -14,6 +15,7 @@ import { checkSigstore } from '../../core/policy/signature-verify.js';
 import { evaluatePolicy } from '../../core/policy/policy-evaluator.js';
 import { lookasideBaseFor, type RegistriesD } from '../../core/policy/lookaside.js';
 import { testdataPath } from '../harness/testdata-paths.js';
+import { tempDirForTest } from '../harness/temp-dir.js';
 
 const FIXTURES = testdataPath('policy');
 const SIGS = testdataPath('oci');
@@ -58,12 +60,15 @@ test('policy errors name the file and the JSON path', () => {
   bad('{"default":[{"type":"reject"}],"transports":{"docker":{"quay.*":[{"type":"reject"}]}}}', /"\*" is only allowed/);
 });
 
-test('a key file that cannot be read is an error naming the policy and the key', async () => {
-  const dir = testdataPath('policy');
+test('a policy or key file that cannot be read is an error naming it', async (t) => {
   await assert.rejects(
-    loadPolicy(join(dir, 'does-not-exist.json')),
+    loadPolicy(join(FIXTURES, 'does-not-exist.json')),
     /cannot read the signature policy .*does-not-exist\.json: ENOENT/,
   );
+  const dir = await tempDirForTest(t, 'policy-nokey');
+  const policy = join(dir, 'p.json');
+  await writeFile(policy, JSON.stringify({ default: [{ type: 'sigstoreSigned', keyPath: join(dir, 'missing.pub') }] }));
+  await assert.rejects(loadPolicy(policy), /p\.json: cannot read key file .*missing\.pub: ENOENT/);
 });
 
 test('docker scopes: identity, repository, namespaces, host with port, *.domain wildcards (containers/image order)', () => {
