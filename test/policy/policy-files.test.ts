@@ -96,3 +96,24 @@ test('the reference an image is judged by: its digest when it has one, else its 
   assert.equal(policyReference('docker://quay.io/ns/app:v1'), 'quay.io/ns/app:v1');
   assert.equal(policyReference('docker://localhost:55000/ns/app:v1'), 'localhost:55000/ns/app:v1');
 });
+
+test('command line: --secure-policy, --policy and --registries.d (both spellings) reach the mirror options', async () => {
+  const { parseCli } = await import('../../source/parse-cli.js');
+  const { resolveMirrorArgs } = await import('../../source/mirror-args.js');
+  for (const argv of [
+    ['-c', 'isc.yaml', 'file:///tmp/out', '--secure-policy', '--policy', 'p.json', '--registries.d', '/r.d'],
+    ['-c', 'isc.yaml', 'file:///tmp/out', '--secure-policy', '--policy=p.json', '--registries.d=/r.d'],
+  ]) {
+    const parsed = parseCli(argv);
+    assert.deepEqual(parsed.unknownFlags, [], argv.join(' '));
+    const { options } = resolveMirrorArgs(parsed.flags, parsed.input, { HOME: '/home/u' });
+    assert.equal(options.securePolicy, true);
+    assert.match(options.policyPath ?? '', /\/p\.json$/);
+    assert.equal(options.registriesDir, '/r.d');
+  }
+  // --policy alone: no policy at all.
+  const alone = parseCli(['-c', 'isc.yaml', 'file:///tmp/out', '--policy', 'p.json']);
+  const { options } = resolveMirrorArgs(alone.flags, alone.input, { HOME: '/home/u' });
+  assert.equal(options.securePolicy, false);
+  assert.equal(options.policyPath, undefined);
+});
