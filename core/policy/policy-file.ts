@@ -338,7 +338,9 @@ function signedIdentity(v: unknown, at: string, fail: Fail): SignedIdentity {
 
 /** containers/image's `validateIdentityRemappingPrefix`: a host, or a normalised name without tag/digest. */
 function validRemapPrefix(s: string): boolean {
-  if (/^[a-zA-Z0-9.-]+(:[0-9]+)?$/.test(s) && s.includes('.')) return true;
+  // A bare host (containers/image's anchored domain grammar: `localhost`, `example.com:5000`), or a repository.
+  if (/^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?$/.test(s))
+    return true;
   try {
     const ref = parseDockerName(s);
     return isNameOnly(ref) && ref.name === s;
