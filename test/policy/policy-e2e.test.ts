@@ -638,3 +638,66 @@ test('signedBy over an http:// lookaside with several signatures per image; mirr
   const { readdir } = await import('node:fs/promises');
   assert.deepEqual((await readdir(repos)).sort(), ['second']);
 });
+
+test('scope precedence against skopeo: full reference, namespace, host:port, *.domain wildcard, default', async (t) => {
+  const source = await startRegistry();
+  t.after(() => source.stop());
+  const other = await startRegistry(); // same 127.0.0.1, another port: only the wildcard (ports dropped) applies
+  t.after(() => other.stop());
+  const dest = await startRegistry();
+  t.after(() => dest.stop());
+  const work = await tempDirForTest(t, 'policy-scopes');
+  const refs = [
+    `${source.host}/ok/app:1`,
+    `${source.host}/ok/deny:1`,
+    `${source.host}/ok/deny:2`,
+    `${source.host}/elsewhere/app:1`,
+    `${other.host}/any/app:1`,
+  ];
+  for (const ref of refs) {
+    const registry = ref.startsWith(source.host) ? source : other;
+    await pushImage(registry, ref.slice(registry.host.length + 1));
+  }
+  const policyFile = join(work, 'policy.json');
+  await writeFile(
+    policyFile,
+    JSON.stringify({
+      default: [{ type: 'reject' }],
+      transports: {
+        docker: {
+          [source.host]: [{ type: 'reject' }],
+          [`${source.host}/ok`]: [{ type: 'insecureAcceptAnything' }],
+          [`${source.host}/ok/deny:1`]: [{ type: 'reject' }],
+          '*.0.0.1': [{ type: 'insecureAcceptAnything' }],
+        },
+      },
+    }),
+  );
+  const emptyD = join(work, 'registries.d');
+  await mkdir(emptyD);
+  const isc = join(work, 'isc.yaml');
+  await writeFile(
+    isc,
+    `kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\nmirror:\n  additionalImages:\n${refs.map((r) => `  - name: ${r}\n`).join('')}`,
+  );
+  const run = await runCli([...baseArgs(work, dest, isc, 'ws'), '--secure-policy', '--policy', policyFile]);
+  const events = parseJsonLines(run.stdout);
+  const plan = events.find((e) => e.type === 'plan') as unknown as { images: { id: string; origin: string }[] };
+  assert.ok(plan, run.stderr + run.stdout);
+  const verdict = (ref: string) => {
+    const id = plan.images.find((i) => i.origin === ref)!.id;
+    return events.find((e) => e.type === 'image.policy' && e.imageId === id)!;
+  };
+  const scopes = Object.fromEntries(refs.map((r) => [r, [verdict(r).accepted, verdict(r).scope]]));
+  assert.deepEqual(scopes, {
+    [refs[0]]: [true, `transports.docker["${source.host}/ok"]`],
+    [refs[1]]: [false, `transports.docker["${source.host}/ok/deny:1"]`],
+    [refs[2]]: [true, `transports.docker["${source.host}/ok"]`],
+    [refs[3]]: [false, `transports.docker["${source.host}"]`],
+    [refs[4]]: [true, 'transports.docker["*.0.0.1"]'],
+  });
+  for (const [i, ref] of refs.entries()) {
+    assert.equal(await skopeoVerdict(ref, policyFile, emptyD, join(work, `s${i}`)), verdict(ref).accepted, ref);
+  }
+  assert.equal(run.code, 8, run.stderr);
+});
