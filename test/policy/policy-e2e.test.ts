@@ -701,3 +701,93 @@ test('scope precedence against skopeo: full reference, namespace, host:port, *.d
   }
   assert.equal(run.code, 8, run.stderr);
 });
+
+test('signedIdentity variants on real GPG signatures agree with skopeo', async (t) => {
+  const source = await startRegistry();
+  t.after(() => source.stop());
+  const dest = await startRegistry();
+  t.after(() => dest.stop());
+  const work = await tempDirForTest(t, 'policy-identity');
+  const src = source.host;
+  const gpg = await generateKey({ userIDs: [{ name: 'identity', email: 'i@example.com' }], format: 'armored' });
+  const keyFile = join(work, 'gpg.asc');
+  await writeFile(keyFile, gpg.publicKey);
+  const lookaside = join(work, 'lookaside');
+  // [repository, signed identity, signedIdentity rule, reference form]
+  const cases: [string, string, object, 'tag' | 'digest'][] = [
+    ['id/exactref', 'quay.io/up/app:1', { type: 'exactReference', dockerReference: 'quay.io/up/app:1' }, 'tag'],
+    ['id/exactref-no', 'quay.io/up/app:2', { type: 'exactReference', dockerReference: 'quay.io/up/app:1' }, 'tag'],
+    ['id/exactrepo', 'quay.io/up/app', { type: 'exactRepository', dockerRepository: 'quay.io/up/app' }, 'tag'],
+    [
+      'id/remap',
+      'quay.io/up/remap:1',
+      { type: 'remapIdentity', prefix: `${src}/id`, signedPrefix: 'quay.io/up' },
+      'tag',
+    ],
+    [
+      'id/remap-no',
+      'quay.io/other/remap-no:1',
+      { type: 'remapIdentity', prefix: `${src}/id`, signedPrefix: 'quay.io/up' },
+      'tag',
+    ],
+    ['id/matchrepo', `${src}/id/matchrepo:other`, { type: 'matchRepository' }, 'tag'],
+    ['id/default-tag', `${src}/id/default-tag:other`, { type: 'matchRepoDigestOrExact' }, 'tag'],
+    ['id/default-digest', `${src}/id/default-digest:other`, { type: 'matchRepoDigestOrExact' }, 'digest'],
+    ['id/exact-digest', `${src}/id/exact-digest:1`, { type: 'matchExact' }, 'digest'],
+    ['id/exact-tag', `${src}/id/exact-tag:1`, { type: 'matchExact' }, 'tag'],
+  ];
+  const docker: Record<string, object[]> = {};
+  const refs: string[] = [];
+  for (const [repo, identity, rule, form] of cases) {
+    const image = await pushImage(source, `${repo}:1`);
+    await writeLookasideSignature(lookaside, repo, image.digest, identity, gpg.privateKey);
+    docker[`${src}/${repo}`] = [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: keyFile, signedIdentity: rule }];
+    refs.push(form === 'tag' ? `${src}/${repo}:1` : `${src}/${repo}@${image.digest}`);
+  }
+  const policyFile = join(work, 'policy.json');
+  await writeFile(policyFile, JSON.stringify({ default: [{ type: 'reject' }], transports: { docker } }));
+  const registriesD = join(work, 'registries.d');
+  await mkdir(registriesD);
+  await writeFile(join(registriesD, 'id.yaml'), `docker:\n  ${src}/id:\n    lookaside: file://${lookaside}\n`);
+  const isc = join(work, 'isc.yaml');
+  await writeFile(
+    isc,
+    `kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\nmirror:\n  additionalImages:\n${refs.map((r) => `  - name: ${r}\n`).join('')}`,
+  );
+  const run = await runCli([
+    ...baseArgs(work, dest, isc, 'ws'),
+    '--secure-policy',
+    '--policy',
+    policyFile,
+    '--registries.d',
+    registriesD,
+  ]);
+  const events = parseJsonLines(run.stdout);
+  const plan = events.find((e) => e.type === 'plan') as unknown as { images: { id: string; origin: string }[] };
+  assert.ok(plan, run.stderr + run.stdout);
+  const ours: Record<string, boolean> = {};
+  const theirs: Record<string, boolean> = {};
+  for (const [i, ref] of refs.entries()) {
+    const id = plan.images.find((p) => p.origin === ref)!.id;
+    ours[ref] = events.find((e) => e.type === 'image.policy' && e.imageId === id)!.accepted as boolean;
+    theirs[ref] = await skopeoVerdict(ref, policyFile, registriesD, join(work, `s${i}`));
+  }
+  assert.deepEqual(ours, theirs);
+  // And the expected values, so that both cannot be wrong together unnoticed.
+  assert.deepEqual(
+    cases.map(([repo], i) => [repo, ours[refs[i]]]),
+    [
+      ['id/exactref', true],
+      ['id/exactref-no', false],
+      ['id/exactrepo', true],
+      ['id/remap', true],
+      ['id/remap-no', false],
+      ['id/matchrepo', true],
+      ['id/default-tag', false],
+      ['id/default-digest', true],
+      ['id/exact-digest', false],
+      ['id/exact-tag', true],
+    ],
+  );
+  assert.equal(run.code, 8, run.stderr);
+});
