@@ -16,6 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { OcmError, isCancellation } from '../errors.js';
 import { SignatureFetchError, SignatureStore } from '../collect/release/signature-store.js';
 import { byCodeUnit } from '../code-unit-order.js';
+import { redact } from '../registry/registry-errors.js';
 import { parseDockerName, policyIdentity, policyNamespaces } from './docker-name.js';
 
 /** containers/image reads at most this many signatures per image. */
@@ -109,7 +110,7 @@ function namespace(v: unknown, at: string): NamespaceConfig {
       if (!['file:', 'http:', 'https:'].includes(parsed.protocol))
         throw new Error(`unsupported scheme ${parsed.protocol}`);
     } catch (err) {
-      throw new RegistriesDError(`${at}: lookaside "${url}": ${(err as Error).message}`);
+      throw new RegistriesDError(redact(`${at}: lookaside "${url}": ${(err as Error).message}`));
     }
   }
   const attachments = o['use-sigstore-attachments'];
@@ -178,12 +179,12 @@ export async function readLookasideSignatures(
     for (let n = 1; n <= MAX_SIGNATURES; n++) {
       try {
         const bytes = await store.fetchSignature(hex, { signal: options.signal, index: n });
-        out.push({ bytes, origin: store.signatureUrl(hex, n) });
+        out.push({ bytes, origin: redact(store.signatureUrl(hex, n)) });
       } catch (err) {
         if (isCancellation(err, options.signal)) throw err;
         // containers/image: a 404 ends the list; anything else is an error.
         if (err instanceof SignatureFetchError && err.status === 404) break;
-        throw new OcmError('LOOKASIDE', `lookaside ${store.signatureUrl(hex, n)}: ${(err as Error).message}`, {
+        throw new OcmError('LOOKASIDE', redact(`lookaside ${store.signatureUrl(hex, n)}: ${(err as Error).message}`), {
           hint: `check the lookaside URL for this repository in ${config.dir ?? 'registries.d'}, and the network`,
           cause: err,
         });

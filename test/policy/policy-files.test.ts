@@ -117,3 +117,26 @@ test('command line: --secure-policy, --policy and --registries.d (both spellings
   assert.equal(options.securePolicy, false);
   assert.equal(options.policyPath, undefined);
 });
+
+test('lookaside over http: a server error fails with the URL, credentials in the URL are never shown', async (t) => {
+  const { createServer } = await import('node:http');
+  const { readLookasideSignatures } = await import('../../core/policy/lookaside.js');
+  const server = createServer((_req, res) => res.writeHead(403).end('no'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const port = (server.address() as { port: number }).port;
+  const dir = await tempDirForTest(t, 'lookaside-creds');
+  await writeFile(join(dir, 'l.yaml'), `default-docker:\n  lookaside: http://user:s3cret@127.0.0.1:${port}/sigs\n`);
+  const config = await loadRegistriesD(dir);
+  const digest = `sha256:${'d'.repeat(64)}`;
+  await assert.rejects(
+    readLookasideSignatures(config, 'quay.io/ns/app:1', digest, {
+      signal: new AbortController().signal,
+      retryTimes: 0,
+    }),
+    (err: Error) =>
+      !err.message.includes('s3cret') &&
+      err.message.includes(`lookaside http://***@127.0.0.1:${port}/sigs/ns/app@sha256=${'d'.repeat(64)}/signature-1`) &&
+      /403/.test(err.message),
+  );
+});
