@@ -56,6 +56,19 @@ export type MirrorEvent = { at: number } & (
       blobs: { digest: string; size: number; mediaType: string }[];
       manifests: number;
     }
+  /**
+   * The signature policy's verdict on an image (only with --secure-policy), before anything of it is written.
+   * `scope`: which policy entry applied; `requirement`: its types (`signedBy`, `reject`, …); `reason`: why it
+   * was refused, or who signed it. A refused image then fails (`image.failed`, code POLICY_REJECTED).
+   */
+  | {
+      type: 'image.policy';
+      imageId: string;
+      accepted: boolean;
+      scope: string;
+      requirement: string;
+      reason: string;
+    }
   | { type: 'image.done'; imageId: string; bytesCopied: number; bytesSkipped: number }
   | { type: 'image.failed'; imageId: string; error: string; code?: string }
   | { type: 'image.skipped'; imageId: string; reason: string }

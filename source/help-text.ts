@@ -31,6 +31,11 @@ export const HELP_TEXT = `
     --remove-signatures        do not copy sha256-<digest>.sig signature tags
     --max-nested-paths N       fold destination paths deeper than N components (0 = off)
 
+  Signature policy
+    --secure-policy            refuse source images the signature policy does not accept (not disk to mirror)
+    --policy FILE              containers-policy.json (default ~/.config/containers/policy.json, then /etc/containers/)
+    --registries.d DIR         lookaside signature stores (default ~/.config/containers/registries.d, then /etc/…)
+
   Performance and reliability
     --parallel-images N        images copied at once, 1..10 (default 4)
     --parallel-layers N        blobs per image at once, 1..10 (default 5)

@@ -46,8 +46,10 @@ export interface MirrorFlags {
   strictArchive?: boolean;
   maxNestedPaths?: number;
   removeSignatures?: boolean;
-  registriesD?: string;
   ignoreReleaseSignature?: boolean;
+  securePolicy?: boolean;
+  policy?: string;
+  registriesD?: string;
   logLevel?: string;
   port?: number;
 }
@@ -173,8 +175,11 @@ export function resolveMirrorArgs(
     strictArchive: Boolean(flags.strictArchive),
     maxNestedPaths,
     removeSignatures: Boolean(flags.removeSignatures),
-    registriesD: flags.registriesD ? resolve(flags.registriesD) : undefined,
     ignoreReleaseSignature: Boolean(flags.ignoreReleaseSignature),
+    // §6.1: --policy alone has no effect; the default policy file is chosen when the run starts.
+    securePolicy: Boolean(flags.securePolicy),
+    policyPath: flags.securePolicy && flags.policy ? resolve(flags.policy) : undefined,
+    registriesDir: flags.registriesD ? resolve(flags.registriesD) : undefined,
     logLevel: logLevel as MirrorOptions['logLevel'],
     env,
     // Byte-level chunk size for tests and experts (archiveSize in the config is whole GiB).

@@ -54,17 +54,17 @@ const FLAGS = {
   // list releases (`--version` and `--channel` above are shared with list operators)
   channels: { type: 'boolean' },
   filterByArchs: { type: 'string' },
-  // accepted for compatibility, unused (as in oc-mirror)
+  // signature policy (collectors.md §6.1): --policy only counts with --secure-policy
   securePolicy: { type: 'boolean' },
   policy: { type: 'string' },
   ignoreReleaseSignature: { type: 'boolean' },
+  // `--registries.d DIR`: the parser's dot notation delivers it as `registries: {d: DIR}` (see parseCli)
   registriesD: { type: 'string' },
+  // accepted for compatibility, unused (as in oc-mirror)
   rootlessStoragePath: { type: 'string' },
 } as const;
 
-export function parseCli(rawArgv: string[]): { flags: CliFlags; input: string[]; unknownFlags: string[] } {
-  // oc-mirror spells it `--registries.d`; the parser would read the dot as a nested key.
-  const argv = rawArgv.map((a) => a.replace(/^--registries\.d(?==|$)/, '--registries-d'));
+export function parseCli(argv: string[]): { flags: CliFlags; input: string[]; unknownFlags: string[] } {
   const cli = meow(HELP_TEXT, {
     argv,
     description: false,
@@ -81,10 +81,19 @@ export function parseCli(rawArgv: string[]): { flags: CliFlags; input: string[];
     flags: FLAGS,
   });
 
+  const flags = cli.flags as CliFlags & { registries?: unknown };
+  const dotted = flags.registries;
+  if (dotted !== undefined) {
+    const dir = (dotted as { d?: unknown }).d;
+    if (typeof dir === 'string') flags.registriesD = dir;
+    delete flags.registries;
+  }
   return {
-    flags: cli.flags as CliFlags,
+    flags,
     input: cli.input,
-    unknownFlags: unknownFlags(argv, cli.unnormalizedFlags),
+    unknownFlags: unknownFlags(argv, cli.unnormalizedFlags).filter(
+      (f) => !(f === '--registries.d' && typeof flags.registriesD === 'string'),
+    ),
   };
 }
 

@@ -122,7 +122,12 @@ export function Dashboard({ state, onAction, size }: DashboardProps) {
       {layout.helpRows > 0 ? (
         <HelpOverlay bindings={DASHBOARD_KEYMAP} rows={layout.helpRows} width={width} />
       ) : layout.tableRows > 0 ? (
-        <ImagesTable view={view} columns={computeImageColumns(width)} width={width} tick={state.tick} />
+        <ImagesTable
+          view={view}
+          columns={computeImageColumns(width, { verified: state.policyActive })}
+          width={width}
+          tick={state.tick}
+        />
       ) : null}
       {layout.helpRows === 0 && layers ? (
         <LayerPanel layers={layers} columns={computeLayerColumns(width)} width={width} tick={state.tick} />

@@ -59,6 +59,7 @@ function headerLine(c: ImageColumns): string {
   line += ' ' + fit('', c.percent);
   if (c.bytes) line += ' ' + fit('BYTES', c.bytes);
   if (c.speed) line += ' ' + fit('SPEED', c.speed, 'right');
+  if (c.verified) line += ' ' + fit('VERIFIED', c.verified);
   return line;
 }
 
@@ -96,6 +97,16 @@ export function imageRowSegments(row: ImageRow, c: ImageColumns, theme: Theme, t
       text: ' ' + fit(row.status === 'active' ? formatSpeed(row.speed) : '', c.speed, 'right'),
       tone: 'muted',
     });
+  }
+  if (c.verified) {
+    // The policy's verdict: accepted (verified), refused, or not judged yet.
+    const cell =
+      row.verified === true
+        ? { text: `${theme.glyphs.done} yes`, tone: 'ok' as const }
+        : row.verified === false
+          ? { text: `${theme.glyphs.failed} no`, tone: 'error' as const }
+          : { text: '', tone: 'muted' as const };
+    segments.push({ text: ' ' + fit(cell.text, c.verified), tone: cell.tone });
   }
   return segments;
 }

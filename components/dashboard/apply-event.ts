@@ -267,6 +267,12 @@ export function applyEvent(d: Draft, e: MirrorEvent): void {
       setStatus(d, image, 'done', e.at);
       return;
     }
+    case 'image.policy': {
+      const image = ensureImage(d, e.imageId);
+      image.policy = { accepted: e.accepted, scope: e.scope, requirement: e.requirement, reason: e.reason };
+      d.s.policyActive = true;
+      return;
+    }
     case 'image.failed': {
       const image = ensureImage(d, e.imageId);
       if (image.status === 'failed') return;

@@ -122,6 +122,8 @@ export interface ImageRow {
   speed?: number;
   retry?: RetryInfo;
   error?: string;
+  /** Signature policy verdict: true verified/accepted, false refused, undefined not judged (yet). */
+  verified?: boolean;
   selected: boolean;
 }
 
@@ -159,6 +161,7 @@ function imageRow(state: DashboardState, image: ImageState, selected: boolean): 
     speed: image.status === 'active' ? rateAt(image.rate, state.now) : undefined,
     retry: image.retry,
     error: image.error,
+    verified: image.policy?.accepted,
     selected,
   };
 }

@@ -60,6 +60,8 @@ export interface ImageState {
   error?: string;
   code?: string;
   skipReason?: string;
+  /** The signature policy's verdict (`image.policy`), when a policy is in force. */
+  policy?: { accepted: boolean; scope: string; requirement: string; reason: string };
 }
 
 export interface StatusCounts {
@@ -151,6 +153,8 @@ export interface DashboardState {
   /** Release work during collection: the last step's text, and per payload whether its signature verified. */
   releases?: { step: string; text: string; signatures: readonly { release: string; verified: boolean }[] };
   deleteCounts: { deleted: number; absent: number; failed: number };
+  /** True once an `image.policy` event arrived: the images table shows the VERIFIED column. */
+  policyActive?: boolean;
   summary?: RunSummary;
   ui: DashboardUi;
 }

@@ -135,15 +135,29 @@ export interface ImageColumns {
   percent: number;
   bytes: number;
   speed: number;
+  /** VERIFIED (signature policy verdict): only while a policy is in force (`--secure-policy`). */
+  verified: number;
 }
 
 /**
  * Responsive columns: the bar and speed need ≥ 100 columns, the type and bytes ≥ 60 (80 shows status,
  * type, reference, percent and bytes); the reference takes whatever is left.
  */
-export function computeImageColumns(columns: number): ImageColumns {
+export function computeImageColumns(columns: number, options: { verified?: boolean } = {}): ImageColumns {
   const width = Math.max(20, columns);
-  const c: ImageColumns = { pointer: 2, status: 12, type: 0, reference: 0, bar: 0, percent: 4, bytes: 0, speed: 0 };
+  const c: ImageColumns = {
+    pointer: 2,
+    status: 12,
+    type: 0,
+    reference: 0,
+    bar: 0,
+    percent: 4,
+    bytes: 0,
+    speed: 0,
+    verified: 0,
+  };
+  // With a signature policy: the verdict per image (8 = "VERIFIED"), from 50 columns on.
+  if (options.verified && width >= 50) c.verified = 8;
   if (width >= 60) c.bytes = 19;
   if (width >= 80) c.type = 10;
   if (width >= 100) {
@@ -151,8 +165,8 @@ export function computeImageColumns(columns: number): ImageColumns {
     c.bar = Math.min(30, Math.max(10, Math.floor((width - 70) / 3)));
   }
   if (width < 40) c.status = 10;
-  const used = c.pointer + c.status + c.type + c.bar + c.percent + c.bytes + c.speed;
-  const gaps = [c.status, c.type, c.bar, c.percent, c.bytes, c.speed].filter((w) => w > 0).length;
+  const used = c.pointer + c.status + c.type + c.bar + c.percent + c.bytes + c.speed + c.verified;
+  const gaps = [c.status, c.type, c.bar, c.percent, c.bytes, c.speed, c.verified].filter((w) => w > 0).length;
   // The reference gets the rest (no gap after the pointer column; one before each other column).
   c.reference = Math.max(8, width - used - gaps - 1);
   return c;

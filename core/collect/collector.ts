@@ -2,6 +2,7 @@
  * Collectors turn one part of an ImageSetConfiguration into planned images. Releases, operators and Helm
  * plug in here later; the workflows only know this interface.
  */
+import type { VerifySource } from '../copy/copy-engine.js';
 import type { ImageSetSpec } from '../config/image-set-config.js';
 import type { ContentKind, PlannedImage } from '../image-types.js';
 import type { EventInput } from '../events.js';
@@ -40,6 +41,11 @@ export interface CollectContext {
   env?: NodeJS.ProcessEnv;
   /** `--ignore-release-signature`: only for `mirror.platform.release` (collectors.md §1.6). */
   ignoreReleaseSignature?: boolean;
+  /**
+   * The signature policy (collectors.md §6.1), for what collection reads from a registry under the policy: the
+   * release payload (a refusal is a release collection error). Undefined = no policy.
+   */
+  verifySource?: VerifySource;
 }
 
 /** Images without `id` yet: ids are assigned once the whole plan is assembled and sorted. */

@@ -18,6 +18,19 @@ import { resolveLocation, type ImageLocation, type StoreResolver } from './image
 import { withRetries } from './retry.js';
 import { parseManifest, type Descriptor, type ParsedManifest } from '../registry/media-types.js';
 import { formatPlatform, platformMatches } from '../manifest/platform-filter.js';
+import { PolicyRejectedError, type PolicyVerdict } from '../policy/policy-evaluator.js';
+
+/**
+ * Judges an image's source before anything of it is written (the signature policy, collectors.md §6.1).
+ * `digests`: the manifests to judge — the image's own, or each instance of a list that will be copied.
+ * Undefined = no policy in force for this image.
+ */
+export type VerifySource = (request: {
+  image: PlannedImage;
+  source: ImageLocation;
+  digests: string[];
+  signal: AbortSignal;
+}) => Promise<PolicyVerdict | undefined>;
 
 export interface CopyEngineOptions {
   stores: StoreResolver;
@@ -29,6 +42,8 @@ export interface CopyEngineOptions {
   imageTimeoutMs: number;
   /** Do not copy `sha256-<hex>.sig` cosign signature tags. */
   removeSignatures: boolean;
+  /** Runs after the manifests are read and before the first blob or manifest is written; see {@link VerifySource}. */
+  verifySource?: VerifySource;
   emit: (event: EventInput) => void;
   signal: AbortSignal;
 }
@@ -126,6 +141,7 @@ async function copyOneImage(
     });
 
     const resolved = await withRetries(() => resolveImage(src, image, signal), retry('read manifests'));
+    if (options.verifySource) await verify(options.verifySource, image, src, resolved, signal, options, retry);
     const blobs = uniqueBlobs(resolved);
     const signatureTags = options.removeSignatures ? undefined : findSignatureTags(resolved, src, signal, retry);
     options.emit({
@@ -238,6 +254,30 @@ async function resolveImage(src: ImageLocation, image: PlannedImage, signal: Abo
     }
   }
   return { top, topParsed, children, filtered };
+}
+
+/** The policy check: emits its verdict; a refusal throws before anything is written. */
+async function verify(
+  verifySource: VerifySource,
+  image: PlannedImage,
+  source: ImageLocation,
+  resolved: ResolvedImage,
+  signal: AbortSignal,
+  options: CopyEngineOptions,
+  retry: (label: string) => Parameters<typeof withRetries>[1],
+): Promise<void> {
+  // As `copy --all`: a list is judged by the instances copied, each on its own digest and signatures.
+  const digests =
+    resolved.topParsed.kind === 'index' ? resolved.children.map((c) => c.manifest.digest) : [resolved.top.digest];
+  const verdict = await withRetries(() => verifySource({ image, source, digests, signal }), retry('verify signatures'));
+  if (!verdict) return;
+  options.emit({ type: 'image.policy', imageId: image.id, ...verdict });
+  if (!verdict.accepted) {
+    throw new PolicyRejectedError(
+      `${image.origin}: refused by the signature policy (${verdict.scope}: ${verdict.requirement}): ${verdict.reason}`,
+      verdict,
+    );
+  }
 }
 
 function uniqueBlobs(resolved: ResolvedImage): Descriptor[] {

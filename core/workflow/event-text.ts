@@ -114,6 +114,13 @@ export class EventTextFormatter {
           `${this.counter()} ok      ${img?.origin ?? event.imageId} -> ${stripTransport(img?.destination ?? '')} (${formatBytes(event.bytesCopied)} copied, ${formatBytes(event.bytesSkipped)} already there)`,
         ];
       }
+      case 'image.policy':
+        // The signature policy's verdict (--secure-policy); a refusal is followed by the image's FAILED line.
+        return event.accepted
+          ? [`verified ${this.ref(event.imageId)} (${event.scope}: ${event.requirement}): ${event.reason}`]
+          : [
+              `REFUSED ${this.ref(event.imageId)} by the signature policy (${event.scope}: ${event.requirement}): ${event.reason}`,
+            ];
       case 'image.failed':
         this.finished++;
         return [`${this.counter()} FAILED  ${this.ref(event.imageId)}: ${event.error.replace(/\n\s*/g, ' ')}`];

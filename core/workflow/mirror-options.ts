@@ -36,10 +36,17 @@ export interface MirrorOptions {
   strictArchive: boolean;
   maxNestedPaths: number;
   removeSignatures: boolean;
-  /** `--registries.d`: the registries.d directory copied into the working-dir (§6.2). */
-  registriesD?: string;
   /** `--ignore-release-signature` (hidden in oc-mirror): skip signatures for `mirror.platform.release` only. */
   ignoreReleaseSignature?: boolean;
+  /** `--secure-policy`: verify every source image against the signature policy (not in disk to mirror). */
+  securePolicy?: boolean;
+  /** `--policy` (only with securePolicy); else `$HOME/.config/containers/policy.json`, else `/etc/containers/policy.json`. */
+  policyPath?: string;
+  /**
+   * `--registries.d`: lookaside configuration for signedBy, and the directory copied into the working-dir (§6.2);
+   * else the user's, else `/etc/containers/registries.d`.
+   */
+  registriesDir?: string;
   logLevel: 'info' | 'debug' | 'trace' | 'error';
   /** Overrides `archiveSize` (bytes per chunk); for tests and experts. */
   archiveChunkBytes?: number;

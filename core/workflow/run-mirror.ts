@@ -50,6 +50,7 @@ import { writeErrorReport } from './error-report.js';
 import { RunLog } from './run-log.js';
 import { rfc3339Utc, runStamp } from './timestamps.js';
 import { VERSION } from '../version.js';
+import { createSourceVerifier } from '../policy/source-verifier.js';
 
 /** A failure that ends the run before or instead of copying, with oc-mirror's exit code. */
 export class RunFailure extends OcmError {
@@ -101,6 +102,9 @@ export async function runMirror(
     emit({ type: 'phase', phase: 'setup' });
     const { config: userConfig, warnings } = await loadImageSetConfig(options.configPath);
     for (const w of warnings) emit({ type: 'warning', message: `${w.file}:${w.line}:${w.column}: ${w.message}` });
+    // §6.1: the policy files are read before anything else happens, so a bad one fails the run at once.
+    const verifier = await createSourceVerifier(options);
+    if (verifier) emit({ type: 'log', level: 'info', message: verifier.description });
     stores = await createRunStores(
       options,
       (info) => emit({ type: 'retry', ...info }),
@@ -143,6 +147,7 @@ export async function runMirror(
       dryRun: options.dryRun,
       env: options.env ?? process.env,
       ignoreReleaseSignature: options.ignoreReleaseSignature,
+      verifySource: verifier?.verifySource,
       copy: {
         parallelLayers: options.parallelLayers,
         retryTimes: options.retryTimes,
@@ -183,6 +188,7 @@ export async function runMirror(
       retryDelayMs: options.retryDelayMs,
       imageTimeoutMs: options.imageTimeoutMs,
       removeSignatures: options.removeSignatures,
+      verifySource: verifier?.verifySource,
       emit,
       signal: io.signal,
     });
@@ -700,7 +706,7 @@ async function prepareRegistriesDPhase(ctx: RunContext): Promise<void> {
   if (options.workflow !== 'mirrorToDisk' && options.destinationRegistry) entries.push(options.destinationRegistry);
   const prepared = await prepareRegistriesD({
     workingDir: ctx.ws.workingDir,
-    sourceDir: options.registriesD,
+    sourceDir: options.registriesDir,
     entries,
     env: options.env ?? process.env,
   });

@@ -15,7 +15,10 @@ import type { EventInput } from '../../events.js';
 import { CollectorError } from '../collector.js';
 import type { ImageSetSpec } from '../../config/image-set-config.js';
 import { OcmError, describeError } from '../../errors.js';
-import { resolveLocation } from '../../copy/image-location.js';
+import { resolveLocation, type ImageLocation } from '../../copy/image-location.js';
+import type { VerifySource } from '../../copy/copy-engine.js';
+import { PolicyRejectedError } from '../../policy/policy-evaluator.js';
+import { parseManifest } from '../../registry/media-types.js';
 import { DOCKER_TRANSPORT, formatPullReference, parseImageReference } from '../../reference/image-reference.js';
 import {
   kubeVirtComponentName,
@@ -107,6 +110,7 @@ async function collectReleases(spec: ImageSetSpec, ctx: CollectContext): Promise
     if (!fromCache) {
       emit('payload', { release: release.tag });
       const loc = resolveLocation(`${DOCKER_TRANSPORT}${release.payloadByDigest}`, 'source', ctx.stores!);
+      if (ctx.verifySource) await verifyPayload(ctx.verifySource, release.payloadByDigest, loc, ctx.signal, subject);
       manifestsDir = await extractReleaseManifests({
         store: loc.store,
         repository: loc.repository,
@@ -203,4 +207,33 @@ async function releaseFromField(reference: string, ctx: CollectContext, fromCach
 function hostArchitecture(): string {
   const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x' };
   return map[process.arch] ?? 'amd64';
+}
+
+/**
+ * §6.1: the payload read during collection is judged by the signature policy like a copy of it (`copy --all`:
+ * each instance of a list on its own digest); a refusal fails the release collection (exit bit 2).
+ */
+async function verifyPayload(
+  verifySource: VerifySource,
+  payloadByDigest: string,
+  loc: ImageLocation,
+  signal: AbortSignal,
+  subject: string,
+): Promise<void> {
+  const top = await loc.store.getManifest(loc.repository, loc.reference, signal);
+  const parsed = parseManifest(top.bytes, top.mediaType, subject);
+  const digests = parsed.kind === 'index' ? parsed.manifests.map((d) => d.digest) : [top.digest];
+  const source = `${DOCKER_TRANSPORT}${payloadByDigest}`;
+  const verdict = await verifySource({
+    image: { id: '', type: 'ocpRelease', origin: payloadByDigest, source, destination: '' },
+    source: loc,
+    digests,
+    signal,
+  });
+  if (verdict && !verdict.accepted) {
+    throw new PolicyRejectedError(
+      `${subject}: payload ${payloadByDigest} refused by the signature policy (${verdict.scope}: ${verdict.requirement}): ${verdict.reason}`,
+      verdict,
+    );
+  }
 }

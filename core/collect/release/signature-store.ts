@@ -91,19 +91,19 @@ export class SignatureStore {
     this.onRetry = options.onRetry;
   }
 
-  /** `<base>sha256=<hex>/signature-1`: the base and the rest concatenated as they are. */
-  signatureUrl(digestHex: string): string {
-    return `${this.baseUrl}sha256=${toHex(digestHex)}/signature-1`;
+  /** `<base>sha256=<hex>/signature-<index>`: the base and the rest concatenated as they are. */
+  signatureUrl(digestHex: string, index = 1): string {
+    return `${this.baseUrl}sha256=${toHex(digestHex)}/signature-${index}`;
   }
 
   /**
-   * The bytes of the release's first signature. Throws {@link SignatureFetchError} ("no signature found for
+   * The bytes of the release's first signature (or of `signature-<index>`). Throws {@link SignatureFetchError} ("no signature found for
    * release sha256:<hex> at <url>: …") when the server answers anything but 200 with a body, or cannot be
    * reached within the retries; CancelledError when `signal` aborts.
    */
-  async fetchSignature(digestHex: string, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+  async fetchSignature(digestHex: string, options: { signal?: AbortSignal; index?: number } = {}): Promise<Uint8Array> {
     const hex = toHex(digestHex);
-    const url = this.signatureUrl(hex);
+    const url = this.signatureUrl(hex, options.index);
     const signal = options.signal ?? new AbortController().signal;
     const maxAttempts = this.retry.times + 1;
     const notFound = (reason: string, extra: { status?: number; cause?: unknown; hint?: string } = {}) =>
