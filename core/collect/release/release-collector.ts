@@ -9,7 +9,9 @@
  *
  * Any release error fails the collection (exit bit 2) before anything is copied.
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SIGNATURES_DIR } from './signature-store.js';
 import type { Collector, CollectContext, CollectedImage } from '../collector.js';
 import type { EventInput } from '../../events.js';
 import { CollectorError } from '../collector.js';
@@ -195,9 +197,27 @@ async function releaseFromField(reference: string, ctx: CollectContext, fromCach
     : formatPullReference(ref, { withTransport: true });
   const loc = resolveLocation(where, 'source', ctx.stores!);
   const head = await loc.store.headManifest(loc.repository, loc.reference, ctx.signal);
-  if (!head)
+  // Mirror to mirror copies the payload straight to the destination, so a later `delete --generate` finds it in
+  // no cache: the signature that run verified, `working-dir/signatures/<tag>-sha256-<hex>`, names its digest.
+  const digest =
+    head?.digest ?? (fromCache ? await digestOfCachedSignature(ctx.workingDir, releaseTag(reference)) : undefined);
+  if (!digest)
     throw new ReleaseCollectionError(`mirror.platform.release "${reference}": not found in ${loc.store.description}`);
-  return { payload: `${ref.registry}/${ref.path}@${head.digest}`, digest: head.digest };
+  return { payload: `${ref.registry}/${ref.path}@${digest}`, digest };
+}
+
+async function digestOfCachedSignature(workingDir: string, tag: string): Promise<string | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(join(workingDir, SIGNATURES_DIR));
+  } catch {
+    return undefined;
+  }
+  const prefix = `${tag}-sha256-`;
+  const hex = names
+    .filter((n) => n.startsWith(prefix) && /^[0-9a-f]{64}$/.test(n.slice(prefix.length)))
+    .sort(byCodeUnit)[0];
+  return hex ? `sha256:${hex.slice(prefix.length)}` : undefined;
 }
 
 function hostArchitecture(): string {
