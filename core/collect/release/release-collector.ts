@@ -74,7 +74,7 @@ async function collectReleases(spec: ImageSetSpec, ctx: CollectContext): Promise
     emit('graph');
     selected = await releasesOfChannels(platform, ctx, (message) => ctx.emit({ type: 'warning', message }));
     if (selected.length === 0) {
-      throw new ReleaseCollectionError('no release found for the configured channels', {
+      throw new ReleaseCollectionError('no release images found for the configured channels', {
         hint: 'check the channel names, architectures and version ranges of mirror.platform',
       });
     }
