@@ -23,7 +23,7 @@ export interface Scenario {
   /** Where rewritten configurations go. */
   configDir: string;
   runner: Runner;
-  isc(rel: string): Promise<string>;
+  isc(rel: string, substitutions?: Record<string, string>): Promise<string>;
 }
 
 export async function scenario(t: TestContext, world: CompatWorld): Promise<Scenario> {
@@ -41,6 +41,6 @@ export async function scenario(t: TestContext, world: CompatWorld): Promise<Scen
     cacheDir: cacheRoot(cacheFlag),
     configDir,
     runner: new Runner(cacheFlag, world.env),
-    isc: (rel) => world.isc(rel, configDir),
+    isc: (rel, substitutions) => world.isc(rel, configDir, substitutions),
   };
 }

@@ -88,7 +88,7 @@ export interface CompatWorld {
   /** Upstream configuration text with every upstream location replaced by its local copy. */
   rewrite(text: string): string;
   /** Writes the rewritten upstream configuration `rel` (e.g. 'happy_path/isc-happy-path.yaml') into `dir`. */
-  isc(rel: string, dir: string): Promise<string>;
+  isc(rel: string, dir: string, substitutions?: Record<string, string>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -308,9 +308,11 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
       OCP_SIGNATURE_VERIFICATION_PK: keyFile,
     },
     rewrite,
-    isc: async (rel, dir) => {
+    isc: async (rel, dir, substitutions = {}) => {
       const out = join(dir, rel.replace(/\//g, '_'));
-      await writeFile(out, rewrite(await readFile(join(ISC_DIR, rel), 'utf8')));
+      let text = await readFile(join(ISC_DIR, rel), 'utf8');
+      for (const [from, to] of Object.entries(substitutions)) text = text.split(from).join(to);
+      await writeFile(out, rewrite(text));
       return out;
     },
     stop: async () => {
