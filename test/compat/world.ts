@@ -141,16 +141,21 @@ export async function pushCosignSignature(
   await pushBuiltImage(registry, `${repository}:${digest.replace(':', '-')}.sig`, sig);
 }
 
-/** Every manifest (tag or digest) in every repository of `registry`, signed. */
-async function signEverything(registry: RunningRegistry): Promise<void> {
-  const repos = await listRepositories(registry);
-  for (const repo of repos) {
+/** Every tagged manifest of `registry` and the untagged ones listed (`repo` → digests), signed once each. */
+async function signEverything(registry: RunningRegistry, untagged: [string, string][]): Promise<void> {
+  const signed = new Set<string>();
+  const sign = async (repo: string, digest: string) => {
+    if (signed.has(`${repo}@${digest}`)) return;
+    signed.add(`${repo}@${digest}`);
+    await pushCosignSignature(registry, repo, digest);
+  };
+  for (const repo of await listRepositories(registry)) {
     for (const tag of await listTags(registry, repo)) {
       if (tag.endsWith('.sig')) continue;
-      const { digest } = await getManifest(registry, repo, tag);
-      await pushCosignSignature(registry, repo, digest);
+      await sign(repo, (await getManifest(registry, repo, tag)).digest);
     }
   }
+  for (const [repo, digest] of untagged) await sign(repo, digest);
 }
 
 export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<CompatWorld> {
@@ -277,7 +282,13 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
     );
   }
 
-  if (opts.signatures) await signEverything(source);
+  if (opts.signatures) {
+    const untagged: [string, string][] = [];
+    for (const [ref, digest] of publishedDigests) {
+      if (ref.includes('@')) untagged.push([ref.slice(source.host.length + 1, ref.indexOf('@')), digest]);
+    }
+    await signEverything(source, untagged);
+  }
 
   const rewrite = (text: string): string =>
     text

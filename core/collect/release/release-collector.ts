@@ -203,7 +203,7 @@ async function releaseFromField(reference: string, ctx: CollectContext, fromCach
     head?.digest ?? (fromCache ? await digestOfCachedSignature(ctx.workingDir, releaseTag(reference)) : undefined);
   if (!digest)
     throw new ReleaseCollectionError(`mirror.platform.release "${reference}": not found in ${loc.store.description}`);
-  return { payload: `${ref.registry}/${ref.path}@${digest}`, digest };
+  return { payload: `${ref.registry}/${ref.path}@${digest}`, digest, tagged: formatPullReference(ref) };
 }
 
 async function digestOfCachedSignature(workingDir: string, tag: string): Promise<string | undefined> {
