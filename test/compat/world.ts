@@ -57,7 +57,25 @@ export interface CompatWorldOptions {
   helm?: boolean;
   /** The 10-layer image (default false). */
   multilayers?: boolean;
+  /** The operand images `oc-mirror-dev:<pkg>-v<version>` of image-builders/operator/related_image (default false). */
+  relatedImages?: boolean;
 }
+
+/** Upstream image-builders/operator/bundles/<pkg>/<pkg>-bundle-v<version>: one related image per bundle. */
+export const RELATED_IMAGE_TAGS = [
+  'foo-v0.1.0',
+  'foo-v0.1.1',
+  'foo-v0.2.0',
+  'foo-v0.3.0',
+  'foo-v0.3.1',
+  'foo-v0.3.2',
+  'bar-v0.1.0',
+  'bar-v0.2.0',
+  'bar-v1.0.0',
+  'baz-v1.0.0',
+  'baz-v1.0.1',
+  'baz-v1.1.0',
+];
 
 export interface CompatRelease {
   /** `<host>/oc-mirror/release/test-release-index:v0.0.1` */
@@ -280,6 +298,22 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
       'oc-mirror/oc-mirror-dev:multilayers-latest',
       await buildImage({ seed: 'compat/multilayers', layers: 10, layerSize: 128 }),
     );
+  }
+
+  if (opts.relatedImages) {
+    for (const tag of RELATED_IMAGE_TAGS) {
+      await pushBuiltImage(
+        source,
+        `oc-mirror/oc-mirror-dev:${tag}`,
+        await buildImage({
+          seed: `compat/related/${tag}`,
+          layers: 1,
+          layerSize: 200,
+          format: 'docker',
+          labels: { RELATED_IMAGE: `quay.io/oc-mirror/oc-mirror-dev:${tag.replace('-v', '-bundle-v')}` },
+        }),
+      );
+    }
   }
 
   if (opts.signatures) {
