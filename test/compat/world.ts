@@ -59,6 +59,12 @@ export interface CompatWorldOptions {
   multilayers?: boolean;
   /** The operand images `oc-mirror-dev:<pkg>-v<version>` of image-builders/operator/related_image (default false). */
   relatedImages?: boolean;
+  /**
+   * Non-loopback names (for the proxy scenarios: loopback never goes through a proxy, in Go as in ocm-tui) under
+   * which the configurations name the registry (`quay.io` → `quay.io:<port>`), the chart's image (`ghcr.io`) and
+   * the chart repository (`stefanprodan.github.io`). Only a proxy that maps them to 127.0.0.1 reaches them.
+   */
+  aliases?: { registry: string; chartImage: string; helm: string };
 }
 
 /** Upstream image-builders/operator/bundles/<pkg>/<pkg>-bundle-v<version>: one related image per bundle. */
@@ -89,6 +95,8 @@ export interface CompatRelease {
 
 export interface CompatWorld {
   source: RunningRegistry;
+  /** How configurations name the registry: `source.host`, or `<alias>:<port>`. */
+  registryHost: string;
   key: SigningKey;
   /** Armored public key (OCP_SIGNATURE_VERIFICATION_PK, as upstream's suite sets it). */
   keyFile: string;
@@ -179,6 +187,8 @@ async function signEverything(registry: RunningRegistry, untagged: [string, stri
 export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<CompatWorld> {
   const work = await makeTempDir('compat-world-');
   const source = await startRegistry();
+  const port = source.host.slice(source.host.lastIndexOf(':') + 1);
+  const regHost = opts.aliases ? `${opts.aliases.registry}:${port}` : source.host;
   const requests: string[] = [];
   const files = new Map<string, Buffer | string>();
   const graph = await readFile(join(INTEGRATION, 'graphdatas', 'graph_data.json'));
@@ -199,6 +209,9 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
     else res.writeHead(200).end(body);
   });
   const serverUrl = await listen(server);
+  const helmUrl = opts.aliases
+    ? `http://${opts.aliases.helm}:${serverUrl.slice(serverUrl.lastIndexOf(':') + 1)}`
+    : serverUrl;
 
   const key = await generateSigningKey('ocm-tui compat release key');
   const keyFile = join(work, 'release-pk.asc');
@@ -221,7 +234,7 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
     const manifests = join(INTEGRATION, 'release-manifests');
     const references = (await readFile(join(manifests, 'image-references'), 'utf8'))
       .split('quay.io/oc-mirror/release/')
-      .join(`${source.host}/oc-mirror/release/`);
+      .join(`${regHost}/oc-mirror/release/`);
     const payload = await pushBuiltImage(
       source,
       `${RELEASE_REPOSITORY}:${RELEASE_TAG}`,
@@ -236,7 +249,7 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
         labels: { 'io.openshift.release': RELEASE_TAG },
       }),
     );
-    const identity = `${source.host}/${RELEASE_REPOSITORY}:${RELEASE_TAG}`;
+    const identity = `${regHost}/${RELEASE_REPOSITORY}:${RELEASE_TAG}`;
     const signature = await signRelease(key, identity, payload.digest);
     files.set(`/signatures/sha256=${payload.digest.slice(7)}/signature-1`, Buffer.from(signature));
     release = {
@@ -270,7 +283,8 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
       'stefanprodan/podinfo:5.0.0',
       await buildImage({ seed: 'compat/podinfo', layers: 1, layerSize: 300 }),
     );
-    const tgz = await podinfoTgz(work, `${source.host}/stefanprodan/podinfo`);
+    const chartImageHost = opts.aliases ? `${opts.aliases.chartImage}:${port}` : source.host;
+    const tgz = await podinfoTgz(work, `${chartImageHost}/stefanprodan/podinfo`);
     files.set('/podinfo/podinfo-5.0.0.tgz', tgz);
     files.set(
       '/podinfo/index.yaml',
@@ -284,7 +298,7 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
         '    appVersion: 5.0.0',
         `    digest: ${sha256Hex(tgz)}`,
         '    urls:',
-        `    - ${serverUrl}/podinfo/podinfo-5.0.0.tgz`,
+        `    - ${helmUrl}/podinfo/podinfo-5.0.0.tgz`,
         'generated: "2024-01-01T00:00:00Z"',
         '',
       ].join('\n'),
@@ -327,17 +341,18 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
   const rewrite = (text: string): string =>
     text
       .split(UPSTREAM_HELLO)
-      .join(`${source.host}/openshifttest/hello-openshift@${hello.digest}`)
+      .join(`${regHost}/openshifttest/hello-openshift@${hello.digest}`)
       .split(UPSTREAM_HELM_URL)
-      .join(`${serverUrl}/podinfo`)
+      .join(`${helmUrl}/podinfo`)
       .split('quay.io/oc-mirror/')
-      .join(`${source.host}/oc-mirror/`)
+      .join(`${regHost}/oc-mirror/`)
       // upstream's "nonexistent" quay.io image: a missing repository of the local registry (no network here)
       .split('quay.io/nonexistent-org/')
-      .join(`${source.host}/nonexistent-org/`);
+      .join(`${regHost}/nonexistent-org/`);
 
   return {
     source,
+    registryHost: regHost,
     key,
     keyFile,
     catalogs,

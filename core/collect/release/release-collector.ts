@@ -35,6 +35,7 @@ import {
   RELEASE_MANIFESTS_DIR,
 } from './release-payload.js';
 import { releasesOfChannels, type SelectedRelease } from './release-selection.js';
+import { CincinnatiError } from './cincinnati-client.js';
 import { verifiedRelease, type VerifiedRelease } from './release-verification.js';
 import { graphImageEntry } from './graph-image-entry.js';
 import { byCodeUnit } from '../../code-unit-order.js';
@@ -72,7 +73,15 @@ async function collectReleases(spec: ImageSetSpec, ctx: CollectContext): Promise
     selected = [await releaseFromField(platform.release, ctx, fromCache)];
   } else if (platform.channels && platform.channels.length > 0) {
     emit('graph');
-    selected = await releasesOfChannels(platform, ctx, (message) => ctx.emit({ type: 'warning', message }));
+    try {
+      selected = await releasesOfChannels(platform, ctx, (message) => ctx.emit({ type: 'warning', message }));
+    } catch (err) {
+      // oc-mirror's words when the update graph cannot be read (core.md §1.4), with the cause.
+      if (err instanceof CincinnatiError) {
+        throw new ReleaseCollectionError(`no release images found: ${err.message}`, { cause: err, hint: err.hint });
+      }
+      throw err;
+    }
     if (selected.length === 0) {
       throw new ReleaseCollectionError('no release images found for the configured channels', {
         hint: 'check the channel names, architectures and version ranges of mirror.platform',
