@@ -30,7 +30,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startRegistry, type RunningRegistry } from '../harness/registry-server.js';
-import { buildImage, buildIndex, pushBuiltImage, pushBuiltIndex, type PushedImage } from '../harness/fixture-images.js';
+import {
+  buildImage,
+  buildIndex,
+  DEFAULT_PLATFORMS,
+  pushBuiltImage,
+  pushBuiltIndex,
+  seedTestdataMultiArch,
+  type PushedImage,
+} from '../harness/fixture-images.js';
+import { skopeoCopy, skopeoOptionsFor } from '../harness/skopeo.js';
 import { publishCatalog, UPSTREAM_FIXTURES, type PublishedCatalog } from '../harness/catalog-fixture.js';
 import { generateSigningKey, signRelease, type SigningKey } from '../harness/release-fixture.js';
 import { makeTempDir, removeTempDir } from '../harness/temp-dir.js';
@@ -65,6 +74,13 @@ export interface CompatWorldOptions {
    * the chart repository (`stefanprodan.github.io`). Only a proxy that maps them to 127.0.0.1 reaches them.
    */
   aliases?: { registry: string; chartImage: string; helm: string };
+  /**
+   * The multi-platform fixtures of the sparse-manifest scenarios: the real 4-platform image
+   * `rh_ee_aguidi/multi-platform-container:latest` and the real `rh_ee_aguidi/empty-image:latest` (both from
+   * test/fixtures/upstream/oci), and the fake multi-arch release `test-release-index-multi:v0.0.1` (an index of
+   * four payloads naming the multi-arch component `test-image-multi:v0.0.1`). Default false.
+   */
+  multiArch?: boolean;
 }
 
 /** Upstream image-builders/operator/bundles/<pkg>/<pkg>-bundle-v<version>: one related image per bundle. */
@@ -93,7 +109,15 @@ export interface CompatRelease {
   component: PushedImage;
 }
 
+const TWO_PLATFORMS = [
+  { os: 'linux', architecture: 'amd64' },
+  { os: 'linux', architecture: 'arm64' },
+] as const;
+
 export interface CompatWorld {
+  /** The multi-arch release (`multiArch`). */
+  multiRelease?: CompatRelease;
+  multiPlatform?: PushedImage;
   source: RunningRegistry;
   /** How configurations name the registry: `source.host`, or `<alias>:<port>`. */
   registryHost: string;
@@ -221,7 +245,25 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
   const published = new Map<string, string>();
   const publishedDigests = new Map<string, string>();
   for (const name of opts.catalogs ?? ['test-catalog-latest']) {
-    catalogs.set(name, await publishCatalog(source, name, { published, publishedDigests }));
+    const multi = name === 'test-catalog-multi';
+    catalogs.set(
+      name,
+      await publishCatalog(source, name, {
+        published,
+        publishedDigests,
+        platforms: multi ? [...TWO_PLATFORMS] : undefined,
+      }),
+    );
+    if (multi) {
+      // upstream create-multi.sh: the -multi bundles are manifest lists (amd64, arm64)
+      for (const tag of ['foo-bundle-v0.3.1-multi', 'bar-bundle-v1.0.0-multi']) {
+        await pushBuiltIndex(
+          source,
+          `oc-mirror/oc-mirror-dev:${tag}`,
+          await buildIndex({ seed: `compat/${tag}`, layers: 1, layerSize: 200, platforms: [...TWO_PLATFORMS] }),
+        );
+      }
+    }
   }
 
   let release: CompatRelease | undefined;
@@ -278,11 +320,17 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
 
   let podinfoImage: PushedImage | undefined;
   if (opts.helm ?? true) {
-    podinfoImage = await pushBuiltImage(
-      source,
-      'stefanprodan/podinfo:5.0.0',
-      await buildImage({ seed: 'compat/podinfo', layers: 1, layerSize: 300 }),
-    );
+    podinfoImage = opts.multiArch
+      ? await pushBuiltIndex(
+          source,
+          'stefanprodan/podinfo:5.0.0',
+          await buildIndex({ seed: 'compat/podinfo', layers: 1, layerSize: 300, platforms: [...TWO_PLATFORMS] }),
+        )
+      : await pushBuiltImage(
+          source,
+          'stefanprodan/podinfo:5.0.0',
+          await buildImage({ seed: 'compat/podinfo', layers: 1, layerSize: 300 }),
+        );
     const chartImageHost = opts.aliases ? `${opts.aliases.chartImage}:${port}` : source.host;
     const tgz = await podinfoTgz(work, `${chartImageHost}/stefanprodan/podinfo`);
     files.set('/podinfo/podinfo-5.0.0.tgz', tgz);
@@ -302,6 +350,54 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
         'generated: "2024-01-01T00:00:00Z"',
         '',
       ].join('\n'),
+    );
+  }
+
+  let multiRelease: CompatRelease | undefined;
+  let multiPlatform: PushedImage | undefined;
+  if (opts.multiArch) {
+    const platforms = DEFAULT_PLATFORMS.map((p) => ({ os: p.os, architecture: p.architecture }));
+    const component = await pushBuiltIndex(
+      source,
+      `${COMPONENT_REPOSITORY}-multi:${RELEASE_TAG}`,
+      await buildIndex({ seed: 'compat/test-image-multi', layers: 1, layerSize: 300, platforms }),
+    );
+    const manifests = join(INTEGRATION, 'release-manifests');
+    const references = (await readFile(join(manifests, 'image-references-base-multi-component'), 'utf8'))
+      .split('quay.io/oc-mirror/release/')
+      .join(`${regHost}/oc-mirror/release/`);
+    const payload = await pushBuiltIndex(
+      source,
+      `${RELEASE_REPOSITORY}-multi:${RELEASE_TAG}`,
+      await buildIndex({
+        seed: 'compat/test-release-index-multi',
+        layers: 1,
+        layerSize: 300,
+        platforms,
+        files: {
+          'release-manifests/image-references': references,
+          'release-manifests/release-metadata': await readFile(join(manifests, 'release-metadata'), 'utf8'),
+        },
+        labels: { 'io.openshift.release': RELEASE_TAG },
+      }),
+    );
+    const identity = `${regHost}/${RELEASE_REPOSITORY}-multi:${RELEASE_TAG}`;
+    const signature = await signRelease(key, identity, payload.digest);
+    files.set(`/signatures/sha256=${payload.digest.slice(7)}/signature-1`, Buffer.from(signature));
+    multiRelease = {
+      identity,
+      digest: payload.digest,
+      signature,
+      signatureFile: `${RELEASE_TAG}-sha256-${payload.digest.slice(7)}`,
+      component,
+    };
+    multiPlatform = await seedTestdataMultiArch(source, 'rh_ee_aguidi/multi-platform-container:latest', {
+      signatures: true,
+    });
+    await skopeoCopy(
+      `oci:${join(UPSTREAM_FIXTURES, 'oci', 'single-arch-empty-image')}`,
+      `${source.host}/rh_ee_aguidi/empty-image:latest`,
+      { ...skopeoOptionsFor(source), preserveDigests: true },
     );
   }
 
@@ -347,6 +443,8 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
       .split('quay.io/oc-mirror/')
       .join(`${regHost}/oc-mirror/`)
       // upstream's "nonexistent" quay.io image: a missing repository of the local registry (no network here)
+      .split('quay.io/rh_ee_aguidi/')
+      .join(`${regHost}/rh_ee_aguidi/`)
       .split('quay.io/nonexistent-org/')
       .join(`${regHost}/nonexistent-org/`);
 
@@ -357,6 +455,8 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
     keyFile,
     catalogs,
     release,
+    multiRelease,
+    multiPlatform,
     hello,
     podinfoImage,
     multilayers,
@@ -391,10 +491,11 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
 export async function setupWorkDir(world: CompatWorld, t: { after(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'oc-mirror-test-'));
   t.after(() => removeTempDir(dir));
-  if (world.release) {
+  for (const release of [world.release, world.multiRelease]) {
+    if (!release) continue;
     const sigDir = join(dir, 'working-dir', 'signatures');
     await mkdir(sigDir, { recursive: true });
-    await writeFile(join(sigDir, world.release.signatureFile), world.release.signature);
+    await writeFile(join(sigDir, release.signatureFile), release.signature);
   }
   return dir;
 }
