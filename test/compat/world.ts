@@ -23,7 +23,7 @@
  *   signature store → the payload's signature.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -40,6 +40,8 @@ import {
   type PushedImage,
 } from '../harness/fixture-images.js';
 import { skopeoCopy, skopeoOptionsFor } from '../harness/skopeo.js';
+import { RegistryPusher } from '../harness/registry-pusher.js';
+import { bufferBlob } from '../harness/fixture-blobs.js';
 import { publishCatalog, UPSTREAM_FIXTURES, type PublishedCatalog } from '../harness/catalog-fixture.js';
 import { generateSigningKey, signRelease, type SigningKey } from '../harness/release-fixture.js';
 import { makeTempDir, removeTempDir } from '../harness/temp-dir.js';
@@ -124,6 +126,8 @@ export interface CompatWorld {
   key: SigningKey;
   /** Armored public key (OCP_SIGNATURE_VERIFICATION_PK, as upstream's suite sets it). */
   keyFile: string;
+  /** PEM public key of the cosign signatures (`signatures: true`), upstream's testdata/keys/cosign.pub. */
+  cosignPublicKeyFile: string;
   catalogs: Map<string, PublishedCatalog>;
   release?: CompatRelease;
   hello: PushedImage;
@@ -176,30 +180,89 @@ async function podinfoTgz(work: string, repository: string): Promise<Buffer> {
   return readFile(out);
 }
 
-/** A cosign-style signature manifest at `sha256-<hex>.sig` for `digest` in `repository`. */
+/**
+ * A real cosign signature (what `cosign sign --key` pushes): tag `sha256-<hex>.sig`, an OCI manifest whose one
+ * layer is the simple-signing payload (`application/vnd.dev.cosign.simplesigning.v1+json`) and whose layer
+ * annotation `dev.cosignproject.cosign/signature` is the base64 ECDSA-P256/SHA-256 signature of that payload.
+ * Verifiable with the world's `cosignPublicKeyFile` (containers-policy `sigstoreSigned`, `cosign verify`).
+ */
 export async function pushCosignSignature(
   registry: RunningRegistry,
   repository: string,
   digest: string,
+  identity: string,
+  key: KeyObject,
 ): Promise<void> {
-  const sig = await buildImage({
-    seed: `cosign/${repository}@${digest}`,
-    layers: 1,
-    layerSize: 64,
-    annotations: { 'dev.cosignproject.cosign/signature': Buffer.from(digest).toString('base64') },
-  });
-  await pushBuiltImage(registry, `${repository}:${digest.replace(':', '-')}.sig`, sig);
+  const payload = Buffer.from(
+    JSON.stringify({
+      critical: {
+        identity: { 'docker-reference': identity },
+        image: { 'docker-manifest-digest': digest },
+        type: 'cosign container image signature',
+      },
+      optional: null,
+    }),
+  );
+  const signature = cryptoSign('sha256', payload, key).toString('base64');
+  const layer = bufferBlob(payload, 'application/vnd.dev.cosign.simplesigning.v1+json');
+  const config = bufferBlob(
+    Buffer.from(
+      JSON.stringify({
+        architecture: '',
+        created: '0001-01-01T00:00:00Z',
+        history: [{ created: '0001-01-01T00:00:00Z' }],
+        os: '',
+        rootfs: { type: 'layers', diff_ids: [layer.digest] },
+        config: {},
+      }),
+    ),
+    'application/vnd.oci.image.config.v1+json',
+  );
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: config.mediaType, size: config.size, digest: config.digest },
+      layers: [
+        {
+          mediaType: layer.mediaType,
+          size: layer.size,
+          digest: layer.digest,
+          annotations: { 'dev.cosignproject.cosign/signature': signature },
+        },
+      ],
+    }),
+  );
+  const pusher = new RegistryPusher(registry);
+  await pusher.pushBlob(repository, layer);
+  await pusher.pushBlob(repository, config);
+  await pusher.pushManifest(
+    repository,
+    `${digest.replace(':', '-')}.sig`,
+    manifest,
+    'application/vnd.oci.image.manifest.v1+json',
+  );
 }
 
-/** Every tagged manifest of `registry` and the untagged ones listed (`repo` → digests), signed once each. */
-async function signEverything(registry: RunningRegistry, untagged: [string, string][]): Promise<void> {
+/**
+ * Every tagged manifest under `oc-mirror/` (catalogs, bundles, operands, releases: upstream signs what it pushes
+ * to quay.io/oc-mirror) and the untagged ones listed (`repo` → digest), signed once each. `openshifttest/` stays
+ * unsigned (upstream's hello-openshift carries no signature).
+ */
+async function signEverything(
+  registry: RunningRegistry,
+  regHost: string,
+  untagged: [string, string][],
+  key: KeyObject,
+): Promise<void> {
   const signed = new Set<string>();
   const sign = async (repo: string, digest: string) => {
     if (signed.has(`${repo}@${digest}`)) return;
     signed.add(`${repo}@${digest}`);
-    await pushCosignSignature(registry, repo, digest);
+    await pushCosignSignature(registry, repo, digest, `${regHost}/${repo}`, key);
   };
   for (const repo of await listRepositories(registry)) {
+    if (!repo.startsWith('oc-mirror/')) continue;
     for (const tag of await listTags(registry, repo)) {
       if (tag.endsWith('.sig')) continue;
       await sign(repo, (await getManifest(registry, repo, tag)).digest);
@@ -240,6 +303,10 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
   const key = await generateSigningKey('ocm-tui compat release key');
   const keyFile = join(work, 'release-pk.asc');
   await writeFile(keyFile, key.publicKeyArmored);
+  // upstream testdata/keys/cosign.key is password-protected; a fresh P-256 pair plays its part
+  const cosignKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const cosignPublicKeyFile = join(work, 'cosign.pub');
+  await writeFile(cosignPublicKeyFile, cosignKeys.publicKey.export({ type: 'spki', format: 'pem' }));
 
   const catalogs = new Map<string, PublishedCatalog>();
   const published = new Map<string, string>();
@@ -431,7 +498,7 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
     for (const [ref, digest] of publishedDigests) {
       if (ref.includes('@')) untagged.push([ref.slice(source.host.length + 1, ref.indexOf('@')), digest]);
     }
-    await signEverything(source, untagged);
+    await signEverything(source, regHost, untagged, cosignKeys.privateKey);
   }
 
   const rewrite = (text: string): string =>
@@ -453,6 +520,7 @@ export async function startCompatWorld(opts: CompatWorldOptions = {}): Promise<C
     registryHost: regHost,
     key,
     keyFile,
+    cosignPublicKeyFile,
     catalogs,
     release,
     multiRelease,
