@@ -12,13 +12,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { startCompatWorld, type CompatWorld } from './world.js';
+import { INTEGRATION, startCompatWorld, type CompatWorld } from './world.js';
 import { scenario } from './context.js';
 import { expectSuccess, type Result } from './runner.js';
 import { expectCorrectTarArchiveContents, listTarEntries } from './assertions.js';
 import { startRegistry } from '../harness/registry-server.js';
 import { buildImage, buildIndex, pushBuiltImage, pushBuiltIndex } from '../harness/fixture-images.js';
-import { skopeoManifestDigest, skopeoOptionsFor } from '../harness/skopeo.js';
+import { skopeoCopy, skopeoManifestDigest, skopeoOptionsFor } from '../harness/skopeo.js';
 import { tempDirForTest } from '../harness/temp-dir.js';
 
 const exec = promisify(execFile);
@@ -204,6 +204,20 @@ test('interchange: ocm-tui reads an archive laid out as oc-mirror writes it (cor
   await pushBuiltIndex(cache, `openshifttest/hello-openshift:sha256-${hello.digest.slice(7)}`, hello);
   const tagged = await buildImage({ seed: 'interchange/multilayers', layers: 10, layerSize: 128 });
   await pushBuiltImage(cache, 'oc-mirror/oc-mirror-dev:multilayers-latest', tagged);
+  // the world's signed release, under oc-mirror's cache names (§8.2): payload openshift/release-images:<tag>,
+  // component openshift/release:<tag>-<name>
+  const release = world.release!;
+  const copy = { src: skopeoOptionsFor(world.source), dest: skopeoOptionsFor(cache), preserveDigests: true };
+  await skopeoCopy(
+    `${world.source.host}/oc-mirror/release/test-release-index:v0.0.1`,
+    `${cache.host}/openshift/release-images:v0.0.1`,
+    copy,
+  );
+  await skopeoCopy(
+    `${world.source.host}/oc-mirror/release/test-image:v0.0.1`,
+    `${cache.host}/openshift/release:v0.0.1-alpine`,
+    copy,
+  );
   await cache.stop();
   const isc = join(dir, 'isc.yaml');
   await writeFile(
@@ -212,6 +226,8 @@ test('interchange: ocm-tui reads an archive laid out as oc-mirror writes it (cor
       'kind: ImageSetConfiguration',
       'apiVersion: mirror.openshift.io/v2alpha1',
       'mirror:',
+      '  platform:',
+      `    release: ${release.identity}`,
       '  additionalImages:',
       `  - name: quay.io/openshifttest/hello-openshift@${hello.digest}`,
       '  - name: quay.io/oc-mirror/oc-mirror-dev:multilayers-latest',
@@ -225,6 +241,19 @@ test('interchange: ocm-tui reads an archive laid out as oc-mirror writes it (cor
   await writeFile(join(wd, 'logs', 'oc-mirror-2025-01-31T10:00:00Z.log'), 'mirror to disk\n');
   await writeFile(join(wd, 'internal', 'oc-mirror-version.json'), '{"gitVersion":"4.18.0"}\n');
   await writeFile(join(wd, 'isc_pinned_2025-01-31T10:00:00Z.yaml'), await readFile(isc));
+  // the release metadata D2M reads (§3.7): the signature, and the payload's release-manifests
+  await mkdir(join(wd, 'signatures'), { recursive: true });
+  await writeFile(join(wd, 'signatures', release.signatureFile), release.signature);
+  const held = join(wd, 'hold-release', 'test-release-index', 'v0.0.1', 'release-manifests');
+  await mkdir(held, { recursive: true });
+  const manifests = join(INTEGRATION, 'release-manifests');
+  await writeFile(
+    join(held, 'image-references'),
+    (await readFile(join(manifests, 'image-references'), 'utf8'))
+      .split('quay.io/oc-mirror/release/')
+      .join(`${world.registryHost}/oc-mirror/release/`),
+  );
+  await writeFile(join(held, 'release-metadata'), await readFile(join(manifests, 'release-metadata')));
   await writeFile(join(dir, 'isc_2025-01-31T10:00:00Z'), await readFile(isc));
   // §4.2 order: repositories tree, blobs, working-dir, isc copy; regular files only (no directory entries), PAX.
   const files = async (base: string, sub: string): Promise<string[]> => {
@@ -266,5 +295,13 @@ test('interchange: ocm-tui reads an archive laid out as oc-mirror writes it (cor
   assert.equal(
     await skopeoManifestDigest(`${s.endpoint}/mirror/oc-mirror/oc-mirror-dev:multilayers-latest`, opts),
     tagged.digest,
+  );
+  assert.equal(
+    await skopeoManifestDigest(`${s.endpoint}/mirror/openshift/release-images:v0.0.1`, opts),
+    release.digest,
+  );
+  assert.equal(
+    await skopeoManifestDigest(`${s.endpoint}/mirror/openshift/release:v0.0.1-alpine`, opts),
+    release.component.digest,
   );
 });
