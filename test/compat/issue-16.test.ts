@@ -15,6 +15,7 @@ import { scenario } from './context.js';
 import { expectExitCode, expectSuccess } from './runner.js';
 import { runCli } from '../e2e/cli-runner.js';
 import { startRegistry } from '../harness/registry-server.js';
+import { buildImage, pushBuiltImage } from '../harness/fixture-images.js';
 import { setupWorkDir } from './world.js';
 import {
   CACHE_REPOSITORIES_SUBDIR,
@@ -108,6 +109,33 @@ test('enclave_test.go: mirror-to-mirror with registries.conf redirect — should
   expectSuccess(r);
   await expectSuccessfulMirrorInRegistry(isc, enclave);
   await expectCatalogBundlesMatchISC(enclave, isc, { foo: ['foo.v0.2.0', 'foo.v0.3.0', 'foo.v0.3.1'] });
+});
+
+// ---- list_test.go: list OCP major releases ----
+
+test('list_test.go: list releases — should list OCP major releases (quay.io/openshift-release-dev/ocp-release tags through a registries.conf mirror)', async (t) => {
+  if (pending(t, hasRegistriesConf(), 'registries.conf mirrors (CONTAINERS_REGISTRIES_CONF)')) return;
+  const s = await scenario(t, world);
+  // quay.io's tags, as upstream's run sees them (4.21, 4.22 and 5.0 are in no graph): small images in the world
+  for (const tag of ['4.20.0-x86_64', '4.20.1-x86_64', '4.21.3-x86_64', '4.22.0-x86_64', '5.0.1-x86_64']) {
+    await pushBuiltImage(
+      world.source,
+      `openshift-release-dev/ocp-release:${tag}`,
+      await buildImage({ seed: `compat/ocp-release/${tag}`, layers: 1, layerSize: 64 }),
+    );
+  }
+  const conf = join(s.configDir, 'registries.conf');
+  await writeFile(
+    conf,
+    `[[registry]]\n  location = "quay.io"\n  [[registry.mirror]]\n    location = "${world.source.host}"\n    insecure = true\n`,
+  );
+  const r = await s.runner.withEnv({ CONTAINERS_REGISTRIES_CONF: conf }).listReleases();
+  expectSuccess(r);
+  const got = r.stdout
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim());
+  for (const v of ['4.20', '4.21', '4.22', '5.0']) assert.ok(got.includes(v), `"${v}" missing from:\n${r.stdout}`);
 });
 
 // ---- secure_policy_test.go ----

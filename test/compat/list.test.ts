@@ -90,12 +90,8 @@ test('list_test.go: list operators — should list versions of a specific channe
   compareLineOutput(r.stdout, 1, ['0.1.0', '0.2.0', '0.3.0', '0.3.1']);
 });
 
-// PENDING (docs/compatibility.md): without --version the X.Y list comes from the tags of
-// quay.io/openshift-release-dev/ocp-release (core.md §2.5; 4.21, 4.22 and 5.0 are in no graph), which needs quay.io.
-// Registries.conf mirrors (issue 16) will let this test point quay.io at the local registry.
-test.todo(
-  'list_test.go: list releases — should list OCP major releases (pending issue 16: needs quay.io tags, or a registries.conf mirror of quay.io)',
-);
+// 'list OCP major releases' is in issue-16.test.ts: without --version the X.Y list comes from the tags of
+// quay.io/openshift-release-dev/ocp-release (core.md §2.5), reachable offline only through a registries.conf mirror.
 
 test('list_test.go: list releases — should list all versions in a given release', async () => {
   const r = await runner.listReleases('--version', '4.20');
