@@ -40,6 +40,8 @@ export async function collectAll(
     } catch (err) {
       if (err instanceof CollectorError) {
         errors.push(err);
+        // core.md §2.9/§3.0: a release error aborts the collection at once (exit bit 2 alone), except in delete mode.
+        if (err.kind === 'release' && ctx.workflow !== 'delete') break;
         continue;
       }
       throw err;

@@ -63,6 +63,6 @@ export class CollectorError extends Error {
     readonly kind: ContentKind,
     readonly errors: unknown[],
   ) {
-    super(`${kind} collection failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
+    super(`${kind} collection error: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
   }
 }

@@ -110,6 +110,13 @@ function validatePlatform(ctx: ValidationContext, root: string, platform: Releas
   });
   if ((platform.platforms?.length ?? 0) > 0 && architectures.length > 0) {
     errorAtKey(ctx, `${path}.platforms`, PLATFORMS_AND_ARCHITECTURES);
+  } else if (architectures.length > 0) {
+    // oc-mirror's words (internal/pkg/release/cincinnati.go).
+    warnAtKey(
+      ctx,
+      `${path}.architectures`,
+      'platform.architectures is deprecated; use platform.platforms instead for sparse manifest platform filtering',
+    );
   }
   if (usable(ctx, `${path}.release`, platform.release)) {
     const release = platform.release as string;

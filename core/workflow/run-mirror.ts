@@ -198,7 +198,14 @@ export async function runMirror(
       stamp,
       failures.map((r) => ({ image: r.image, error: r.error })),
     );
-    if (report) outputs.push({ label: 'error report', path: report });
+    if (report) {
+      outputs.push({ label: 'error report', path: report });
+      // oc-mirror's words (core.md §7.2), which scripts grep for.
+      emit({
+        type: 'warning',
+        message: `some errors occurred during the mirroring - please review ${report} for a list of mirroring errors`,
+      });
+    }
 
     const cancelled = io.signal.aborted;
     const ok = results.filter((r) => r.ok);

@@ -104,7 +104,10 @@ test('full ISC: every field decoded, typed and defaulted', async () => {
   assert.deepEqual(config, expected);
   assert.deepEqual(
     warnings.map((w) => `${w.line}:${w.column} ${w.path} ${w.message}`),
-    ['74:3 mirror.samples samples are not implemented (oc-mirror ignores them too)'],
+    [
+      '9:5 mirror.platform.architectures platform.architectures is deprecated; use platform.platforms instead for sparse manifest platform filtering',
+      '74:3 mirror.samples samples are not implemented (oc-mirror ignores them too)',
+    ],
   );
   assert.deepEqual(locate('mirror.additionalImages[0].targetRepo'), { line: 46, column: 19 });
   assert.deepEqual(locate('mirror.operators[1].catalog'), { line: 42, column: 16 });

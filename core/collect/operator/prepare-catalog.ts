@@ -81,7 +81,16 @@ export async function prepareCatalog(operator: Operator, collect: CollectContext
   const paths = filteredCatalogPaths(workDir, filterDigest);
   let fbc: DeclarativeConfig;
   let rebuiltDigest: string | undefined;
-  if (fromCache) {
+  if (fromCache && ctx.workflow === 'delete' && !(await filteredCatalogExists(ctx, target, filterDigest, paths))) {
+    // delete --generate with a filter no mirror run used (e.g. a DISC naming the catalog without packages): as
+    // oc-mirror does in delete mode, filter the original FBC (extracted in the working-dir, or read from the
+    // cache) with the DISC's filter; nothing is rebuilt, and catalog images are never listed for deletion.
+    const original = await originalFbc(ctx, target, digest, workDir, true, step);
+    step('filter');
+    fbc = filterCatalog(await loadFbc(original.root, { signal: ctx.signal }), operator, {
+      onWarning: (message) => ctx.emit({ type: 'warning', message: `catalog ${operator.catalog}: ${message}` }),
+    });
+  } else if (fromCache) {
     ({ fbc, rebuiltDigest } = await filteredFromCache(ctx, target, filterDigest, paths));
   } else {
     const reused = await reusableResult(ctx, target, filterDigest, paths);
@@ -284,6 +293,17 @@ async function reusableResult(
   if (!recorded || !(await isDirectory(paths.fbc))) return undefined;
   const head = await ctx.cache.headManifest(target.repository, filterDigest, ctx.signal).catch(() => undefined);
   return head?.digest === recorded ? recorded : undefined;
+}
+
+async function filteredCatalogExists(
+  ctx: Ctx,
+  target: CatalogTarget,
+  filterDigest: string,
+  paths: ReturnType<typeof filteredCatalogPaths>,
+): Promise<boolean> {
+  if (await isDirectory(paths.fbc)) return true;
+  const store = ctx.stores.registry(ctx.cacheHost, 'source');
+  return (await store.headManifest(target.repository, filterDigest, ctx.signal).catch(() => undefined)) !== undefined;
 }
 
 /** D2M and delete: the filtered FBC from the working-dir, else from the rebuilt image in the cache. */

@@ -196,7 +196,7 @@ export class CincinnatiClient {
           retryAfterMs = err.retryAfterMs;
           failure = statusError(err, query, shownUrl, about);
         } else {
-          failure = transportError(err, query, shownUrl, about, this.timeoutMs);
+          failure = transportError(err, query, shownUrl, about, this.timeoutMs, this.http.usesProxy(url));
         }
       }
       if (!failure.temporary || attempt >= maxAttempts) {
@@ -323,6 +323,7 @@ function transportError(
   url: string,
   about: string,
   timeoutMs: number,
+  viaProxy = false,
 ): CincinnatiError {
   if (err instanceof AttemptTimeout) {
     return new CincinnatiError({
@@ -346,6 +347,19 @@ function transportError(
     });
   }
   const code = errorCode(err) ?? (err instanceof Error ? err.message : String(err));
+  if (viaProxy && code === 'ECONNREFUSED') {
+    // Nothing listens where HTTP(S)_PROXY points: a setting to fix, not a blip to wait out (oc-mirror fails at
+    // once too; OCPBUGS: it used to hang until the request timed out).
+    return new CincinnatiError({
+      message: `cannot reach Cincinnati at ${url} for ${about}: the proxy refused the connection (ECONNREFUSED: connection refused)`,
+      channel: query.channel,
+      arch: query.arch,
+      url,
+      temporary: false,
+      hint: 'check HTTPS_PROXY/HTTP_PROXY (nothing listens there) or NO_PROXY',
+      cause: err,
+    });
+  }
   return new CincinnatiError({
     message: `cannot reach Cincinnati at ${url} for ${about}: ${redact(code)}`,
     channel: query.channel,

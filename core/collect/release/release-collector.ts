@@ -9,7 +9,9 @@
  *
  * Any release error fails the collection (exit bit 2) before anything is copied.
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SIGNATURES_DIR } from './signature-store.js';
 import type { Collector, CollectContext, CollectedImage } from '../collector.js';
 import type { EventInput } from '../../events.js';
 import { CollectorError } from '../collector.js';
@@ -36,6 +38,7 @@ import {
   RELEASE_MANIFESTS_DIR,
 } from './release-payload.js';
 import { releasesOfChannels, type SelectedRelease } from './release-selection.js';
+import { CincinnatiError } from './cincinnati-client.js';
 import { verifiedRelease, type VerifiedRelease } from './release-verification.js';
 import { graphImageEntry } from './graph-image-entry.js';
 import { byCodeUnit } from '../../code-unit-order.js';
@@ -73,9 +76,17 @@ async function collectReleases(spec: ImageSetSpec, ctx: CollectContext): Promise
     selected = [await releaseFromField(platform.release, ctx, fromCache)];
   } else if (platform.channels && platform.channels.length > 0) {
     emit('graph');
-    selected = await releasesOfChannels(platform, ctx, (message) => ctx.emit({ type: 'warning', message }));
+    try {
+      selected = await releasesOfChannels(platform, ctx, (message) => ctx.emit({ type: 'warning', message }));
+    } catch (err) {
+      // oc-mirror's words when the update graph cannot be read (core.md §1.4), with the cause.
+      if (err instanceof CincinnatiError) {
+        throw new ReleaseCollectionError(`no release images found: ${err.message}`, { cause: err, hint: err.hint });
+      }
+      throw err;
+    }
     if (selected.length === 0) {
-      throw new ReleaseCollectionError('no release found for the configured channels', {
+      throw new ReleaseCollectionError('no release images found for the configured channels', {
         hint: 'check the channel names, architectures and version ranges of mirror.platform',
       });
     }
@@ -199,9 +210,27 @@ async function releaseFromField(reference: string, ctx: CollectContext, fromCach
     : formatPullReference(ref, { withTransport: true });
   const loc = resolveLocation(where, 'source', ctx.stores!);
   const head = await loc.store.headManifest(loc.repository, loc.reference, ctx.signal);
-  if (!head)
+  // Mirror to mirror copies the payload straight to the destination, so a later `delete --generate` finds it in
+  // no cache: the signature that run verified, `working-dir/signatures/<tag>-sha256-<hex>`, names its digest.
+  const digest =
+    head?.digest ?? (fromCache ? await digestOfCachedSignature(ctx.workingDir, releaseTag(reference)) : undefined);
+  if (!digest)
     throw new ReleaseCollectionError(`mirror.platform.release "${reference}": not found in ${loc.store.description}`);
-  return { payload: `${ref.registry}/${ref.path}@${head.digest}`, digest: head.digest };
+  return { payload: `${ref.registry}/${ref.path}@${digest}`, digest, tagged: formatPullReference(ref) };
+}
+
+async function digestOfCachedSignature(workingDir: string, tag: string): Promise<string | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(join(workingDir, SIGNATURES_DIR));
+  } catch {
+    return undefined;
+  }
+  const prefix = `${tag}-sha256-`;
+  const hex = names
+    .filter((n) => n.startsWith(prefix) && /^[0-9a-f]{64}$/.test(n.slice(prefix.length)))
+    .sort(byCodeUnit)[0];
+  return hex ? `sha256:${hex.slice(prefix.length)}` : undefined;
 }
 
 function hostArchitecture(): string {

@@ -24,6 +24,11 @@ export interface SelectedRelease {
   version?: string;
   /** Cincinnati architecture it was found for. */
   arch?: string;
+  /**
+   * `mirror.platform.release` given with a tag: that reference. Without a verified signature (an ignored one) it is
+   * the identity, so the payload keeps its tag (collectors.md §1.9: the digest hex only for a digest-only reference).
+   */
+  tagged?: string;
 }
 
 /** Cincinnati `arch` values to query: `multi` for `platforms`, else `architectures`, else amd64 (§1.5). */

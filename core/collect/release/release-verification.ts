@@ -36,9 +36,10 @@ export async function verifiedRelease(
   const payloadRef = parseImageReference(release.payload);
   const payloadByDigest = `${payloadRef.registry}/${payloadRef.path}@${release.digest}`;
   if (opts.skip) {
+    const identity = release.tagged ?? release.payload;
     return {
-      identity: release.payload,
-      tag: releaseTag(release.payload),
+      identity,
+      tag: releaseTag(identity),
       payloadByDigest,
       digest: release.digest,
       verified: false,

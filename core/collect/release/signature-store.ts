@@ -149,7 +149,7 @@ export class SignatureStore {
         const code = errorCode(err);
         const what = code ? `${(err as Error).message} (${code})` : (err as Error).message;
         if (!isTemporaryNetworkError(err) || attempt >= maxAttempts) {
-          throw notFound(`${what}${tries}`, {
+          throw notFound(`http request failed: ${what}${tries}`, {
             cause: err,
             hint: this.http.usesProxy(new URL(url))
               ? 'check the proxy (HTTPS_PROXY/HTTP_PROXY) and that it reaches the signature server'
