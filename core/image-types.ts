@@ -59,6 +59,8 @@ export interface PlannedImage {
   platforms?: Platform[];
   /** Operator images: the catalog and the packages whose bundles name it (delete review, error reports). */
   operator?: OperatorOrigin;
+  /** Copy without its `sha256-<hex>.sig` tags even when the run keeps signatures (working copies, §6.3). */
+  withoutSignatures?: boolean;
 }
 
 /** Where an operator image comes from. An image can be shared by several packages (and catalogs: the first). */

@@ -77,7 +77,9 @@ export const HELP_TEXT = `
     -v, --version, --help
 
   Environment: UPDATE_URL_OVERRIDE, OCP_SIGNATURE_URL, OCP_SIGNATURE_VERIFICATION_PK, VERSION_FILTER,
-  OCM_TUI_GRAPH_DATA_URL, OCM_TUI_GRAPH_BASE_IMAGE, OC_MIRROR_CACHE, REGISTRY_AUTH_FILE, HTTP(S)_PROXY, NO_COLOR.
+  OCM_TUI_GRAPH_DATA_URL, OCM_TUI_GRAPH_BASE_IMAGE, OC_MIRROR_CACHE, REGISTRY_AUTH_FILE, HTTP(S)_PROXY, NO_COLOR,
+  CONTAINERS_REGISTRIES_CONF (registries.conf: source pulls go through its mirrors, blocked registries refused;
+  default ~/.config/containers/registries.conf, then /etc/containers/registries.conf, plus registries.conf.d/).
 
   Exit codes: 0 ok; 1 error; bits 2 release, 4 operator, 8 additional, 16 helm images failed (OR-ed); 130 cancelled.
 `;

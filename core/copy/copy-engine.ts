@@ -143,7 +143,8 @@ async function copyOneImage(
     const resolved = await withRetries(() => resolveImage(src, image, signal), retry('read manifests'));
     if (options.verifySource) await verify(options.verifySource, image, src, resolved, signal, options, retry);
     const blobs = uniqueBlobs(resolved);
-    const signatureTags = options.removeSignatures ? undefined : findSignatureTags(resolved, src, signal, retry);
+    const keepSignatures = !options.removeSignatures && !image.withoutSignatures;
+    const signatureTags = keepSignatures ? findSignatureTags(resolved, src, signal, retry) : undefined;
     options.emit({
       type: 'image.blobs',
       imageId: image.id,
@@ -180,7 +181,7 @@ async function copyOneImage(
 
     await withRetries(() => putManifests(resolved, dst, image, signal, options), retry('write manifests'));
 
-    if (!options.removeSignatures) {
+    if (keepSignatures) {
       await copySignatures(signatureTags!, src, dst, image, signal, options, mover, sampler, retry);
     }
     result.ok = true;

@@ -409,7 +409,9 @@ function filteredImages(
   if (ctx.workflow === 'diskToMirror' || ctx.workflow === 'delete') {
     return [{ ...base, source: rebuilt, destination: final.destination }];
   }
-  const toCache = operatorCatalogDestination(operator.catalog, ctx.cacheHost, names);
+  // The original in the cache is the filter's input, never mirrored: like oc-mirror, whose cache holds only the
+  // rebuilt catalog, it carries no signature (a rebuilt catalog has none either, §6.3).
+  const toCache = { ...operatorCatalogDestination(operator.catalog, ctx.cacheHost, names), withoutSignatures: true };
   if (ctx.workflow === 'mirrorToDisk') {
     // The rebuilt image is copied onto itself so that the archive selects its blobs like any other image's.
     return [
