@@ -1,0 +1,164 @@
+/**
+ * "Create a new config": builds an ImageSetConfiguration from what the catalogs and the update graph really hold
+ * (operators, releases, additional images, Helm repositories), previews the plan and saves a commented config
+ * checked by the mirror's own loader. State lives in builderReducer; keys only dispatch (see use-key-stream).
+ */
+import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { Box, Text } from 'ink';
+import type { CatalogModel } from '../../core/collect/operator/catalog-browser.js';
+import type { UpdateGraph } from '../../core/collect/release/cincinnati-graph.js';
+import { checkIscText, writeIsc } from '../../core/config/isc-writer.js';
+import { liveAreaLines } from '../dashboard/layout.js';
+import { truncateEnd } from '../shared/format.js';
+import { ThemeContext, useTheme } from '../shared/theme.js';
+import type { Theme } from '../shared/theme.js';
+import { useTerminalSize } from '../shared/use-terminal-size.js';
+import { builderReducer, initialBuilderState, pendingLoads } from './builder-state.js';
+import type { BuilderInit, BuilderState } from './builder-state.js';
+import { BuilderBody, screenHints } from './BuilderScreens.js';
+import { useKeyStream } from './use-key-stream.js';
+
+/** What the builder needs from the outside world (the CLI implements it over the core). */
+export interface BuilderServices {
+  /** Reads a catalog image's FBC into the browsing model. */
+  loadCatalog(ref: string): Promise<CatalogModel>;
+  /** The Cincinnati graph of a channel for an architecture. */
+  fetchGraph(channel: string, arch: string): Promise<UpdateGraph>;
+  fileExists(path: string): Promise<boolean>;
+  /** Writes the (already checked) text; relative paths are relative to the wizard's directory. */
+  writeConfig(path: string, text: string): Promise<void>;
+}
+
+export interface ConfigBuilderProps extends BuilderInit {
+  services: BuilderServices;
+  /** The saved path (Enter after saving), or undefined (Esc on the first screen, Ctrl+C). */
+  onDone: (path: string | undefined) => void;
+  /** "YYYY-MM-DD" written into the header comment. @default today */
+  today?: string;
+  theme?: Theme;
+}
+
+export function ConfigBuilder(props: ConfigBuilderProps) {
+  const inherited = useTheme();
+  return (
+    <ThemeContext.Provider value={props.theme ?? inherited}>
+      <BuilderRoot {...props} />
+    </ThemeContext.Provider>
+  );
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+/** The text that will be saved for the current draft. */
+export function configText(state: BuilderState, today: string): string {
+  return writeIsc(state.draft, { header: `ImageSetConfiguration written by the ocm-tui config builder on ${today}` });
+}
+
+function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draft }: ConfigBuilderProps) {
+  const theme = useTheme();
+  const { columns, rows } = useTerminalSize();
+  const [state, dispatch] = useReducer(builderReducer, { openshiftVersion, savePath, draft }, initialBuilderState);
+  const width = Math.max(20, columns);
+  // Title, message and hint lines around the body.
+  const bodyLines = Math.max(6, liveAreaLines(rows) - 3);
+  const listRows = Math.max(1, bodyLines - 4);
+
+  useKeyStream((key) => dispatch({ type: 'key', key }));
+
+  useEffect(() => {
+    dispatch({ type: 'layout', listRows });
+  }, [listRows]);
+
+  const inFlight = useRef(new Set<string>());
+  const pending = useMemo(() => pendingLoads(state), [state.catalogs, state.graphs]);
+  useEffect(() => {
+    for (const ref of pending.catalogs) {
+      const id = `catalog:${ref}`;
+      if (inFlight.current.has(id)) continue;
+      inFlight.current.add(id);
+      services.loadCatalog(ref).then(
+        (model) => dispatch({ type: 'catalog.loaded', ref, model }),
+        (err: unknown) => dispatch({ type: 'catalog.failed', ref, message: errorMessage(err) }),
+      ).finally(() => inFlight.current.delete(id));
+    }
+    for (const key of pending.graphs) {
+      const id = `graph:${key}`;
+      if (inFlight.current.has(id)) continue;
+      inFlight.current.add(id);
+      const slash = key.indexOf('/');
+      const arch = key.slice(0, slash);
+      const channel = key.slice(slash + 1);
+      services.fetchGraph(channel, arch).then(
+        (graph) => dispatch({ type: 'graph.loaded', key, graph }),
+        (err: unknown) => dispatch({ type: 'graph.failed', key, message: errorMessage(err) }),
+      ).finally(() => inFlight.current.delete(id));
+    }
+  }, [pending, services]);
+
+  const save = state.save;
+  const day = today ?? new Date().toISOString().slice(0, 10);
+  useEffect(() => {
+    if (save.status === 'checking') {
+      services.fileExists(save.path).then(
+        (exists) => dispatch({ type: 'save.checked', path: save.path, exists }),
+        (err: unknown) => dispatch({ type: 'save.failed', message: errorMessage(err) }),
+      );
+    } else if (save.status === 'writing') {
+      const text = configText(state, day);
+      const check = checkIscText(text, save.path);
+      if (!check.ok || check.warnings.length > 0) {
+        const problems = check.ok ? check.warnings : check.problems;
+        dispatch({ type: 'save.failed', message: `the config does not load cleanly: ${problems.join('; ')}` });
+        return;
+      }
+      services.writeConfig(save.path, text).then(
+        () => dispatch({ type: 'save.written', path: save.path }),
+        (err: unknown) => dispatch({ type: 'save.failed', message: errorMessage(err) }),
+      );
+    }
+    // Only a change of the save status starts work; the draft cannot change while saving.
+  }, [save]);
+
+  const outcome = state.outcome;
+  const reported = useRef(false);
+  useEffect(() => {
+    if (!outcome || reported.current) return;
+    reported.current = true;
+    onDone(outcome.type === 'saved' ? outcome.path : undefined);
+  }, [outcome, onDone]);
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate" bold color={theme.tone('accent')}>
+        {truncateEnd(`ocm-tui config builder  ${titleOf(state)}`, width - 1, theme.glyphs.ellipsis)}
+      </Text>
+      <BuilderBody state={state} width={width} lines={bodyLines} />
+      {state.message ? (
+        <Text wrap="truncate" color={theme.tone('warn')}>
+          {truncateEnd(`${theme.glyphs.warning} ${state.message}`, width - 1, theme.glyphs.ellipsis)}
+        </Text>
+      ) : null}
+      <Text wrap="truncate" color={theme.tone('muted')}>
+        {truncateEnd(screenHints(state, theme.unicode), width - 1, theme.glyphs.ellipsis)}
+      </Text>
+    </Box>
+  );
+}
+
+const TITLES: Record<BuilderState['screen'], string> = {
+  home: '[Sections]',
+  catalogs: 'Operators › [Catalog]',
+  packages: 'Operators › [Packages]',
+  package: 'Operators › Packages › [Package]',
+  releases: '[Releases]',
+  images: '[Additional images]',
+  helm: '[Helm charts]',
+  preview: '[Preview]',
+  save: '[Save]',
+};
+
+function titleOf(state: BuilderState): string {
+  return TITLES[state.screen];
+}

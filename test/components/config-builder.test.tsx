@@ -1,0 +1,316 @@
+/**
+ * The config builder: key splitting, the reducer screen by screen, the Ink view driven by keys (one at a time
+ * and in bursts), saving with the overwrite question, and the frame time of a 3,000-bundle catalog.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { browseCatalog, keptBundles } from '../../core/collect/operator/catalog-browser.js';
+import type { CatalogModel } from '../../core/collect/operator/catalog-browser.js';
+import type { UpdateGraph } from '../../core/collect/release/cincinnati-graph.js';
+import { checkIscText } from '../../core/config/isc-writer.js';
+import { splitKeys } from '../../components/config-builder/builder-keys.js';
+import type { BuilderKey } from '../../components/config-builder/builder-keys.js';
+import {
+  builderReducer,
+  includePackageOf,
+  initialBuilderState,
+  pendingLoads,
+} from '../../components/config-builder/builder-state.js';
+import type { BuilderState } from '../../components/config-builder/builder-state.js';
+import { ConfigBuilder, configText } from '../../components/config-builder/ConfigBuilder.js';
+import type { BuilderServices } from '../../components/config-builder/ConfigBuilder.js';
+import { createTheme } from '../../components/shared/theme.js';
+import { syntheticCatalog } from '../harness/synthetic-catalog.js';
+import { KEYS, renderSized, waitForFrame, stripAnsi } from './helpers/ink-harness.js';
+import { measureKeyFrames } from './helpers/frame-time.js';
+
+const THEME = createTheme({ color: false, unicode: true });
+const CATALOG = 'registry.example/ops/catalog:v1';
+
+function model(packages = 12, bundles = 4): CatalogModel {
+  return browseCatalog(CATALOG, syntheticCatalog({ packages, bundlesPerPackage: bundles }));
+}
+
+function graph(versions: string[]): UpdateGraph {
+  const nodes = versions.map((version) => ({
+    version,
+    payload: `quay.example/ocp-release@sha256:${version.replace(/\D/g, '').padStart(64, '0')}`,
+    channels: ['stable-4.20'],
+    metadata: {},
+  }));
+  const edges: [number, number][] = [];
+  for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) edges.push([i, j]);
+  return { nodes, edges };
+}
+
+function keys(state: BuilderState, data: string): BuilderState {
+  return splitKeys(data).reduce((s, key) => builderReducer(s, { type: 'key', key }), state);
+}
+
+test('splitKeys: a burst chunk becomes single keys in order', () => {
+  const kinds = (data: string) => splitKeys(data).map((k: BuilderKey) => (k.kind === 'char' ? k.char : k.kind));
+  assert.deepEqual(kinds('abc\u001b[Bxyz'), ['a', 'b', 'c', 'down', 'x', 'y', 'z']);
+  assert.deepEqual(kinds('\u001b[A\u001b[5~\u001b[6~\u001bOH\u001b[F\u001b[3~\u001b[Z'), [
+    'up',
+    'pageUp',
+    'pageDown',
+    'home',
+    'end',
+    'delete',
+    'backTab',
+  ]);
+  assert.deepEqual(kinds('a\r\nb\r\t\u007f\u001b'), ['a', 'enter', 'b', 'enter', 'tab', 'backspace', 'escape']);
+  assert.deepEqual(kinds('\u001b[200~x y\u001b[201~'), ['x', ' ', 'y']);
+  assert.deepEqual(splitKeys('\u0003'), [{ kind: 'ctrl', char: 'c' }]);
+});
+
+test('reducer: catalog → filter → package with channels and a range → draft; kept bundles from the filter', () => {
+  let s = initialBuilderState({ openshiftVersion: '4.18' });
+  s = keys(s, '\r'); // Operators
+  assert.equal(s.screen, 'catalogs');
+  // Red Hat catalogs of 4.18 are offered; the cursor goes to the input row and a reference is typed.
+  s = keys(s, '\u001b[F');
+  s = keys(s, `${CATALOG}\r`);
+  assert.equal(s.screen, 'packages');
+  assert.deepEqual(pendingLoads(s).catalogs, [CATALOG]);
+  const m = model();
+  s = builderReducer(s, { type: 'catalog.loaded', ref: CATALOG, model: m });
+  assert.equal(s.filtered.length, 12);
+  s = keys(s, 'kafka');
+  assert.ok(s.filtered.length > 0 && s.filtered.length < 12);
+  const first = m.packages[s.filtered[0]];
+  assert.match(first.searchText, /kafka/);
+  s = keys(s, '\r'); // open the package
+  assert.equal(s.screen, 'package');
+  // Channels are sorted: fast, stable. Choose fast (not the default channel), then min = 1.2.0.
+  s = keys(s, ' ');
+  s = keys(s, '\u001b[B\u001b[B'); // min row
+  s = keys(s, '\u001b[C'); // first version of fast: 1.2.0
+  assert.equal(s.pkg?.minVersion, '1.2.0');
+  s = keys(s, '\r');
+  assert.equal(s.screen, 'packages');
+  const pkg = s.draft.operators[0].packages[0];
+  assert.deepEqual(pkg, {
+    name: first.name,
+    channels: ['fast'],
+    defaultChannel: 'fast',
+    minVersion: '1.2.0',
+    maxVersion: undefined,
+  });
+  const kept = keptBundles(m, includePackageOf(pkg));
+  assert.equal(kept.error, undefined);
+  assert.deepEqual(
+    kept.bundles.map((b) => b.version),
+    ['1.2.0', '1.3.0'],
+  );
+  // Space toggles a whole package; Esc clears the filter, a second Esc goes back.
+  s = keys(s, '\u001b');
+  assert.equal(s.filter, '');
+  s = keys(s, ' ');
+  assert.equal(s.draft.operators[0].packages.length, 2);
+  s = keys(s, '\u001b\u001b');
+  assert.equal(s.screen, 'home');
+});
+
+test('reducer: releases — channel, graph, min/max from the list, shortest path, added to the draft', () => {
+  let s = initialBuilderState({ openshiftVersion: '4.20' });
+  s = keys(s, '\u001b[B\r'); // Releases: the stable-4.20 graph is requested at once
+  assert.equal(s.screen, 'releases');
+  assert.deepEqual(pendingLoads(s).graphs, ['amd64/stable-4.20']);
+  s = builderReducer(s, {
+    type: 'graph.loaded',
+    key: 'amd64/stable-4.20',
+    graph: graph(['4.20.1', '4.20.2', '4.20.3', '4.20.4']),
+  });
+  s = keys(s, '\u001b[B\u001b[B'); // min
+  s = keys(s, '\u001b[C\u001b[C'); // 4.20.2
+  s = keys(s, '\u001b[B\u001b[D'); // max: wraps to the last version
+  assert.equal(s.rel.minVersion, '4.20.2');
+  assert.equal(s.rel.maxVersion, '4.20.4');
+  s = keys(s, '\u001b[B '); // shortest path on
+  s = keys(s, '\r');
+  assert.deepEqual(s.draft.releases.channels, [
+    { name: 'stable-4.20', minVersion: '4.20.2', maxVersion: '4.20.4', shortestPath: true, full: false },
+  ]);
+  assert.deepEqual(s.draft.releases.architectures, ['amd64']);
+});
+
+test('reducer: additional images and Helm repositories', () => {
+  let s = initialBuilderState();
+  s = keys(s, '\u001b[B\u001b[B\r');
+  assert.equal(s.screen, 'images');
+  s = keys(s, 'quay.io/a/b\r');
+  assert.match(s.message ?? '', /add a tag/);
+  s = keys(s, ':1\rquay.io/c/d@sha256:' + 'a'.repeat(64) + '\r');
+  assert.deepEqual(s.draft.additionalImages, ['quay.io/a/b:1', `quay.io/c/d@sha256:${'a'.repeat(64)}`]);
+  s = keys(s, '\u001b[B\u001b[3~'); // remove the first
+  assert.deepEqual(s.draft.additionalImages, [`quay.io/c/d@sha256:${'a'.repeat(64)}`]);
+  s = keys(s, '\u001b\u001b[B\r');
+  assert.equal(s.screen, 'helm');
+  s = keys(s, 'podinfo\rhttps://stefanprodan.github.io/podinfo\rpodinfo\r6.5.0\r');
+  assert.deepEqual(s.draft.helm, [
+    { name: 'podinfo', url: 'https://stefanprodan.github.io/podinfo', charts: [{ name: 'podinfo', version: '6.5.0' }] },
+  ]);
+  const check = checkIscText(configText(s, '2026-12-02'));
+  assert.ok(check.ok && check.warnings.length === 0, JSON.stringify(check));
+});
+
+test('a burst of keys in one chunk gives the same state as the keys one by one', () => {
+  const m = model();
+  const start = builderReducer(
+    keys(keys(initialBuilderState(), '\r\u001b[F'), `${CATALOG}\r`),
+    { type: 'catalog.loaded', ref: CATALOG, model: m },
+  );
+  const burst = 'operator\u001b[B \u001b[Bx\u007f\u001b[A\r \u001b[B\u001b[B\u001b[C\r';
+  const together = keys(start, burst);
+  const oneByOne = [...splitKeys(burst)].reduce((s, key) => builderReducer(s, { type: 'key', key }), start);
+  assert.deepEqual(together.draft, oneByOne.draft);
+  assert.equal(together.draft.operators[0].packages.length, 2);
+});
+
+interface Harness {
+  frame: () => string;
+  writeRaw: (data: string) => void;
+  frameCount: () => number;
+  write: (data: string) => Promise<void>;
+  waitFor: (text: string | RegExp) => Promise<string>;
+  done: (string | undefined)[];
+  written: Map<string, string>;
+}
+
+function fakeServices(catalog: CatalogModel, existing: string[] = []): BuilderServices & { written: Map<string, string> } {
+  const written = new Map<string, string>();
+  return {
+    written,
+    loadCatalog: async (ref) => {
+      if (ref !== CATALOG) throw new Error(`manifest unknown: ${ref}`);
+      return catalog;
+    },
+    fetchGraph: async () => graph(['4.20.1', '4.20.2', '4.20.3']),
+    fileExists: async (path) => existing.includes(path) || written.has(path),
+    writeConfig: async (path, text) => {
+      written.set(path, text);
+    },
+  };
+}
+
+function startBuilder(
+  t: { after: (fn: () => void) => void },
+  catalog: CatalogModel,
+  size = { columns: 80, rows: 24 },
+  existing: string[] = [],
+): Harness {
+  const services = fakeServices(catalog, existing);
+  const done: (string | undefined)[] = [];
+  const app = renderSized(
+    <ConfigBuilder services={services} onDone={(p) => done.push(p)} theme={THEME} today="2026-12-02" openshiftVersion="4.20" />,
+    size,
+  );
+  t.after(() => app.unmount());
+  const frame = () => stripAnsi(app.lastFrame());
+  return {
+    frame,
+    writeRaw: (data) => app.stdin.write(data),
+    frameCount: () => app.stdout.frames.length,
+    done,
+    written: services.written,
+    write: async (data) => {
+      await new Promise((r) => setImmediate(r));
+      app.stdin.write(data);
+      await new Promise((r) => setImmediate(r));
+    },
+    waitFor: (text) =>
+      waitForFrame(frame, (f) => (typeof text === 'string' ? f.includes(text) : text.test(f)), String(text)),
+  };
+}
+
+test('view at 80x24: browse, choose, preview, save (asks before overwriting), headless command, hand-off', async (t) => {
+  const h = startBuilder(t, model(), { columns: 80, rows: 24 }, ['isc.yaml']);
+  await h.waitFor('What goes into the ImageSetConfiguration?');
+  await h.write(KEYS.enter);
+  await h.waitFor('Red Hat catalogs for OpenShift ‹ 4.20 ›');
+  assert.match(h.frame(), /registry\.redhat\.io\/redhat\/redhat-operator-index:v4\.20/);
+  await h.write('\u001b[F');
+  await h.write(`${CATALOG}\r`);
+  let frame = await h.waitFor('12 packages, 48 bundles, 0 chosen');
+  assert.match(frame, /NAME +DISPLAY NAME +DEFAULT +HEAD/);
+  await h.write('mesh');
+  frame = await h.waitFor(/Filter: mesh█ +\(\d+ match/);
+  await h.write(KEYS.enter);
+  frame = await h.waitFor('Min version');
+  assert.match(frame, /Keeps 1 bundle, 2 images: 1\.3\.0/);
+  await h.write(`${KEYS.down}${KEYS.down}${KEYS.right}${KEYS.right}`);
+  frame = await h.waitFor('Min version  ‹ 1.1.0 ›');
+  assert.match(frame, /Keeps 3 bundles, 6 images: 1\.1\.0, 1\.2\.0, 1\.3\.0/);
+  await h.write(KEYS.enter);
+  await h.waitFor('1 chosen');
+  await h.write('\u001b\u001b\u001b');
+  await h.waitFor('1 catalog, 1 package');
+  // Preview, then save.
+  await h.write(`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`);
+  frame = await h.waitFor('Plan (from the loaded catalogs');
+  assert.match(frame, /operator +registry\.example\/ops\/catalog:v1 +7 images\n +1 package\(s\), 3 bundle\(s\), 6 related image\(s\) \+ catalog/);
+  await h.write(KEYS.enter);
+  await h.waitFor('Path: imageset-config.yaml');
+  await h.write('\u007f'.repeat('imageset-config.yaml'.length) + 'isc.yaml\r');
+  await h.waitFor('isc.yaml exists. Overwrite it? (y/n)');
+  await h.write('n');
+  await h.waitFor('not overwritten');
+  assert.equal(h.written.size, 0);
+  await h.write('\u007f'.repeat(8) + 'new.yaml\r');
+  frame = await h.waitFor('Saved new.yaml');
+  assert.match(frame, /ocm-tui -c new\.yaml file:\/\/mirror-archive/);
+  const text = h.written.get('new.yaml')!;
+  assert.match(text, /^# ImageSetConfiguration written by the ocm-tui config builder on 2026-12-02/);
+  const check = checkIscText(text);
+  assert.ok(check.ok && check.warnings.length === 0, JSON.stringify(check));
+  assert.equal(check.ok && check.config.mirror.operators?.[0].packages?.[0].minVersion, '1.1.0');
+  for (const line of frame.split('\n')) assert.ok([...line].length <= 80, `too wide: ${line}`);
+  assert.ok(frame.split('\n').length < 24, frame);
+  await h.write(KEYS.enter);
+  await waitForFrame(() => String(h.done.length), (n) => n === '1', 'onDone');
+  assert.deepEqual(h.done, ['new.yaml']);
+});
+
+test('view: a burst chunk ("abc\\u001b[Bxyz" style) is applied key by key', async (t) => {
+  const h = startBuilder(t, model());
+  await h.waitFor('What goes into the ImageSetConfiguration?');
+  // Enter, End, the reference and Enter, a filter, Down, Space — all in one chunk.
+  await h.write(`\r\u001b[F${CATALOG}\r`);
+  await h.waitFor('12 packages');
+  await h.write('operator\u001b[B \u001b[B ');
+  const frame = await h.waitFor('2 chosen');
+  assert.match(frame, /Filter: operator█/);
+});
+
+test('view: a catalog that cannot be read says why; Esc goes back', async (t) => {
+  const h = startBuilder(t, model());
+  await h.waitFor('What goes into');
+  await h.write('\r\u001b[Fregistry.example/missing:v1\r');
+  await h.waitFor('cannot read registry.example/missing:v1');
+  assert.match(h.frame(), /manifest unknown/);
+  await h.write('\u001b');
+  await h.waitFor('Type a reference');
+});
+
+test('frame time: a 3,000-bundle catalog scrolls and filters without visible lag', async (t) => {
+  const big = model(1000, 3);
+  assert.equal(big.bundleCount, 3000);
+  const h = startBuilder(t, big, { columns: 80, rows: 24 });
+  await h.waitFor('What goes into');
+  await h.write(`\r\u001b[F${CATALOG}\r`);
+  await h.waitFor('1000 packages, 3000 bundles');
+  const stats = await measureKeyFrames(h, [
+    ...Array.from({ length: 30 }, () => ({ data: KEYS.pageDown })),
+    ...Array.from({ length: 30 }, () => ({ data: KEYS.down })),
+    ...'securitymesh'.split('').map((c) => ({ data: c })),
+    ...Array.from({ length: 12 }, () => ({ data: KEYS.backspace })),
+    ...Array.from({ length: 20 }, () => ({ data: KEYS.pageUp })),
+  ]);
+  t.diagnostic(
+    `3,000-bundle catalog, 80x24, ${stats.count} keys: frame after key p50 ${stats.p50.toFixed(1)} ms, ` +
+      `p95 ${stats.p95.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms`,
+  );
+  // "No visible lag": well under a 100 ms frame at 10 fps, even on a loaded CI machine.
+  assert.ok(stats.p95 < 100, JSON.stringify(stats));
+});
