@@ -30,7 +30,6 @@ import {
   type FetchChannelGraph,
 } from '../core/collect/release/release-listing.js';
 
-
 export async function runListCommand(flags: CliFlags, positional: string[], json: boolean): Promise<number> {
   const [what] = positional;
   if (what === 'releases') return runListReleases(flags, positional.slice(1), json);

@@ -70,7 +70,7 @@ export async function main(args: {
     }
     if (args.input.length === 0 && !flags.config && useUi) {
       const { runWizard } = await import('./interactive/run-wizard.js');
-      return await runWizard({ fps: flags.fps });
+      return await runWizard({ fps: flags.fps, flags });
     }
     return await runMirrorCommand(flags, args.input, { useUi, json });
   } catch (err) {

@@ -112,7 +112,9 @@ function homeSummary(state: BuilderState, row: HomeRow): string {
   switch (row) {
     case 'operators': {
       const packages = d.operators.reduce((n, c) => n + c.packages.length, 0);
-      return d.operators.length === 0 ? 'none' : `${plural(d.operators.length, 'catalog')}, ${plural(packages, 'package')}`;
+      return d.operators.length === 0
+        ? 'none'
+        : `${plural(d.operators.length, 'catalog')}, ${plural(packages, 'package')}`;
     }
     case 'releases':
       return d.releases.channels.length === 0
@@ -174,8 +176,7 @@ function CatalogsScreen({ state, width, lines }: ScreenProps) {
         const index = top + i;
         const packages = state.draft.operators.find((c) => c.catalog === row.ref)?.packages.length ?? 0;
         const load = state.catalogs[row.ref];
-        const status =
-          load?.status === 'loading' ? '  (loading)' : load?.status === 'failed' ? '  (failed)' : '';
+        const status = load?.status === 'loading' ? '  (loading)' : load?.status === 'failed' ? '  (failed)' : '';
         return (
           <Row
             key={row.ref}
@@ -263,18 +264,16 @@ function PackageScreen({ state, width, lines }: ScreenProps) {
   const edit = state.pkg;
   const pkg = model?.packages.find((p) => p.name === edit?.name);
   const draft = edit && model ? packageDraftOf(state, edit) : undefined;
+  // The draft object is rebuilt on every render; its content is the memo key.
+  const draftKey = JSON.stringify(draft);
   const kept = useMemo(
     () => (model && draft ? keptBundles(model, includePackageOf(draft)) : undefined),
-    // The draft is rebuilt on every render; its content is what matters.
-    [model, JSON.stringify(draft)], // eslint-disable-line
+    [model, draftKey],
   );
   if (!model || !edit || !pkg || !draft || !kept) return null;
   const inDraft = draftPackage(state, state.openCatalog!, pkg.name) !== undefined;
   const channelRoom = Math.max(1, lines - 7);
-  const top = Math.max(
-    0,
-    Math.min(edit.cursor - channelRoom + 1, pkg.channels.length - channelRoom, edit.cursor),
-  );
+  const top = Math.max(0, Math.min(edit.cursor - channelRoom + 1, pkg.channels.length - channelRoom, edit.cursor));
   const channels = pkg.channels.slice(top, top + channelRoom);
   const nameW = Math.min(24, Math.max(10, ...pkg.channels.map((c) => c.name.length + 2)));
   const minRow = pkg.channels.length;
@@ -453,7 +452,11 @@ function HelmScreen({ state, width, lines }: ScreenProps) {
           width={width}
         />
       ))}
-      <Row text={`In the config: ${repos.length} Helm repositor${repos.length === 1 ? 'y' : 'ies'}`} width={width} tone="muted" />
+      <Row
+        text={`In the config: ${repos.length} Helm repositor${repos.length === 1 ? 'y' : 'ies'}`}
+        width={width}
+        tone="muted"
+      />
       {repos.slice(0, Math.max(0, lines - HELM_FIELDS.length - 1)).map((r, i) => (
         <Row
           key={r.name}

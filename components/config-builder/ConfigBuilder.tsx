@@ -78,10 +78,13 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
       const id = `catalog:${ref}`;
       if (inFlight.current.has(id)) continue;
       inFlight.current.add(id);
-      services.loadCatalog(ref).then(
-        (model) => dispatch({ type: 'catalog.loaded', ref, model }),
-        (err: unknown) => dispatch({ type: 'catalog.failed', ref, message: errorMessage(err) }),
-      ).finally(() => inFlight.current.delete(id));
+      services
+        .loadCatalog(ref)
+        .then(
+          (model) => dispatch({ type: 'catalog.loaded', ref, model }),
+          (err: unknown) => dispatch({ type: 'catalog.failed', ref, message: errorMessage(err) }),
+        )
+        .finally(() => inFlight.current.delete(id));
     }
     for (const key of pending.graphs) {
       const id = `graph:${key}`;
@@ -90,10 +93,13 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
       const slash = key.indexOf('/');
       const arch = key.slice(0, slash);
       const channel = key.slice(slash + 1);
-      services.fetchGraph(channel, arch).then(
-        (graph) => dispatch({ type: 'graph.loaded', key, graph }),
-        (err: unknown) => dispatch({ type: 'graph.failed', key, message: errorMessage(err) }),
-      ).finally(() => inFlight.current.delete(id));
+      services
+        .fetchGraph(channel, arch)
+        .then(
+          (graph) => dispatch({ type: 'graph.loaded', key, graph }),
+          (err: unknown) => dispatch({ type: 'graph.failed', key, message: errorMessage(err) }),
+        )
+        .finally(() => inFlight.current.delete(id));
     }
   }, [pending, services]);
 

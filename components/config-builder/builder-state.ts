@@ -179,8 +179,7 @@ export function packageDraftOf(state: BuilderState, edit: PackageEdit): PackageD
   const model = openModel(state);
   const pkg = model?.packages.find((p) => p.name === edit.name);
   const channels = pkg ? pkg.channels.map((c) => c.name).filter((c) => edit.channels.includes(c)) : edit.channels;
-  const defaultChannel =
-    channels.length > 0 && pkg && !channels.includes(pkg.defaultChannel) ? channels[0] : undefined;
+  const defaultChannel = channels.length > 0 && pkg && !channels.includes(pkg.defaultChannel) ? channels[0] : undefined;
   return {
     name: edit.name,
     channels,
@@ -305,7 +304,9 @@ function refilter(state: BuilderState, filter: string): BuilderState {
 function openCatalogScreen(state: BuilderState, ref: string): BuilderState {
   const trimmed = ref.trim();
   if (trimmed === '') return { ...state, message: 'type a catalog reference (registry/repository:tag), then Enter' };
-  const catalogs = state.catalogs[trimmed] ? state.catalogs : { ...state.catalogs, [trimmed]: { status: 'loading' as const } };
+  const catalogs = state.catalogs[trimmed]
+    ? state.catalogs
+    : { ...state.catalogs, [trimmed]: { status: 'loading' as const } };
   const next = { ...state, catalogs, openCatalog: trimmed, screen: 'packages' as const, message: undefined };
   return refilter(next, '');
 }
@@ -366,7 +367,10 @@ function onCatalogsKey(state: BuilderState, key: BuilderKey): BuilderState {
     case 'delete': {
       const row = rows[state.catalogCursor];
       if (!row?.inDraft) return state;
-      return { ...state, draft: { ...state.draft, operators: state.draft.operators.filter((c) => c.catalog !== row.ref) } };
+      return {
+        ...state,
+        draft: { ...state.draft, operators: state.draft.operators.filter((c) => c.catalog !== row.ref) },
+      };
     }
     case 'escape':
       return { ...state, screen: 'home', message: undefined };
@@ -399,7 +403,12 @@ function onPackagesKey(state: BuilderState, key: BuilderKey): BuilderState {
     if (!current) return state;
     const ref = state.openCatalog!;
     const existing = draftPackage(state, ref, current.name);
-    const draft = setPackage(state.draft, ref, existing ? undefined : { name: current.name, channels: [] }, current.name);
+    const draft = setPackage(
+      state.draft,
+      ref,
+      existing ? undefined : { name: current.name, channels: [] },
+      current.name,
+    );
     return { ...state, draft, message: undefined };
   }
   const edited = editText(state.filter, key);
@@ -714,7 +723,10 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       };
     }
     case 'catalog.loaded': {
-      const next = { ...state, catalogs: { ...state.catalogs, [action.ref]: { status: 'ready' as const, value: action.model } } };
+      const next = {
+        ...state,
+        catalogs: { ...state.catalogs, [action.ref]: { status: 'ready' as const, value: action.model } },
+      };
       return next.openCatalog === action.ref ? { ...refilter(next, state.filter), pkgCursor: 0 } : next;
     }
     case 'catalog.failed':
@@ -728,7 +740,10 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       return { ...state, graphs: { ...state.graphs, [action.key]: { status: 'failed', message: action.message } } };
     case 'save.checked':
       if (state.save.status !== 'checking' || state.save.path !== action.path) return state;
-      return { ...state, save: action.exists ? { status: 'confirm', path: action.path } : { status: 'writing', path: action.path } };
+      return {
+        ...state,
+        save: action.exists ? { status: 'confirm', path: action.path } : { status: 'writing', path: action.path },
+      };
     case 'save.written':
       return { ...state, save: { status: 'saved', path: action.path }, message: undefined };
     case 'save.failed':

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { Box, Text } from 'ink';
 import { liveAreaLines } from '../dashboard/layout.js';
 import { truncateEnd } from '../shared/format.js';
@@ -10,6 +10,8 @@ import type { Theme } from '../shared/theme.js';
 import { useGuardedInput } from '../shared/use-guarded-input.js';
 import { useTerminalSize } from '../shared/use-terminal-size.js';
 import type { ConfigFile, DescribeConfigResult } from './config-summary.js';
+import { ConfigBuilder } from '../config-builder/ConfigBuilder.js';
+import type { BuilderServices } from '../config-builder/ConfigBuilder.js';
 import { ConfigStep } from './ConfigStep.js';
 import { focusedTextField, initialWizardState, pathsToDescribe, wizardReducer } from './wizard-state.js';
 import type { TextField, WizardState } from './wizard-state.js';
@@ -28,6 +30,8 @@ export interface WizardProps {
   onCancel: () => void;
   /** Default of the cache directory option. @default os.homedir() */
   homeDir?: string;
+  /** Enables "Create a new config" (the config builder) on the config step. */
+  builder?: BuilderServices;
   theme?: Theme;
 }
 
@@ -52,10 +56,14 @@ export function Wizard(props: WizardProps) {
   );
 }
 
-function WizardRoot({ cwd, listConfigs, describeConfig, onSubmit, onCancel, homeDir }: WizardProps) {
+function WizardRoot({ cwd, listConfigs, describeConfig, onSubmit, onCancel, homeDir, builder }: WizardProps) {
   const theme = useTheme();
   const { columns, rows } = useTerminalSize();
-  const [state, dispatch] = useReducer(wizardReducer, { cwd, homeDir: homeDir ?? homedir() }, initialWizardState);
+  const [state, dispatch] = useReducer(
+    wizardReducer,
+    { cwd, homeDir: homeDir ?? homedir(), canBuild: builder !== undefined },
+    initialWizardState,
+  );
 
   useEffect(() => {
     let live = true;
@@ -94,17 +102,23 @@ function WizardRoot({ cwd, listConfigs, describeConfig, onSubmit, onCancel, home
   }, [outcome, onSubmit, onCancel]);
 
   const textField = focusedTextField(state);
-  useGuardedInput((input, key) => {
-    const action = matchKey(WIZARD_KEYMAP, input, key);
-    if (!action) return;
-    // A focused text field owns printable keys and the cursor keys.
-    if (textField && (action === 'left' || action === 'right' || action === 'toggle')) return;
-    dispatch({ type: 'key', key: action });
-  });
+  useGuardedInput(
+    (input, key) => {
+      const action = matchKey(WIZARD_KEYMAP, input, key);
+      if (!action) return;
+      // A focused text field owns printable keys and the cursor keys.
+      if (textField && (action === 'left' || action === 'right' || action === 'toggle')) return;
+      dispatch({ type: 'key', key: action });
+    },
+    { isActive: !state.building },
+  );
+  const onBuilt = useCallback((path: string | undefined) => dispatch({ type: 'builder.done', path }), []);
 
   const width = Math.max(20, columns);
   const bodyLines = Math.max(3, liveAreaLines(rows) - 3);
   const onText = (field: TextField) => (value: string) => dispatch({ type: 'text', field, value });
+
+  if (state.building && builder) return <ConfigBuilder services={builder} onDone={onBuilt} />;
 
   return (
     <Box flexDirection="column" width={width}>

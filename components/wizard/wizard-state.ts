@@ -28,8 +28,12 @@ export interface WizardState {
   workflowCursor: number;
   workflow: Workflow;
   configs: ConfigListState;
-  /** Index into the matching configs; one past the end is the "type a path" row. */
+  /** Index into the matching configs; one past the end is the "type a path" row, then "Create a new config". */
   configCursor: number;
+  /** The config builder offers "Create a new config" (set when the wizard has builder services). */
+  canBuild?: boolean;
+  /** The config builder is open (it owns the keys until it hands back a saved path). */
+  building?: boolean;
   typedPath: string;
   descriptions: Readonly<Record<string, DescribeState>>;
   /** Enter was pressed on this path before its description arrived. */
@@ -51,7 +55,8 @@ export type WizardAction =
   | { type: 'configs.failed'; message: string }
   | { type: 'config.describing'; path: string }
   | { type: 'config.described'; path: string; result: DescribeConfigResult }
-  | { type: 'text'; field: TextField; value: string };
+  | { type: 'text'; field: TextField; value: string }
+  | { type: 'builder.done'; path?: string };
 
 const EMPTY_PATHS: Record<PathField, string> = { destination: '', from: 'file://', workspace: 'file://' };
 
@@ -59,9 +64,10 @@ function defaultPaths(workflow: Workflow): Record<PathField, string> {
   return { ...EMPTY_PATHS, destination: workflow === 'mirrorToDisk' ? 'file://' : 'docker://' };
 }
 
-export function initialWizardState(options: { cwd: string; homeDir: string }): WizardState {
+export function initialWizardState(options: { cwd: string; homeDir: string; canBuild?: boolean }): WizardState {
   return {
     step: 'workflow',
+    canBuild: options.canBuild,
     cwd: options.cwd,
     homeDir: options.homeDir,
     workflowCursor: 0,
@@ -106,7 +112,17 @@ export function otherConfigs(state: WizardState): readonly ConfigFile[] {
 
 /** True when the cursor is on the "type a path" row. */
 export function isTypingPath(state: WizardState): boolean {
-  return state.configCursor >= matchingConfigs(state).length;
+  return state.configCursor === matchingConfigs(state).length;
+}
+
+/** True when the config step offers "Create a new config" (the builder writes ImageSetConfigurations only). */
+export function offersBuilder(state: WizardState): boolean {
+  return state.canBuild === true && workflowChoice(state.workflow).configKind === 'ImageSetConfiguration';
+}
+
+/** True when the cursor is on the "Create a new config" row. */
+export function isOnCreateRow(state: WizardState): boolean {
+  return offersBuilder(state) && state.configCursor === matchingConfigs(state).length + 1;
 }
 
 /** The config path the cursor is on (a listed file), if any. */
@@ -221,7 +237,7 @@ function onWorkflowKey(state: WizardState, key: WizardKeyAction): WizardState {
 }
 
 function onConfigKey(state: WizardState, key: WizardKeyAction): WizardState {
-  const rows = matchingConfigs(state).length + 1;
+  const rows = matchingConfigs(state).length + (offersBuilder(state) ? 2 : 1);
   switch (key) {
     case 'up':
     case 'down':
@@ -236,6 +252,7 @@ function onConfigKey(state: WizardState, key: WizardKeyAction): WizardState {
     }
     case 'enter': {
       if (state.configs.status === 'loading') return state;
+      if (isOnCreateRow(state)) return { ...state, building: true, awaitingPath: undefined, message: undefined };
       const path = highlightedConfigPath(state) ?? state.typedPath.trim();
       if (path === '') {
         return {
@@ -362,6 +379,13 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         ? evaluateConfig(next, action.path, false)
         : next;
     }
+    case 'builder.done': {
+      const next = { ...state, building: false };
+      if (!action.path) return next;
+      // The saved file continues the wizard as if its path had been typed.
+      const typing = { ...next, typedPath: action.path, configCursor: matchingConfigs(state).length };
+      return evaluateConfig(typing, action.path, true);
+    }
     case 'text': {
       switch (action.field) {
         case 'typedPath':
@@ -378,6 +402,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     }
     case 'key':
       if (action.key === 'cancel') return { ...state, outcome: { type: 'cancel' } };
+      if (state.building) return state;
       switch (state.step) {
         case 'workflow':
           return onWorkflowKey(state, action.key);

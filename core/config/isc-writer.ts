@@ -94,7 +94,9 @@ export function writeIsc(draft: IscDraft, options: WriteIscOptions = {}): string
   const out: string[] = [];
   const line = (text: string) => out.push(text);
   line(`# ${options.header ?? 'ImageSetConfiguration written by the ocm-tui config builder'}`);
-  line('# Mirror with:  ocm-tui -c <this file> file://<archive dir>   (or --workspace file://<dir> docker://<registry>)');
+  line(
+    '# Mirror with:  ocm-tui -c <this file> file://<archive dir>   (or --workspace file://<dir> docker://<registry>)',
+  );
   line('kind: ImageSetConfiguration');
   line('apiVersion: mirror.openshift.io/v2alpha1');
   line('mirror:');
@@ -187,8 +189,7 @@ export function writeIsc(draft: IscDraft, options: WriteIscOptions = {}): string
 }
 
 export type IscCheck =
-  | { ok: true; config: ImageSetConfiguration; warnings: string[] }
-  | { ok: false; problems: string[] };
+  { ok: true; config: ImageSetConfiguration; warnings: string[] } | { ok: false; problems: string[] };
 
 /** Parses and validates `text` with the mirror's loader: problems as `line:col message`, warnings likewise. */
 export function checkIscText(text: string, file = 'imageset-config.yaml'): IscCheck {

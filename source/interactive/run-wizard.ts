@@ -3,17 +3,22 @@
  * had been typed (same parsing, same validation, same dashboard, same exit code).
  */
 import { applyColorEnv } from './color-env.js';
+import type { CliFlags } from '../main.js';
+import { createBuilderServices } from './builder-services.js';
 import { listConfigFiles, describeConfigFile } from './config-files.js';
 import { loadUi } from './load-ui.js';
 
-export async function runWizard(opts: { fps: number }): Promise<number> {
+export async function runWizard(opts: { fps: number; flags?: Partial<CliFlags> }): Promise<number> {
   applyColorEnv();
   const ui = await loadUi();
   const cwd = process.cwd();
   let chosen: string[] | undefined;
+  // "Create a new config" reads catalogs and graphs with the flags given with the wizard (TLS, auth, certs).
+  const builder = createBuilderServices(cwd, opts.flags);
   const instance = ui.mountWizard(
     {
       cwd,
+      builder,
       listConfigs: () => listConfigFiles(cwd),
       describeConfig: (path) => describeConfigFile(path),
       onSubmit: (argv) => {
@@ -25,6 +30,7 @@ export async function runWizard(opts: { fps: number }): Promise<number> {
     { exitOnCtrlC: false, maxFps: opts.fps, patchConsole: false },
   );
   await instance.waitUntilExit();
+  await builder.close();
   if (!chosen) {
     process.stderr.write('wizard cancelled: nothing was run\n');
     return 0;

@@ -157,10 +157,11 @@ test('reducer: additional images and Helm repositories', () => {
 
 test('a burst of keys in one chunk gives the same state as the keys one by one', () => {
   const m = model();
-  const start = builderReducer(
-    keys(keys(initialBuilderState(), '\r\u001b[F'), `${CATALOG}\r`),
-    { type: 'catalog.loaded', ref: CATALOG, model: m },
-  );
+  const start = builderReducer(keys(keys(initialBuilderState(), '\r\u001b[F'), `${CATALOG}\r`), {
+    type: 'catalog.loaded',
+    ref: CATALOG,
+    model: m,
+  });
   const burst = 'operator\u001b[B \u001b[Bx\u007f\u001b[A\r \u001b[B\u001b[B\u001b[C\r';
   const together = keys(start, burst);
   const oneByOne = [...splitKeys(burst)].reduce((s, key) => builderReducer(s, { type: 'key', key }), start);
@@ -178,7 +179,10 @@ interface Harness {
   written: Map<string, string>;
 }
 
-function fakeServices(catalog: CatalogModel, existing: string[] = []): BuilderServices & { written: Map<string, string> } {
+function fakeServices(
+  catalog: CatalogModel,
+  existing: string[] = [],
+): BuilderServices & { written: Map<string, string> } {
   const written = new Map<string, string>();
   return {
     written,
@@ -203,7 +207,13 @@ function startBuilder(
   const services = fakeServices(catalog, existing);
   const done: (string | undefined)[] = [];
   const app = renderSized(
-    <ConfigBuilder services={services} onDone={(p) => done.push(p)} theme={THEME} today="2026-12-02" openshiftVersion="4.20" />,
+    <ConfigBuilder
+      services={services}
+      onDone={(p) => done.push(p)}
+      theme={THEME}
+      today="2026-12-02"
+      openshiftVersion="4.20"
+    />,
     size,
   );
   t.after(() => app.unmount());
@@ -249,7 +259,10 @@ test('view at 80x24: browse, choose, preview, save (asks before overwriting), he
   // Preview, then save.
   await h.write(`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`);
   frame = await h.waitFor('Plan (from the loaded catalogs');
-  assert.match(frame, /operator +registry\.example\/ops\/catalog:v1 +7 images\n +1 package\(s\), 3 bundle\(s\), 6 related image\(s\) \+ catalog/);
+  assert.match(
+    frame,
+    /operator +registry\.example\/ops\/catalog:v1 +7 images\n +1 package\(s\), 3 bundle\(s\), 6 related image\(s\) \+ catalog/,
+  );
   await h.write(KEYS.enter);
   await h.waitFor('Path: imageset-config.yaml');
   await h.write('\u007f'.repeat('imageset-config.yaml'.length) + 'isc.yaml\r');
@@ -268,7 +281,11 @@ test('view at 80x24: browse, choose, preview, save (asks before overwriting), he
   for (const line of frame.split('\n')) assert.ok([...line].length <= 80, `too wide: ${line}`);
   assert.ok(frame.split('\n').length < 24, frame);
   await h.write(KEYS.enter);
-  await waitForFrame(() => String(h.done.length), (n) => n === '1', 'onDone');
+  await waitForFrame(
+    () => String(h.done.length),
+    (n) => n === '1',
+    'onDone',
+  );
   assert.deepEqual(h.done, ['new.yaml']);
 });
 
@@ -313,4 +330,62 @@ test('frame time: a 3,000-bundle catalog scrolls and filters without visible lag
   );
   // "No visible lag": well under a 100 ms frame at 10 fps, even on a loaded CI machine.
   assert.ok(stats.p95 < 100, JSON.stringify(stats));
+});
+
+test('wizard: "Create a new config" opens the builder; the saved file continues the wizard', async (t) => {
+  const { Wizard } = await import('../../components/wizard/Wizard.js');
+  const services = fakeServices(model());
+  const submitted: string[][] = [];
+  const described: string[] = [];
+  const app = renderSized(
+    <Wizard
+      cwd="/work/project"
+      homeDir="/home/mirror"
+      theme={THEME}
+      builder={services}
+      listConfigs={async () => []}
+      describeConfig={async (path) => {
+        described.push(path);
+        const text = services.written.get(path);
+        const check = text ? checkIscText(text, path) : undefined;
+        return check?.ok
+          ? {
+              ok: true,
+              summary: { kind: 'ImageSetConfiguration', channels: [], catalogs: [], additionalImages: [], charts: [] },
+            }
+          : { ok: false, problems: [{ line: 0, column: 0, message: `cannot read ${path}` }] };
+      }}
+      onSubmit={(argv) => submitted.push(argv)}
+      onCancel={() => undefined}
+    />,
+    { columns: 80, rows: 24 },
+  );
+  t.after(() => app.unmount());
+  const frame = () => stripAnsi(app.lastFrame());
+  const waitFor = (text: string) => waitForFrame(frame, (f) => f.includes(text), text);
+  const write = async (data: string) => {
+    await new Promise((r) => setImmediate(r));
+    app.stdin.write(data);
+    await new Promise((r) => setImmediate(r));
+  };
+  await waitFor('What do you want to do?');
+  await write(KEYS.enter);
+  await waitFor('Create a new config');
+  await write(KEYS.down);
+  await waitFor('❯ Create a new config');
+  await write(KEYS.enter);
+  await waitFor('What goes into the ImageSetConfiguration?');
+  // Additional images: one reference, then save as built.yaml.
+  await write(`${KEYS.down}${KEYS.down}${KEYS.enter}`);
+  await waitFor('Reference:');
+  await write('quay.io/a/b:1\r\u001b');
+  await waitFor('1 image');
+  await write(`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`);
+  await waitFor('Path: imageset-config.yaml');
+  await write('\u007f'.repeat('imageset-config.yaml'.length) + 'built.yaml\r');
+  await waitFor('Saved built.yaml');
+  await write(KEYS.enter);
+  await waitFor('[3 Locations]');
+  assert.deepEqual(described, ['built.yaml']);
+  assert.match(services.written.get('built.yaml')!, /additionalImages:\n {4}- name: quay\.io\/a\/b:1\n/);
 });

@@ -38,7 +38,8 @@ export function syntheticCatalog(opts: SyntheticCatalogOptions): DeclarativeConf
       });
       const entry = b === 0 ? { name: bundle } : { name: bundle, replaces: `${name}.v1.${b - 1}.0` };
       stable.entries.push(entry);
-      if (b >= opts.bundlesPerPackage - 2) fast.entries.push(b === opts.bundlesPerPackage - 2 ? { name: bundle } : entry);
+      if (b >= opts.bundlesPerPackage - 2)
+        fast.entries.push(b === opts.bundlesPerPackage - 2 ? { name: bundle } : entry);
     }
     channels.push(stable, fast);
   }

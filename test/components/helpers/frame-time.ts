@@ -22,7 +22,11 @@ export interface FrameStats {
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function measureKeyFrames(target: FrameTarget, steps: { data: string }[], timeoutMs = 5000): Promise<FrameStats> {
+export async function measureKeyFrames(
+  target: FrameTarget,
+  steps: { data: string }[],
+  timeoutMs = 5000,
+): Promise<FrameStats> {
   const samples: number[] = [];
   for (const step of steps) {
     await tick();

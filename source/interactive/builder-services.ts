@@ -1,0 +1,72 @@
+/**
+ * The config builder's window on the world, implemented over the core: catalogs read like `list operators`
+ * (registries.conf, auth, TLS and retry settings from the command line), graphs from Cincinnati like
+ * `list releases` (UPDATE_URL_OVERRIDE honoured), files relative to the wizard's directory.
+ */
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { browseCatalog } from '../../core/collect/operator/catalog-browser.js';
+import { readCatalogFbc } from '../../core/collect/operator/read-catalog.js';
+import { CincinnatiClient } from '../../core/collect/release/cincinnati-client.js';
+import { DEFAULTS } from '../../core/workflow/mirror-options.js';
+import { createRunStores } from '../../core/workflow/store-resolver.js';
+import type { BuilderServices } from '../../components/config-builder/ConfigBuilder.js';
+import { parseDuration } from '../duration.js';
+import type { CliFlags } from '../main.js';
+import { resolveCertDir } from '../mirror-args.js';
+
+export interface ClosableBuilderServices extends BuilderServices {
+  /** Stops pending requests and closes connections. */
+  close(): Promise<void>;
+}
+
+export function createBuilderServices(cwd: string, flags: Partial<CliFlags> = {}): ClosableBuilderServices {
+  const abort = new AbortController();
+  const retry = {
+    times: flags.retryTimes ?? DEFAULTS.retryTimes,
+    delayMs: flags.retryDelay ? parseDuration(flags.retryDelay, 'retry-delay') : DEFAULTS.retryDelayMs,
+  };
+  let stores: ReturnType<typeof createRunStores> | undefined;
+  const storesOnce = () =>
+    (stores ??= createRunStores({
+      cacheDir: flags.cacheDir ?? process.env.OC_MIRROR_CACHE ?? process.env.HOME ?? '.',
+      port: flags.port ?? DEFAULTS.port,
+      authFile: flags.authfile,
+      srcTlsVerify: flags.srcTlsVerify ?? true,
+      destTlsVerify: flags.destTlsVerify ?? true,
+      certDir: resolveCertDir(flags as CliFlags),
+      retryTimes: retry.times,
+      retryDelayMs: retry.delayMs,
+      env: process.env,
+    }));
+  let client: CincinnatiClient | undefined;
+  const clientOnce = () =>
+    (client ??= new CincinnatiClient({
+      env: process.env,
+      tlsVerify: flags.srcTlsVerify ?? true,
+      certDir: resolveCertDir(flags as CliFlags),
+      retry,
+    }));
+  const at = (path: string) => resolve(cwd, path);
+  return {
+    async loadCatalog(ref) {
+      const fbc = await readCatalogFbc(ref, { stores: await storesOnce(), signal: abort.signal });
+      return browseCatalog(ref, fbc);
+    },
+    async fetchGraph(channel, arch) {
+      return (await clientOnce().fetchGraph({ channel, arch, type: 'ocp', signal: abort.signal })).graph;
+    },
+    async fileExists(path) {
+      return (await stat(at(path)).catch(() => undefined)) !== undefined;
+    },
+    async writeConfig(path, text) {
+      await mkdir(dirname(at(path)), { recursive: true });
+      await writeFile(at(path), text);
+    },
+    async close() {
+      abort.abort();
+      await client?.close();
+      if (stores) await (await stores).close();
+    },
+  };
+}
