@@ -624,11 +624,13 @@ function onHelmKey(state: BuilderState, key: BuilderKey): BuilderState {
   if (key.kind === 'enter' && field) {
     if (field !== 'version') return { ...state, helm: { ...helm, cursor: helm.cursor + 1 } };
     const name = helm.name.trim();
-    const url = helm.url.trim();
+    let url = helm.url.trim();
     if (name === '' || !/^https?:\/\//.test(url)) {
       return { ...state, message: 'a Helm repository needs a name and an http(s):// URL' };
     }
     const chart = helm.chart.trim();
+    // oc-mirror appends "index.yaml" to the URL as written: a missing "/" would fetch the wrong file.
+    if (!url.endsWith('/')) url += '/';
     const existing = repos.find((r) => r.name === name);
     const charts = [
       ...(existing?.charts ?? []),
