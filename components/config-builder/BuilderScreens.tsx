@@ -511,7 +511,7 @@ function PreviewScreen({ state, width, lines }: ScreenProps) {
       ))}
       {plan.rows.length > room ? <Row text={`+${plan.rows.length - room} more`} width={width} tone="muted" /> : null}
       <Row
-        text={`Total: ${plural(plan.knownImages, 'image')} known${plan.releasePayloads > 0 ? ` + ${plural(plan.releasePayloads, 'release payload')} and their components` : ''}; sizes and cache hits: run with --dry-run`}
+        text={`Total: ${plural(plan.knownImages, 'image')}${plan.releasePayloads > 0 ? ` + ${plural(plan.releasePayloads, 'release')} (+ components)` : ''}; sizes: --dry-run`}
         width={width}
       />
     </Box>
