@@ -20,6 +20,8 @@ import {
   isOnCatalogInput,
   openModel,
   packageDraftOf,
+  pickerItems,
+  pickerLoad,
   releaseVersions,
 } from './builder-state.js';
 import type { BuilderState, HomeRow, ReleaseRow } from './builder-state.js';
@@ -93,9 +95,11 @@ export function screenHints(state: BuilderState, unicode: boolean): string {
     case 'releases':
       return `${ud} move  type channel  ${lr}/Space change  Enter add channel  Del remove  Esc back`;
     case 'images':
-      return `type a reference  Enter add  ${ud} move  Del remove  Esc back`;
+      if (state.picker) return `type to filter  ${ud} move  Enter add this tag  Esc close`;
+      return `type a reference  Tab pick a tag  Enter add  ${ud} move  Del remove  Esc back`;
     case 'helm':
-      return `type  Enter next/add  Tab next field  ${ud} move  Del remove  Esc back`;
+      if (state.picker) return `type to filter  ${ud} move  Enter choose  Esc close`;
+      return `type  Enter next/add  Tab pick a chart  ${ud} move  Del remove  Esc back`;
     case 'preview':
       return 'Enter save  Esc back';
     case 'save':
@@ -411,11 +415,53 @@ function ReleasesScreen({ state, width, lines }: ScreenProps) {
 
 // --- Additional images and Helm ------------------------------------------------------------------------------
 
+/** The open picker: tags of an image repository, or chart versions of a Helm repository. */
+function PickerList({ state, width, lines }: ScreenProps) {
+  const theme = useTheme();
+  const mark = useCursorMark();
+  const picker = state.picker!;
+  const load = pickerLoad(state);
+  const what = picker.kind === 'tags' ? 'Tags of' : 'Charts of';
+  if (!load || load.status === 'loading') {
+    return <Row text={`${what} ${picker.source}: loading${theme.glyphs.ellipsis}`} width={width} tone="muted" />;
+  }
+  if (load.status === 'failed') {
+    return (
+      <Box flexDirection="column">
+        <Row text={`${theme.glyphs.failed} ${what} ${picker.source}: ${load.message}`} width={width} tone="error" />
+        <Row text="Enter retries, Esc closes." width={width} />
+      </Box>
+    );
+  }
+  const items = pickerItems(state);
+  const rows = Math.max(1, Math.min(lines - 2, state.listRows - 2));
+  return (
+    <Box flexDirection="column">
+      <Row
+        text={`${what} ${truncateMiddle(picker.source, Math.max(10, width - 40), theme.glyphs.ellipsis)}  filter: ${picker.filter}${mark}  (${items.length})`}
+        width={width}
+      />
+      {items.slice(picker.top, picker.top + rows).map((item, i) => (
+        <Row key={item.label} on={picker.top + i === picker.cursor} text={item.label} width={width} />
+      ))}
+      {items.length === 0 ? <Row text="Nothing matches." width={width} tone="muted" /> : null}
+    </Box>
+  );
+}
+
 function ImagesScreen({ state, width, lines }: ScreenProps) {
   const mark = useCursorMark();
   const images = state.draft.additionalImages;
   const room = Math.max(1, lines - 2);
   const top = Math.max(0, Math.min(state.imageCursor - room, images.length - room));
+  if (state.picker) {
+    return (
+      <Box flexDirection="column">
+        <Row text={`Reference: ${state.imageInput}`} width={width} />
+        <PickerList state={state} width={width} lines={lines - 1} />
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
       <Row
@@ -442,6 +488,14 @@ function HelmScreen({ state, width, lines }: ScreenProps) {
   const mark = useCursorMark();
   const helm = state.helm;
   const repos = state.draft.helm;
+  if (state.picker) {
+    return (
+      <Box flexDirection="column">
+        <Row text={`${fit(HELM_LABELS.name, 21)}${helm.name}`} width={width} />
+        <PickerList state={state} width={width} lines={lines - 1} />
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
       {HELM_FIELDS.map((field, i) => (

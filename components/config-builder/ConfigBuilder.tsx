@@ -14,7 +14,7 @@ import { ThemeContext, useTheme } from '../shared/theme.js';
 import type { Theme } from '../shared/theme.js';
 import { useTerminalSize } from '../shared/use-terminal-size.js';
 import { builderReducer, initialBuilderState, pendingLoads } from './builder-state.js';
-import type { BuilderInit, BuilderState } from './builder-state.js';
+import type { BuilderInit, BuilderState, ChartVersions } from './builder-state.js';
 import { BuilderBody, screenHints } from './BuilderScreens.js';
 import { useKeyStream } from './use-key-stream.js';
 
@@ -24,6 +24,10 @@ export interface BuilderServices {
   loadCatalog(ref: string): Promise<CatalogModel>;
   /** The Cincinnati graph of a channel for an architecture. */
   fetchGraph(channel: string, arch: string): Promise<UpdateGraph>;
+  /** Tags of an image repository (`host/path`), for picking. */
+  listTags(repository: string): Promise<string[]>;
+  /** Charts and versions (newest first) of a Helm repository index, for picking. */
+  listCharts(url: string): Promise<ChartVersions[]>;
   fileExists(path: string): Promise<boolean>;
   /** Writes the (already checked) text; relative paths are relative to the wizard's directory. */
   writeConfig(path: string, text: string): Promise<void>;
@@ -72,7 +76,10 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
   }, [listRows]);
 
   const inFlight = useRef(new Set<string>());
-  const pending = useMemo(() => pendingLoads(state), [state.catalogs, state.graphs]);
+  const pending = useMemo(
+    () => pendingLoads(state),
+    [state.catalogs, state.graphs, state.tagLists, state.chartLists], // the only inputs of pendingLoads
+  );
   useEffect(() => {
     for (const ref of pending.catalogs) {
       const id = `catalog:${ref}`;
@@ -98,6 +105,31 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
         .then(
           (graph) => dispatch({ type: 'graph.loaded', key, graph }),
           (err: unknown) => dispatch({ type: 'graph.failed', key, message: errorMessage(err) }),
+        )
+        .finally(() => inFlight.current.delete(id));
+    }
+    for (const repository of pending.tags) {
+      const id = `tags:${repository}`;
+      if (inFlight.current.has(id)) continue;
+      inFlight.current.add(id);
+      services
+        .listTags(repository)
+        .then(
+          (tags) => dispatch({ type: 'tags.loaded', repository, tags }),
+          (err: unknown) =>
+            dispatch({ type: 'list.failed', kind: 'tags', source: repository, message: errorMessage(err) }),
+        )
+        .finally(() => inFlight.current.delete(id));
+    }
+    for (const url of pending.charts) {
+      const id = `charts:${url}`;
+      if (inFlight.current.has(id)) continue;
+      inFlight.current.add(id);
+      services
+        .listCharts(url)
+        .then(
+          (charts) => dispatch({ type: 'charts.loaded', url, charts }),
+          (err: unknown) => dispatch({ type: 'list.failed', kind: 'charts', source: url, message: errorMessage(err) }),
         )
         .finally(() => inFlight.current.delete(id));
     }

@@ -49,6 +49,22 @@ export interface ReleaseEdit {
 export const HELM_FIELDS = ['name', 'url', 'chart', 'version'] as const;
 export type HelmField = (typeof HELM_FIELDS)[number];
 
+/** A chart of a Helm repository index with its versions (newest first). */
+export interface ChartVersions {
+  name: string;
+  versions: string[];
+}
+
+/** A list to pick from: an image repository's tags, or a Helm repository's chart versions. */
+export interface Picker {
+  kind: 'tags' | 'charts';
+  /** Image repository (`host/path`) or Helm repository URL. */
+  source: string;
+  cursor: number;
+  top: number;
+  filter: string;
+}
+
 export type SaveState =
   | { status: 'editing' }
   | { status: 'checking'; path: string }
@@ -81,6 +97,10 @@ export interface BuilderState {
   graphs: Readonly<Record<string, Load<UpdateGraph>>>;
   imageInput: string;
   imageCursor: number;
+  /** Tag lists by image repository, chart lists by Helm repository URL. */
+  tagLists: Readonly<Record<string, Load<string[]>>>;
+  chartLists: Readonly<Record<string, Load<ChartVersions[]>>>;
+  picker?: Picker;
   helm: Record<HelmField, string> & { cursor: number };
   savePath: string;
   save: SaveState;
@@ -95,6 +115,9 @@ export type BuilderAction =
   | { type: 'catalog.failed'; ref: string; message: string }
   | { type: 'graph.loaded'; key: string; graph: UpdateGraph }
   | { type: 'graph.failed'; key: string; message: string }
+  | { type: 'tags.loaded'; repository: string; tags: string[] }
+  | { type: 'charts.loaded'; url: string; charts: ChartVersions[] }
+  | { type: 'list.failed'; kind: 'tags' | 'charts'; source: string; message: string }
   | { type: 'save.checked'; path: string; exists: boolean }
   | { type: 'save.written'; path: string }
   | { type: 'save.failed'; message: string };
@@ -132,6 +155,8 @@ export function initialBuilderState(init: BuilderInit = {}): BuilderState {
     graphs: {},
     imageInput: '',
     imageCursor: 0,
+    tagLists: {},
+    chartLists: {},
     helm: { name: '', url: '', chart: '', version: '', cursor: 0 },
     savePath: init.savePath ?? 'imageset-config.yaml',
     save: { status: 'editing' },
@@ -206,8 +231,46 @@ export function releaseVersions(state: BuilderState): string[] {
   return load?.status === 'ready' ? channelVersions(load.value) : [];
 }
 
+/** The entries of the open picker after its filter (tags, or "chart version" pairs). */
+export function pickerItems(state: BuilderState): { label: string; name: string; version?: string }[] {
+  const picker = state.picker;
+  if (!picker) return [];
+  const filter = picker.filter.toLowerCase();
+  let items: { label: string; name: string; version?: string }[] = [];
+  if (picker.kind === 'tags') {
+    const load = state.tagLists[picker.source];
+    if (load?.status === 'ready') items = load.value.map((tag) => ({ label: tag, name: tag }));
+  } else {
+    const load = state.chartLists[picker.source];
+    if (load?.status === 'ready') {
+      items = load.value.flatMap((c) => c.versions.map((v) => ({ label: `${c.name} ${v}`, name: c.name, version: v })));
+    }
+  }
+  return filter === '' ? items : items.filter((i) => i.label.toLowerCase().includes(filter));
+}
+
+/** The load behind the open picker. */
+export function pickerLoad(state: BuilderState): Load<unknown> | undefined {
+  const picker = state.picker;
+  if (!picker) return undefined;
+  return picker.kind === 'tags' ? state.tagLists[picker.source] : state.chartLists[picker.source];
+}
+
+/** The image repository of a typed reference (`host/path`, tag and digest removed). */
+export function repositoryOf(reference: string): { repository: string; tag: string } {
+  const ref = reference.trim().replace(/^docker:\/\//, '');
+  const at = ref.indexOf('@');
+  const noDigest = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash
+    ? { repository: noDigest.slice(0, colon), tag: noDigest.slice(colon + 1) }
+    : { repository: noDigest, tag: '' };
+}
+
 /** The text field that owns printable keys right now, if any. */
 export function focusedInput(state: BuilderState): string | undefined {
+  if (state.picker) return 'picker';
   switch (state.screen) {
     case 'catalogs':
       return isOnCatalogInput(state) ? 'catalog' : undefined;
@@ -576,28 +639,79 @@ function onReleasesKey(state: BuilderState, key: BuilderKey): BuilderState {
   return state;
 }
 
-function onImagesKey(state: BuilderState, key: BuilderKey): BuilderState {
+function addImage(state: BuilderState, ref: string): BuilderState {
   const images = state.draft.additionalImages;
+  if (ref === '') return { ...state, message: 'type an image reference (registry/repository:tag or @sha256:…)' };
+  if (!/[:@]/.test(ref.slice(ref.lastIndexOf('/') + 1)) && !ref.startsWith('oci://')) {
+    return { ...state, message: `${ref}: add a tag (:tag) or a digest (@sha256:…), or Tab to pick a tag` };
+  }
+  if (images.includes(ref)) return { ...state, imageInput: '', message: `${ref} is already listed` };
+  return {
+    ...state,
+    imageInput: '',
+    draft: { ...state.draft, additionalImages: [...images, ref] },
+    message: `${ref} added`,
+  };
+}
+
+function onPickerKey(state: BuilderState, key: BuilderKey): BuilderState {
+  const picker = state.picker!;
+  const items = pickerItems(state);
+  const rows = Math.max(1, state.listRows - 2);
+  const moved = moveCursor(picker.cursor, items.length, key, rows);
+  if (moved !== undefined) {
+    return { ...state, picker: { ...picker, cursor: moved, top: scrollTop(picker.top, moved, rows, items.length) } };
+  }
+  if (key.kind === 'escape') return { ...state, picker: undefined };
+  if (key.kind === 'enter') {
+    const load = pickerLoad(state);
+    if (load?.status === 'failed') {
+      const retry = { status: 'loading' as const };
+      return picker.kind === 'tags'
+        ? { ...state, tagLists: { ...state.tagLists, [picker.source]: retry } }
+        : { ...state, chartLists: { ...state.chartLists, [picker.source]: retry } };
+    }
+    const item = items[picker.cursor];
+    if (!item) return state;
+    if (picker.kind === 'tags') return addImage({ ...state, picker: undefined }, `${picker.source}:${item.name}`);
+    return {
+      ...state,
+      picker: undefined,
+      helm: { ...state.helm, chart: item.name, version: item.version ?? '', cursor: HELM_FIELDS.indexOf('version') },
+      message: 'Enter adds the chart',
+    };
+  }
+  const edited = editText(picker.filter, key);
+  if (edited !== undefined) return { ...state, picker: { ...picker, filter: edited, cursor: 0, top: 0 } };
+  return state;
+}
+
+function onImagesKey(state: BuilderState, key: BuilderKey): BuilderState {
+  if (state.picker) return onPickerKey(state, key);
+  const images = state.draft.additionalImages;
+  if (key.kind === 'tab' && state.imageCursor === 0) {
+    const { repository, tag } = repositoryOf(state.imageInput);
+    if (repository === '' || !repository.includes('/')) {
+      return { ...state, message: 'type the repository (registry/path) first, then Tab lists its tags' };
+    }
+    const tagLists =
+      state.tagLists[repository]?.status === 'ready'
+        ? state.tagLists
+        : { ...state.tagLists, [repository]: { status: 'loading' as const } };
+    return {
+      ...state,
+      tagLists,
+      picker: { kind: 'tags', source: repository, cursor: 0, top: 0, filter: tag },
+      message: undefined,
+    };
+  }
   if (state.imageCursor === 0) {
     const edited = editText(state.imageInput, key);
     if (edited !== undefined) return { ...state, imageInput: edited, message: undefined };
   }
   const moved = moveCursor(state.imageCursor, images.length + 1, key, state.listRows);
   if (moved !== undefined) return { ...state, imageCursor: moved };
-  if (key.kind === 'enter' && state.imageCursor === 0) {
-    const ref = state.imageInput.trim();
-    if (ref === '') return { ...state, message: 'type an image reference (registry/repository:tag or @sha256:…)' };
-    if (!/[:@]/.test(ref.slice(ref.lastIndexOf('/') + 1)) && !ref.startsWith('oci://')) {
-      return { ...state, message: `${ref}: add a tag (:tag) or a digest (@sha256:…)` };
-    }
-    if (images.includes(ref)) return { ...state, imageInput: '', message: `${ref} is already listed` };
-    return {
-      ...state,
-      imageInput: '',
-      draft: { ...state.draft, additionalImages: [...images, ref] },
-      message: `${ref} added`,
-    };
-  }
+  if (key.kind === 'enter' && state.imageCursor === 0) return addImage(state, state.imageInput.trim());
   if (key.kind === 'delete' && state.imageCursor > 0) {
     const at = state.imageCursor - 1;
     return {
@@ -611,6 +725,7 @@ function onImagesKey(state: BuilderState, key: BuilderKey): BuilderState {
 }
 
 function onHelmKey(state: BuilderState, key: BuilderKey): BuilderState {
+  if (state.picker) return onPickerKey(state, key);
   const helm = state.helm;
   const repos = state.draft.helm;
   const field = HELM_FIELDS[helm.cursor];
@@ -620,7 +735,23 @@ function onHelmKey(state: BuilderState, key: BuilderKey): BuilderState {
   }
   const moved = moveCursor(helm.cursor, HELM_FIELDS.length + repos.length, key, state.listRows);
   if (moved !== undefined) return { ...state, helm: { ...helm, cursor: moved } };
-  if (key.kind === 'tab') return { ...state, helm: { ...helm, cursor: (helm.cursor + 1) % HELM_FIELDS.length } };
+  if (key.kind === 'tab') {
+    let url = helm.url.trim();
+    if (!/^https?:\/\//.test(url))
+      return { ...state, message: 'type the repository URL first, then Tab lists its charts' };
+    if (!url.endsWith('/')) url += '/';
+    const chartLists =
+      state.chartLists[url]?.status === 'ready'
+        ? state.chartLists
+        : { ...state.chartLists, [url]: { status: 'loading' as const } };
+    return {
+      ...state,
+      helm: { ...helm, url },
+      chartLists,
+      picker: { kind: 'charts', source: url, cursor: 0, top: 0, filter: helm.chart.trim() },
+      message: undefined,
+    };
+  }
   if (key.kind === 'enter' && field) {
     if (field !== 'version') return { ...state, helm: { ...helm, cursor: helm.cursor + 1 } };
     const name = helm.name.trim();
@@ -738,6 +869,19 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       };
     case 'graph.loaded':
       return { ...state, graphs: { ...state.graphs, [action.key]: { status: 'ready', value: action.graph } } };
+    case 'tags.loaded':
+      return {
+        ...state,
+        tagLists: { ...state.tagLists, [action.repository]: { status: 'ready', value: action.tags } },
+      };
+    case 'charts.loaded':
+      return { ...state, chartLists: { ...state.chartLists, [action.url]: { status: 'ready', value: action.charts } } };
+    case 'list.failed': {
+      const failed = { status: 'failed' as const, message: action.message };
+      return action.kind === 'tags'
+        ? { ...state, tagLists: { ...state.tagLists, [action.source]: failed } }
+        : { ...state, chartLists: { ...state.chartLists, [action.source]: failed } };
+    }
     case 'graph.failed':
       return { ...state, graphs: { ...state.graphs, [action.key]: { status: 'failed', message: action.message } } };
     case 'save.checked':
@@ -755,8 +899,19 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
 }
 
 /** Catalog refs and graph keys the view must load now. */
-export function pendingLoads(state: BuilderState): { catalogs: string[]; graphs: string[] } {
+export function pendingLoads(state: BuilderState): {
+  catalogs: string[];
+  graphs: string[];
+  tags: string[];
+  charts: string[];
+} {
+  const loading = (record: Readonly<Record<string, Load<unknown>>>) =>
+    Object.entries(record)
+      .filter(([, l]) => l.status === 'loading')
+      .map(([k]) => k);
   return {
+    tags: loading(state.tagLists),
+    charts: loading(state.chartLists),
     catalogs: Object.entries(state.catalogs)
       .filter(([, l]) => l.status === 'loading')
       .map(([ref]) => ref),

@@ -3,11 +3,14 @@
  * (registries.conf, auth, TLS and retry settings from the command line), graphs from Cincinnati like
  * `list releases` (UPDATE_URL_OVERRIDE honoured), files relative to the wizard's directory.
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { HelmRepositoryClient } from '../../core/collect/helm/helm-repository.js';
 import { browseCatalog } from '../../core/collect/operator/catalog-browser.js';
 import { readCatalogFbc } from '../../core/collect/operator/read-catalog.js';
 import { CincinnatiClient } from '../../core/collect/release/cincinnati-client.js';
+import { toPullLocation } from '../../core/reference/pull-location.js';
 import { DEFAULTS } from '../../core/workflow/mirror-options.js';
 import { createRunStores } from '../../core/workflow/store-resolver.js';
 import type { BuilderServices } from '../../components/config-builder/ConfigBuilder.js';
@@ -47,6 +50,14 @@ export function createBuilderServices(cwd: string, flags: Partial<CliFlags> = {}
       certDir: resolveCertDir(flags as CliFlags),
       retry,
     }));
+  let helm: HelmRepositoryClient | undefined;
+  const helmOnce = () =>
+    (helm ??= new HelmRepositoryClient({
+      env: process.env,
+      tlsVerify: flags.srcTlsVerify ?? true,
+      certDir: resolveCertDir(flags as CliFlags),
+      retry,
+    }));
   const at = (path: string) => resolve(cwd, path);
   return {
     async loadCatalog(ref) {
@@ -55,6 +66,25 @@ export function createBuilderServices(cwd: string, flags: Partial<CliFlags> = {}
     },
     async fetchGraph(channel, arch) {
       return (await clientOnce().fetchGraph({ channel, arch, type: 'ocp', signal: abort.signal })).graph;
+    },
+    async listTags(repository) {
+      // A tag is added only so the reference parses; the repository is what is listed.
+      const loc = toPullLocation(`${repository}:latest`);
+      const tags = await (await storesOnce()).registry(loc.registry, 'source').listTags(loc.repository, abort.signal);
+      return tags.filter((t) => !t.endsWith('.sig')).sort();
+    },
+    async listCharts(url) {
+      // fetchIndex stores the index in a working dir: a scratch one, removed at once.
+      const scratch = await mkdtemp(join(tmpdir(), 'ocm-tui-helm-index-'));
+      try {
+        const index = await helmOnce().fetchIndex({ name: 'builder', url }, scratch, abort.signal);
+        return [...index.entries]
+          .filter(([, versions]) => versions.some((v) => v.type !== 'library'))
+          .map(([name, versions]) => ({ name, versions: versions.map((v) => v.version) }))
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
     },
     async fileExists(path) {
       return (await stat(at(path)).catch(() => undefined)) !== undefined;
@@ -66,6 +96,7 @@ export function createBuilderServices(cwd: string, flags: Partial<CliFlags> = {}
     async close() {
       abort.abort();
       await client?.close();
+      await helm?.close();
       if (stores) await (await stores).close();
     },
   };

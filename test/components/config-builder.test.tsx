@@ -195,6 +195,14 @@ function fakeServices(
       return catalog;
     },
     fetchGraph: async () => graph(['4.20.1', '4.20.2', '4.20.3']),
+    listTags: async (repository) => {
+      if (repository !== 'quay.io/team/app') throw new Error(`name unknown: ${repository}`);
+      return ['1.0', '1.1', '2.0', 'latest'];
+    },
+    listCharts: async () => [
+      { name: 'podinfo', versions: ['6.5.1', '6.5.0'] },
+      { name: 'redis', versions: ['18.0.0'] },
+    ],
     fileExists: async (path) => existing.includes(path) || written.has(path),
     writeConfig: async (path, text) => {
       written.set(path, text);
@@ -393,4 +401,31 @@ test('wizard: "Create a new config" opens the builder; the saved file continues 
   await waitFor('[3 Locations]');
   assert.deepEqual(described, ['built.yaml']);
   assert.match(services.written.get('built.yaml')!, /additionalImages:\n {4}- name: quay\.io\/a\/b:1\n/);
+});
+
+test('view: Tab lists the tags of an image repository and the charts of a Helm repository to pick from', async (t) => {
+  const h = startBuilder(t, model());
+  await h.waitFor('What goes into');
+  await h.write(`${KEYS.down}${KEYS.down}${KEYS.enter}`);
+  await h.waitFor('Reference:');
+  await h.write('quay.io/team/app:1\t');
+  let frame = await h.waitFor('Tags of quay.io/team/app');
+  assert.match(frame, /filter: 1█ +\(2\)/);
+  assert.match(frame, /❯ 1\.0\n +1\.1/);
+  await h.write(`${KEYS.down}${KEYS.enter}`);
+  await h.waitFor('quay.io/team/app:1.1 added');
+  await h.write('quay.io/other/x\t');
+  await h.waitFor('name unknown: quay.io/other/x');
+  await h.write('\u001b\u0015\u001b');
+  await h.waitFor('1 image');
+  await h.write(`${KEYS.down}${KEYS.enter}`);
+  await h.waitFor('Repository name');
+  await h.write('podinfo\rhttps://charts.example/podinfo\t');
+  frame = await h.waitFor('Charts of https://charts.example/podinfo/');
+  assert.match(frame, /podinfo 6\.5\.1\n +podinfo 6\.5\.0\n +redis 18\.0\.0/);
+  await h.write(`${KEYS.down}${KEYS.enter}`);
+  await h.waitFor('Enter adds the chart');
+  await h.write(KEYS.enter);
+  frame = await h.waitFor('podinfo added to podinfo');
+  assert.match(frame, /podinfo +https:\/\/charts\.example\/podinfo\/ +podinfo 6\.5\.0/);
 });

@@ -132,7 +132,10 @@ test('config builder at 80x24: catalog + release channel + image → preview →
   await term.sendKeys('Down');
   await term.sendKeys('Enter');
   await term.waitForScreen(has('Reference:'), { what: 'the images screen' });
-  await term.type(extra.reference);
+  // The repository only: Tab lists its tags from the registry, Enter picks the highlighted one.
+  await term.type(`${source.host}/apps/extra`);
+  await term.sendKeys('Tab');
+  await term.waitForScreen(matches(/❯ 1$/), { what: 'the tag list of apps/extra' });
   await term.sendKeys('Enter');
   await term.waitForScreen(has('In the config: 1 image'), { what: 'the image added' });
   await term.sendKeys('Escape');
