@@ -3,10 +3,10 @@ import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { keptBundles } from '../../core/collect/operator/catalog-browser.js';
 import { selectedReleases } from '../../core/collect/release/release-browser.js';
-import { previewPlan } from '../../core/collect/plan-preview.js';
+import { sumFootprints } from '../../core/collect/plan-preview.js';
 import { headlessCommands } from '../../core/config/isc-writer.js';
 import { OPENSHIFT_VERSIONS } from '../../core/config/redhat-catalogs.js';
-import { fit, truncateEnd, truncateMiddle } from '../shared/format.js';
+import { fit, formatBytes, truncateEnd, truncateMiddle } from '../shared/format.js';
 import { useTheme } from '../shared/theme.js';
 import type { Tone } from '../shared/theme.js';
 import {
@@ -22,6 +22,7 @@ import {
   packageDraftOf,
   pickerItems,
   pickerLoad,
+  planOf,
   releaseVersions,
 } from './builder-state.js';
 import type { BuilderState, HomeRow, ReleaseRow } from './builder-state.js';
@@ -525,47 +526,57 @@ function HelmScreen({ state, width, lines }: ScreenProps) {
 
 // --- Preview and save ----------------------------------------------------------------------------------------
 
+function sizeText(sum: ReturnType<typeof sumFootprints>, ellipsis: string): string {
+  if (sum.total === 0) return '';
+  const parts: string[] = [];
+  if (sum.measured > 0) {
+    parts.push(`${formatBytes(sum.bytes)}${sum.cachedBytes > 0 ? ` (${formatBytes(sum.cachedBytes)} cached)` : ''}`);
+  }
+  if (sum.measured + sum.failed < sum.total)
+    parts.push(`measuring ${sum.measured + sum.failed}/${sum.total}${ellipsis}`);
+  else if (sum.measured < sum.total) parts.push(`${sum.total - sum.measured} not measured`);
+  return parts.join(', ');
+}
+
 function PreviewScreen({ state, width, lines }: ScreenProps) {
   const theme = useTheme();
-  const plan = useMemo(
-    () =>
-      previewPlan(
-        state.draft,
-        (ref) => {
-          const load = state.catalogs[ref];
-          return load?.status === 'ready' ? load.value : undefined;
-        },
-        (channel, arch) => {
-          const load = state.graphs[graphKey(channel, arch)];
-          return load?.status === 'ready' ? load.value : undefined;
-        },
-      ),
-    [state.draft, state.catalogs, state.graphs],
-  );
+  const plan = useMemo(() => planOf(state), [state.draft, state.catalogs, state.graphs]); // planOf's inputs
+  const footprintOf = (ref: string) => {
+    const load = state.footprints[ref];
+    if (!load || load.status === 'loading') return undefined;
+    return load.status === 'ready' ? load.value : { error: load.message };
+  };
   const typeW = 11;
   // Two lines per row (what, then the detail) so 80 columns stay readable.
   const room = Math.max(1, Math.floor((lines - 3) / 2));
+  const all = sumFootprints(
+    plan.rows.flatMap((r) => r.refs),
+    footprintOf,
+  );
   return (
     <Box flexDirection="column">
-      <Row text="Plan (from the loaded catalogs and graphs; nothing is copied)" width={width} bold />
+      <Row text="Plan (loaded catalogs and graphs; manifests read, nothing copied)" width={width} bold />
       {plan.rows.length === 0 ? <Row text="Nothing selected yet." width={width} tone="muted" /> : null}
-      {plan.rows.slice(0, room).map((r, i) => (
-        <Box key={`${r.type}:${r.label}:${i}`} flexDirection="column">
-          <Row
-            text={`${fit(r.type, typeW)}${truncateMiddle(r.label, Math.max(10, width - typeW - 16), theme.glyphs.ellipsis)}  ${r.images === undefined ? '? images' : plural(r.images, 'image')}`}
-            width={width}
-            bold
-          />
-          <Row
-            text={`${' '.repeat(typeW)}${r.error ? `${theme.glyphs.failed} ${r.error}` : r.detail}`}
-            width={width}
-            tone={r.error ? 'error' : 'muted'}
-          />
-        </Box>
-      ))}
+      {plan.rows.slice(0, room).map((r, i) => {
+        const size = sizeText(sumFootprints(r.refs, footprintOf), theme.glyphs.ellipsis);
+        return (
+          <Box key={`${r.type}:${r.label}:${i}`} flexDirection="column">
+            <Row
+              text={`${fit(r.type, typeW)}${truncateMiddle(r.label, Math.max(10, width - typeW - 16), theme.glyphs.ellipsis)}  ${r.images === undefined ? '? images' : plural(r.images, 'image')}`}
+              width={width}
+              bold
+            />
+            <Row
+              text={`${' '.repeat(typeW)}${r.error ? `${theme.glyphs.failed} ${r.error}` : `${size ? `${size}; ` : ''}${r.detail}`}`}
+              width={width}
+              tone={r.error ? 'error' : 'muted'}
+            />
+          </Box>
+        );
+      })}
       {plan.rows.length > room ? <Row text={`+${plan.rows.length - room} more`} width={width} tone="muted" /> : null}
       <Row
-        text={`Total: ${plural(plan.knownImages, 'image')}${plan.releasePayloads > 0 ? ` + ${plural(plan.releasePayloads, 'release')} (+ components)` : ''}; sizes: --dry-run`}
+        text={`Total: ${plural(plan.knownImages, 'image')}${plan.releasePayloads > 0 ? ` + ${plural(plan.releasePayloads, 'release')} (+ components)` : ''}${all.measured > 0 ? `, ${sizeText(all, theme.glyphs.ellipsis)}` : ''}`}
         width={width}
       />
     </Box>

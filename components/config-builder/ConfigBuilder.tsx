@@ -7,6 +7,7 @@ import { useEffect, useMemo, useReducer, useRef } from 'react';
 import { Box, Text } from 'ink';
 import type { CatalogModel } from '../../core/collect/operator/catalog-browser.js';
 import type { UpdateGraph } from '../../core/collect/release/cincinnati-graph.js';
+import type { ImageFootprint } from '../../core/collect/image-footprint.js';
 import { checkIscText, writeIsc } from '../../core/config/isc-writer.js';
 import { liveAreaLines } from '../dashboard/layout.js';
 import { truncateEnd } from '../shared/format.js';
@@ -28,6 +29,8 @@ export interface BuilderServices {
   listTags(repository: string): Promise<string[]>;
   /** Charts and versions (newest first) of a Helm repository index, for picking. */
   listCharts(url: string): Promise<ChartVersions[]>;
+  /** Bytes of an image at its source and how many of them the cache holds (manifests are read, no blobs). */
+  imageFootprint(ref: string): Promise<ImageFootprint>;
   fileExists(path: string): Promise<boolean>;
   /** Writes the (already checked) text; relative paths are relative to the wizard's directory. */
   writeConfig(path: string, text: string): Promise<void>;
@@ -50,6 +53,8 @@ export function ConfigBuilder(props: ConfigBuilderProps) {
     </ThemeContext.Provider>
   );
 }
+
+const FOOTPRINT_CONCURRENCY = 4;
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -78,7 +83,7 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
   const inFlight = useRef(new Set<string>());
   const pending = useMemo(
     () => pendingLoads(state),
-    [state.catalogs, state.graphs, state.tagLists, state.chartLists], // the only inputs of pendingLoads
+    [state.catalogs, state.graphs, state.tagLists, state.chartLists, state.footprints], // pendingLoads' inputs
   );
   useEffect(() => {
     for (const ref of pending.catalogs) {
@@ -105,6 +110,20 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
         .then(
           (graph) => dispatch({ type: 'graph.loaded', key, graph }),
           (err: unknown) => dispatch({ type: 'graph.failed', key, message: errorMessage(err) }),
+        )
+        .finally(() => inFlight.current.delete(id));
+    }
+    // A few images at a time: each is one or more manifest requests to its registry.
+    for (const ref of pending.footprints) {
+      const id = `footprint:${ref}`;
+      if (inFlight.current.has(id)) continue;
+      if ([...inFlight.current].filter((x) => x.startsWith('footprint:')).length >= FOOTPRINT_CONCURRENCY) break;
+      inFlight.current.add(id);
+      services
+        .imageFootprint(ref)
+        .then(
+          (footprint) => dispatch({ type: 'footprint.loaded', ref, footprint }),
+          (err: unknown) => dispatch({ type: 'footprint.failed', ref, message: errorMessage(err) }),
         )
         .finally(() => inFlight.current.delete(id));
     }

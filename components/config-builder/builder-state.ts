@@ -11,6 +11,8 @@
 import type { CatalogModel } from '../../core/collect/operator/catalog-browser.js';
 import { filterPackages, packageVersions } from '../../core/collect/operator/catalog-browser.js';
 import type { UpdateGraph } from '../../core/collect/release/cincinnati-graph.js';
+import type { ImageFootprint } from '../../core/collect/image-footprint.js';
+import { previewPlan, type PlanPreview } from '../../core/collect/plan-preview.js';
 import { channelVersions } from '../../core/collect/release/release-browser.js';
 import { OPENSHIFT_VERSIONS, redHatCatalogs } from '../../core/config/redhat-catalogs.js';
 import { RELEASE_ARCHITECTURES, type IncludePackage } from '../../core/config/image-set-config.js';
@@ -101,6 +103,8 @@ export interface BuilderState {
   tagLists: Readonly<Record<string, Load<string[]>>>;
   chartLists: Readonly<Record<string, Load<ChartVersions[]>>>;
   picker?: Picker;
+  /** Sizes of the preview's images at their source and in the cache, by reference. */
+  footprints: Readonly<Record<string, Load<ImageFootprint>>>;
   helm: Record<HelmField, string> & { cursor: number };
   savePath: string;
   save: SaveState;
@@ -115,6 +119,8 @@ export type BuilderAction =
   | { type: 'catalog.failed'; ref: string; message: string }
   | { type: 'graph.loaded'; key: string; graph: UpdateGraph }
   | { type: 'graph.failed'; key: string; message: string }
+  | { type: 'footprint.loaded'; ref: string; footprint: ImageFootprint }
+  | { type: 'footprint.failed'; ref: string; message: string }
   | { type: 'tags.loaded'; repository: string; tags: string[] }
   | { type: 'charts.loaded'; url: string; charts: ChartVersions[] }
   | { type: 'list.failed'; kind: 'tags' | 'charts'; source: string; message: string }
@@ -157,6 +163,7 @@ export function initialBuilderState(init: BuilderInit = {}): BuilderState {
     imageCursor: 0,
     tagLists: {},
     chartLists: {},
+    footprints: {},
     helm: { name: '', url: '', chart: '', version: '', cursor: 0 },
     savePath: init.savePath ?? 'imageset-config.yaml',
     save: { status: 'editing' },
@@ -229,6 +236,37 @@ export function includePackageOf(draft: PackageDraft): IncludePackage {
 export function releaseVersions(state: BuilderState): string[] {
   const load = state.graphs[graphKey(state.rel.channel.trim(), state.rel.arch)];
   return load?.status === 'ready' ? channelVersions(load.value) : [];
+}
+
+/** The preview of the draft from what is loaded (catalog models, graphs). */
+export function planOf(state: BuilderState): PlanPreview {
+  return previewPlan(
+    state.draft,
+    (ref) => {
+      const load = state.catalogs[ref];
+      return load?.status === 'ready' ? load.value : undefined;
+    },
+    (channel, arch) => {
+      const load = state.graphs[graphKey(channel, arch)];
+      return load?.status === 'ready' ? load.value : undefined;
+    },
+  );
+}
+
+/** At most this many images are measured for one preview (manifests only, but one request or more each). */
+export const MAX_MEASURED_IMAGES = 300;
+
+/** Asks for the footprints of the preview's images not measured yet. */
+function requestFootprints(state: BuilderState): BuilderState {
+  const refs = [...new Set(planOf(state).rows.flatMap((r) => r.refs))];
+  const footprints = { ...state.footprints };
+  let added = 0;
+  for (const ref of refs.slice(0, MAX_MEASURED_IMAGES)) {
+    if (footprints[ref] && footprints[ref].status !== 'failed') continue;
+    footprints[ref] = { status: 'loading' };
+    added++;
+  }
+  return added === 0 ? state : { ...state, footprints };
 }
 
 /** The entries of the open picker after its filter (tags, or "chart version" pairs). */
@@ -403,7 +441,7 @@ function onHomeKey(state: BuilderState, key: BuilderKey): BuilderState {
     case 'helm':
       return { ...state, screen: 'helm', message: undefined };
     case 'preview':
-      return { ...state, screen: 'preview', message: undefined };
+      return requestFootprints({ ...state, screen: 'preview', message: undefined });
     case 'save':
       return { ...state, screen: 'save', save: { status: 'editing' }, message: undefined };
   }
@@ -869,6 +907,16 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       };
     case 'graph.loaded':
       return { ...state, graphs: { ...state.graphs, [action.key]: { status: 'ready', value: action.graph } } };
+    case 'footprint.loaded':
+      return {
+        ...state,
+        footprints: { ...state.footprints, [action.ref]: { status: 'ready', value: action.footprint } },
+      };
+    case 'footprint.failed':
+      return {
+        ...state,
+        footprints: { ...state.footprints, [action.ref]: { status: 'failed', message: action.message } },
+      };
     case 'tags.loaded':
       return {
         ...state,
@@ -904,6 +952,7 @@ export function pendingLoads(state: BuilderState): {
   graphs: string[];
   tags: string[];
   charts: string[];
+  footprints: string[];
 } {
   const loading = (record: Readonly<Record<string, Load<unknown>>>) =>
     Object.entries(record)
@@ -911,6 +960,7 @@ export function pendingLoads(state: BuilderState): {
       .map(([k]) => k);
   return {
     tags: loading(state.tagLists),
+    footprints: loading(state.footprints),
     charts: loading(state.chartLists),
     catalogs: Object.entries(state.catalogs)
       .filter(([, l]) => l.status === 'loading')

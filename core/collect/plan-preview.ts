@@ -19,6 +19,8 @@ export interface PreviewRow {
   detail: string;
   /** The mirror would fail on this part (the core's message). */
   error?: string;
+  /** Image references whose size can be measured (release payloads without their components). */
+  refs: string[];
 }
 
 export interface PlanPreview {
@@ -40,7 +42,7 @@ export function previewPlan(
     for (const arch of draft.releases.architectures) {
       const graph = graphOf(ch.name, arch);
       if (!graph) {
-        rows.push({ type: 'release', label: `${ch.name} (${arch})`, detail: 'graph not loaded' });
+        rows.push({ type: 'release', label: `${ch.name} (${arch})`, detail: 'graph not loaded', refs: [] });
         continue;
       }
       const selected = selectedReleases(graph, ch);
@@ -52,13 +54,19 @@ export function previewPlan(
         images: selected.versions.length,
         detail: `${selected.versions.length} release payload(s) ${shown} + their components`,
         error: selected.error,
+        refs: selected.payloads,
       });
     }
   }
   for (const cat of draft.operators) {
     const model = catalogOf(cat.catalog);
     if (!model) {
-      rows.push({ type: 'operator', label: cat.catalog, detail: `${cat.packages.length} package(s), not loaded` });
+      rows.push({
+        type: 'operator',
+        label: cat.catalog,
+        detail: `${cat.packages.length} package(s), not loaded`,
+        refs: [],
+      });
       continue;
     }
     let bundles = 0;
@@ -84,11 +92,13 @@ export function previewPlan(
       images: images.size + 1,
       detail: `${cat.packages.length} package(s), ${bundles} bundle(s), ${images.size} related image(s) + catalog`,
       error: errors.length > 0 ? errors.join('; ') : undefined,
+      // The rebuilt catalog does not exist yet; the original's size stands in for it.
+      refs: [...images, cat.catalog],
     });
   }
   for (const image of draft.additionalImages) {
     knownImages += 1;
-    rows.push({ type: 'additional', label: image, images: 1, detail: 'additional image' });
+    rows.push({ type: 'additional', label: image, images: 1, detail: 'additional image', refs: [image] });
   }
   for (const repo of draft.helm) {
     rows.push({
@@ -98,7 +108,38 @@ export function previewPlan(
         repo.charts.length > 0
           ? `${repo.charts.map((c) => `${c.name} ${c.version ?? 'latest'}`).join(', ')} (images found when rendered)`
           : 'every chart (images found when rendered)',
+      refs: [],
     });
   }
   return { rows, knownImages, releasePayloads };
+}
+
+export interface FootprintSum {
+  bytes: number;
+  cachedBytes: number;
+  /** References measured so far. */
+  measured: number;
+  failed: number;
+  total: number;
+}
+
+/** Sums the measured footprints of `refs` (`footprintOf` undefined = not measured yet). */
+export function sumFootprints(
+  refs: readonly string[],
+  footprintOf: (ref: string) => { bytes: number; cachedBytes: number } | { error: string } | undefined,
+): FootprintSum {
+  const sum: FootprintSum = { bytes: 0, cachedBytes: 0, measured: 0, failed: 0, total: refs.length };
+  for (const ref of new Set(refs)) {
+    const f = footprintOf(ref);
+    if (!f) continue;
+    if ('error' in f) {
+      sum.failed++;
+      continue;
+    }
+    sum.measured++;
+    sum.bytes += f.bytes;
+    sum.cachedBytes += f.cachedBytes;
+  }
+  sum.total = new Set(refs).size;
+  return sum;
 }

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { HelmRepositoryClient } from '../../core/collect/helm/helm-repository.js';
+import { imageFootprint } from '../../core/collect/image-footprint.js';
 import { browseCatalog } from '../../core/collect/operator/catalog-browser.js';
 import { readCatalogFbc } from '../../core/collect/operator/read-catalog.js';
 import { CincinnatiClient } from '../../core/collect/release/cincinnati-client.js';
@@ -85,6 +86,9 @@ export function createBuilderServices(cwd: string, flags: Partial<CliFlags> = {}
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }
+    },
+    async imageFootprint(ref) {
+      return imageFootprint(ref, await storesOnce(), abort.signal);
     },
     async fileExists(path) {
       return (await stat(at(path)).catch(() => undefined)) !== undefined;

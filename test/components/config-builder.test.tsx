@@ -199,6 +199,11 @@ function fakeServices(
       if (repository !== 'quay.io/team/app') throw new Error(`name unknown: ${repository}`);
       return ['1.0', '1.1', '2.0', 'latest'];
     },
+    // 1 MiB per image, half of it cached for the bundle images; the catalog image fails.
+    imageFootprint: async (ref) => {
+      if (ref === CATALOG) throw new Error('manifest unknown');
+      return { bytes: 1024 * 1024, cachedBytes: ref.includes('-bundle:') ? 512 * 1024 : 0 };
+    },
     listCharts: async () => [
       { name: 'podinfo', versions: ['6.5.1', '6.5.0'] },
       { name: 'redis', versions: ['18.0.0'] },
@@ -270,11 +275,14 @@ test('view at 80x24: browse, choose, preview, save (asks before overwriting), he
   await h.waitFor('1 catalog, 1 package');
   // Preview, then save.
   await h.write(`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`);
-  frame = await h.waitFor('Plan (from the loaded catalogs');
+  // Sizes from the (fake) footprints: six images of 1 MiB, the three bundles half cached, the catalog unreadable.
+  frame = await h.waitFor('1 not measured');
+  assert.match(frame, /Plan \(loaded catalogs and graphs; manifests read, nothing copied\)/);
   assert.match(
     frame,
-    /operator +registry\.example\/ops\/catalog:v1 +7 images\n +1 package\(s\), 3 bundle\(s\), 6 related image\(s\) \+ catalog/,
+    /operator +registry\.example\/ops\/catalog:v1 +7 images\n +6 MiB \(1\.5 MiB cached\), 1 not measured; 1 package\(s\), 3 bundle/,
   );
+  assert.match(frame, /Total: 7 images, 6 MiB \(1\.5 MiB cached\), 1 not measured/);
   await h.write(KEYS.enter);
   await h.waitFor('Path: imageset-config.yaml');
   await h.write('\u007f'.repeat('imageset-config.yaml'.length) + 'isc.yaml\r');

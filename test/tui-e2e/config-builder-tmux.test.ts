@@ -23,6 +23,7 @@ import {
 import { skopeoInspectRaw, skopeoManifestDigest, skopeoOptionsFor } from '../harness/skopeo.js';
 import { tempDirForTest } from '../harness/temp-dir.js';
 import { parseImageSetConfig } from '../../core/config/load-config.js';
+import { formatBytes } from '../../components/shared/format.js';
 import { screenText, startTmuxTerminal } from './tmux.js';
 
 const CLI_PATH = fileURLToPath(new URL('../../source/cli.js', import.meta.url));
@@ -144,7 +145,17 @@ test('config builder at 80x24: catalog + release channel + image → preview →
   await term.sendKeys('Down');
   await term.sendKeys('Down');
   await term.sendKeys('Enter');
-  const preview = await term.waitForScreen(has('Plan (from the loaded catalogs'), { what: 'the preview' });
+  // Sizes are read from the source registry (manifests only); the cache is empty, so nothing is "cached".
+  const extraBytes = extra.manifestBytes.length + extra.blobs.reduce((n, b) => n + b.size, 0);
+  const preview = await term.waitForScreen(
+    (lines) => has('Plan (loaded catalogs and graphs')(lines) && has('Total:')(lines) && !has('measuring')(lines),
+    { what: 'the preview with every size measured' },
+  );
+  assert.ok(
+    preview.some((l) => l.trim() === `${formatBytes(extraBytes)}; additional image`),
+    `expected ${formatBytes(extraBytes)} for the additional image\n${screenText(preview)}`,
+  );
+  assert.ok(!preview.some((l) => l.includes('cached')), screenText(preview));
   t.diagnostic(`preview:\n${screenText(preview)}`);
   assert.ok(
     preview.some((l) => /release +stable-4\.15 \(amd64\) +2 images/.test(l)),

@@ -21,6 +21,8 @@ export interface ReleaseChoice {
 
 export interface SelectedReleases {
   versions: string[];
+  /** Payload pull specs of the selected releases (same order). */
+  payloads: string[];
   /** The release selection would fail in the mirror (the collector's message). */
   error?: string;
 }
@@ -38,8 +40,8 @@ export function selectedReleases(graph: UpdateGraph, choice: ReleaseChoice): Sel
   try {
     const range = resolveChannelRange(graph, channel);
     const nodes = selectReleases(graph, { ...range, shortestPath: choice.shortestPath, channel: choice.name });
-    return { versions: nodes.map((n) => n.version) };
+    return { versions: nodes.map((n) => n.version), payloads: nodes.map((n) => n.payload) };
   } catch (err) {
-    return { versions: [], error: describeError(err) };
+    return { versions: [], payloads: [], error: describeError(err) };
   }
 }
