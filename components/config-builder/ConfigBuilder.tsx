@@ -38,8 +38,8 @@ export interface BuilderServices {
 
 export interface ConfigBuilderProps extends BuilderInit {
   services: BuilderServices;
-  /** The saved path (Enter after saving), or undefined (Esc on the first screen, Ctrl+C). */
-  onDone: (path: string | undefined) => void;
+  /** The saved path (Enter after saving), or undefined (Esc on the first screen; `quit` for Ctrl+C). */
+  onDone: (path: string | undefined, quit?: boolean) => void;
   /** "YYYY-MM-DD" written into the header comment. @default today */
   today?: string;
   theme?: Theme;
@@ -183,7 +183,7 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
   useEffect(() => {
     if (!outcome || reported.current) return;
     reported.current = true;
-    onDone(outcome.type === 'saved' ? outcome.path : undefined);
+    onDone(outcome.type === 'saved' ? outcome.path : undefined, outcome.type === 'quit');
   }, [outcome, onDone]);
 
   return (

@@ -109,7 +109,8 @@ export interface BuilderState {
   savePath: string;
   save: SaveState;
   message?: string;
-  outcome?: { type: 'saved'; path: string } | { type: 'cancel' };
+  /** `quit`: Ctrl+C, which leaves the wizard too; `cancel`: Esc on the first screen, back to the wizard. */
+  outcome?: { type: 'saved'; path: string } | { type: 'cancel' } | { type: 'quit' };
 }
 
 export type BuilderAction =
@@ -854,7 +855,7 @@ function onSaveKey(state: BuilderState, key: BuilderKey): BuilderState {
 }
 
 function onKey(state: BuilderState, key: BuilderKey): BuilderState {
-  if (key.kind === 'ctrl' && key.char === 'c') return { ...state, outcome: { type: 'cancel' } };
+  if (key.kind === 'ctrl' && key.char === 'c') return { ...state, outcome: { type: 'quit' } };
   switch (state.screen) {
     case 'home':
       return onHomeKey(state, key);

@@ -112,7 +112,11 @@ function WizardRoot({ cwd, listConfigs, describeConfig, onSubmit, onCancel, home
     },
     { isActive: !state.building },
   );
-  const onBuilt = useCallback((path: string | undefined) => dispatch({ type: 'builder.done', path }), []);
+  const onBuilt = useCallback(
+    (path: string | undefined, quit?: boolean) =>
+      dispatch(quit ? { type: 'key', key: 'cancel' } : { type: 'builder.done', path }),
+    [],
+  );
 
   const width = Math.max(20, columns);
   const bodyLines = Math.max(3, liveAreaLines(rows) - 3);

@@ -437,3 +437,62 @@ test('view: Tab lists the tags of an image repository and the charts of a Helm r
   frame = await h.waitFor('podinfo added to podinfo');
   assert.match(frame, /podinfo +https:\/\/charts\.example\/podinfo\/ +podinfo 6\.5\.0/);
 });
+
+test('ink-testing-library: every screen, its keys and hint line; Esc backs out, Ctrl+C quits', async (t) => {
+  const { render } = await import('ink-testing-library');
+  const services = fakeServices(model());
+  const done: [string | undefined, boolean | undefined][] = [];
+  const app = render(
+    <ConfigBuilder
+      services={services}
+      onDone={(p, quit) => done.push([p, quit])}
+      theme={THEME}
+      today="2026-12-02"
+      openshiftVersion="4.18"
+    />,
+  );
+  t.after(() => app.unmount());
+  const frame = () => stripAnsi(app.lastFrame() ?? '');
+  const waitFor = (text: string) => waitForFrame(frame, (f) => f.includes(text), text);
+  const key = async (data: string) => {
+    await new Promise((r) => setImmediate(r));
+    app.stdin.write(data);
+    await new Promise((r) => setImmediate(r));
+  };
+  const screens: [string, string, string][] = [
+    // [keys from home, text on the screen, hint]
+    [KEYS.enter, 'Red Hat catalogs for OpenShift ‹ 4.18 ›', '←/→ OpenShift version'],
+    [`${KEYS.down}${KEYS.enter}`, 'Architecture', 'Enter add channel'],
+    [`${KEYS.down}${KEYS.down}${KEYS.enter}`, 'Reference:', 'Tab pick a tag'],
+    [`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`, 'Repository URL', 'Tab pick a chart'],
+    [`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`, 'Nothing selected yet.', 'Enter save'],
+    [
+      `${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`,
+      'Path: imageset-config.yaml',
+      'Enter save',
+    ],
+  ];
+  await waitFor('What goes into the ImageSetConfiguration?');
+  assert.match(frame(), /↑\/↓ move {2}Enter open {2}Esc back to the wizard/);
+  for (const [keys, text, hint] of screens) {
+    await key('\u001b[H'); // Home: the cursor to the first section
+    await key(keys);
+    const shown = await waitFor(text);
+    assert.ok(shown.includes(hint), `hint ${hint} missing:\n${shown}`);
+    await key(KEYS.escape);
+    await waitFor('What goes into the ImageSetConfiguration?');
+  }
+  // Catalogs → ←/→ change the OpenShift version of the offered Red Hat catalogs.
+  await key(`\u001b[H${KEYS.enter}${KEYS.right}`);
+  await waitFor('redhat-operator-index:v4.19');
+  await key(KEYS.left + KEYS.left);
+  await waitFor('redhat-operator-index:v4.17');
+  await key(KEYS.escape);
+  await key('\u0003');
+  await waitForFrame(
+    () => String(done.length),
+    (n) => n === '1',
+    'onDone',
+  );
+  assert.deepEqual(done, [[undefined, true]]);
+});
