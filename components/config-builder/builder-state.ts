@@ -655,9 +655,13 @@ function onReleasesKey(state: BuilderState, key: BuilderKey): BuilderState {
       full: rel.full,
     };
     const channels = [...added.filter((c) => c.name !== name), entry];
-    const architectures = state.draft.releases.architectures.includes(rel.arch)
-      ? state.draft.releases.architectures
-      : [...state.draft.releases.architectures, rel.arch];
+    // The first channel decides the architecture (amd64 is only the default); later ones add theirs.
+    const architectures =
+      added.length === 0
+        ? [rel.arch]
+        : state.draft.releases.architectures.includes(rel.arch)
+          ? state.draft.releases.architectures
+          : [...state.draft.releases.architectures, rel.arch];
     return {
       ...state,
       draft: { ...state.draft, releases: { ...state.draft.releases, channels, architectures } },

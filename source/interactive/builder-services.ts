@@ -24,7 +24,11 @@ export interface ClosableBuilderServices extends BuilderServices {
   close(): Promise<void>;
 }
 
-export function createBuilderServices(cwd: string, flags: Partial<CliFlags> = {}): ClosableBuilderServices {
+export function createBuilderServices(
+  cwd: string,
+  flags: Partial<CliFlags> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ClosableBuilderServices {
   const abort = new AbortController();
   const retry = {
     times: flags.retryTimes ?? DEFAULTS.retryTimes,
@@ -33,7 +37,7 @@ export function createBuilderServices(cwd: string, flags: Partial<CliFlags> = {}
   let stores: ReturnType<typeof createRunStores> | undefined;
   const storesOnce = () =>
     (stores ??= createRunStores({
-      cacheDir: flags.cacheDir ?? process.env.OC_MIRROR_CACHE ?? process.env.HOME ?? '.',
+      cacheDir: flags.cacheDir ?? env.OC_MIRROR_CACHE ?? env.HOME ?? '.',
       port: flags.port ?? DEFAULTS.port,
       authFile: flags.authfile,
       srcTlsVerify: flags.srcTlsVerify ?? true,
@@ -41,12 +45,12 @@ export function createBuilderServices(cwd: string, flags: Partial<CliFlags> = {}
       certDir: resolveCertDir(flags as CliFlags),
       retryTimes: retry.times,
       retryDelayMs: retry.delayMs,
-      env: process.env,
+      env,
     }));
   let client: CincinnatiClient | undefined;
   const clientOnce = () =>
     (client ??= new CincinnatiClient({
-      env: process.env,
+      env,
       tlsVerify: flags.srcTlsVerify ?? true,
       certDir: resolveCertDir(flags as CliFlags),
       retry,
@@ -54,7 +58,7 @@ export function createBuilderServices(cwd: string, flags: Partial<CliFlags> = {}
   let helm: HelmRepositoryClient | undefined;
   const helmOnce = () =>
     (helm ??= new HelmRepositoryClient({
-      env: process.env,
+      env,
       tlsVerify: flags.srcTlsVerify ?? true,
       certDir: resolveCertDir(flags as CliFlags),
       retry,

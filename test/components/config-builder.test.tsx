@@ -496,3 +496,18 @@ test('ink-testing-library: every screen, its keys and hint line; Esc backs out, 
   );
   assert.deepEqual(done, [[undefined, true]]);
 });
+
+test('reducer: the first release channel decides the architecture; later ones add theirs', () => {
+  let s = initialBuilderState({ openshiftVersion: '4.20' });
+  s = keys(s, '\u001b[B\r\u001b[B\u001b[C'); // Releases, Architecture → arm64
+  assert.equal(s.rel.arch, 'arm64');
+  s = keys(s, '\u001b[B\r'); // add on the min row
+  assert.deepEqual(s.draft.releases.architectures, ['arm64']);
+  s = keys(s, '\u001b[A\u001b[D'); // back to amd64
+  s = keys(s, '\u001b[H\u0015stable-4.19\u001b[B\u001b[B\r');
+  assert.deepEqual(
+    s.draft.releases.channels.map((c) => c.name),
+    ['stable-4.20', 'stable-4.19'],
+  );
+  assert.deepEqual(s.draft.releases.architectures, ['arm64', 'amd64']);
+});
