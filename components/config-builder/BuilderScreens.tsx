@@ -94,7 +94,8 @@ export function screenHints(state: BuilderState, unicode: boolean): string {
     case 'package':
       return `${ud} move  Space channel  ${lr} min/max  x clear  Enter keep  Del drop  Esc back`;
     case 'releases':
-      return `${ud} move  type channel  ${lr}/Space change  Enter add channel  Del remove  Esc back`;
+      if (state.picker) return `type to filter  ${ud} move  Enter use this channel  Esc close`;
+      return `${ud} move  type/Tab channel  ${lr}/Space change  Enter add channel  Del remove  Esc back`;
     case 'images':
       if (state.picker) return `type to filter  ${ud} move  Enter add this tag  Esc close`;
       return `type a reference  Tab pick a tag  Enter add  ${ud} move  Del remove  Esc back`;
@@ -392,6 +393,14 @@ function ReleasesScreen({ state, width, lines }: ScreenProps) {
     : '';
   const added = state.draft.releases.channels;
   const addedRoom = Math.max(0, lines - RELEASE_ROWS.length - 3);
+  if (state.picker) {
+    return (
+      <Box flexDirection="column">
+        <Row text={`${fit(RELEASE_LABELS.channel, 15)}${rel.channel}  (${rel.arch})`} width={width} />
+        <PickerList state={state} width={width} lines={lines - 1} />
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
       {RELEASE_ROWS.map((row, i) => (
@@ -422,7 +431,7 @@ function PickerList({ state, width, lines }: ScreenProps) {
   const mark = useCursorMark();
   const picker = state.picker!;
   const load = pickerLoad(state);
-  const what = picker.kind === 'tags' ? 'Tags of' : 'Charts of';
+  const what = picker.kind === 'tags' ? 'Tags of' : picker.kind === 'charts' ? 'Charts of' : 'Channels named by';
   if (!load || load.status === 'loading') {
     return <Row text={`${what} ${picker.source}: loading${theme.glyphs.ellipsis}`} width={width} tone="muted" />;
   }

@@ -14,6 +14,7 @@ import type { UpdateGraph } from '../../core/collect/release/cincinnati-graph.js
 import type { ImageFootprint } from '../../core/collect/image-footprint.js';
 import { previewPlan, type PlanPreview } from '../../core/collect/plan-preview.js';
 import { channelVersions } from '../../core/collect/release/release-browser.js';
+import { compareChannelNames } from '../../core/collect/release/release-listing.js';
 import { OPENSHIFT_VERSIONS, redHatCatalogs } from '../../core/config/redhat-catalogs.js';
 import { RELEASE_ARCHITECTURES, type IncludePackage } from '../../core/config/image-set-config.js';
 import { emptyDraft, type IscDraft, type PackageDraft } from '../../core/config/isc-writer.js';
@@ -59,8 +60,8 @@ export interface ChartVersions {
 
 /** A list to pick from: an image repository's tags, or a Helm repository's chart versions. */
 export interface Picker {
-  kind: 'tags' | 'charts';
-  /** Image repository (`host/path`) or Helm repository URL. */
+  kind: 'tags' | 'charts' | 'channels';
+  /** Image repository (`host/path`), Helm repository URL, or release graph key (`arch/channel`). */
   source: string;
   cursor: number;
   top: number;
@@ -279,6 +280,14 @@ export function pickerItems(state: BuilderState): { label: string; name: string;
   if (picker.kind === 'tags') {
     const load = state.tagLists[picker.source];
     if (load?.status === 'ready') items = load.value.map((tag) => ({ label: tag, name: tag }));
+  } else if (picker.kind === 'channels') {
+    // Every channel the graph's releases name in their metadata (a stable-4.18 graph also names fast-4.18,
+    // eus-4.18, stable-4.19…).
+    const load = state.graphs[picker.source];
+    if (load?.status === 'ready') {
+      const names = [...new Set(load.value.nodes.flatMap((n) => n.channels))].sort(compareChannelNames);
+      items = names.map((name) => ({ label: name, name }));
+    }
   } else {
     const load = state.chartLists[picker.source];
     if (load?.status === 'ready') {
@@ -292,6 +301,7 @@ export function pickerItems(state: BuilderState): { label: string; name: string;
 export function pickerLoad(state: BuilderState): Load<unknown> | undefined {
   const picker = state.picker;
   if (!picker) return undefined;
+  if (picker.kind === 'channels') return state.graphs[picker.source];
   return picker.kind === 'tags' ? state.tagLists[picker.source] : state.chartLists[picker.source];
 }
 
@@ -588,6 +598,15 @@ function onPackageKey(state: BuilderState, key: BuilderKey): BuilderState {
 }
 
 function onReleasesKey(state: BuilderState, key: BuilderKey): BuilderState {
+  if (state.picker) return onPickerKey(state, key);
+  if (key.kind === 'tab' && RELEASE_ROWS[state.rel.cursor] === 'channel') {
+    // The channels named by the graph of the channel typed (fetched first if needed).
+    const requested = requestGraph(state);
+    const channel = state.rel.channel.trim();
+    if (channel === '') return requested;
+    const source = graphKey(channel, state.rel.arch);
+    return { ...requested, picker: { kind: 'channels', source, cursor: 0, top: 0, filter: '' } };
+  }
   const rel = state.rel;
   const added = state.draft.releases.channels;
   const rowCount = RELEASE_ROWS.length + added.length;
@@ -710,6 +729,7 @@ function onPickerKey(state: BuilderState, key: BuilderKey): BuilderState {
     const load = pickerLoad(state);
     if (load?.status === 'failed') {
       const retry = { status: 'loading' as const };
+      if (picker.kind === 'channels') return { ...state, graphs: { ...state.graphs, [picker.source]: retry } };
       return picker.kind === 'tags'
         ? { ...state, tagLists: { ...state.tagLists, [picker.source]: retry } }
         : { ...state, chartLists: { ...state.chartLists, [picker.source]: retry } };
@@ -717,6 +737,10 @@ function onPickerKey(state: BuilderState, key: BuilderKey): BuilderState {
     const item = items[picker.cursor];
     if (!item) return state;
     if (picker.kind === 'tags') return addImage({ ...state, picker: undefined }, `${picker.source}:${item.name}`);
+    if (picker.kind === 'channels') {
+      const rel = { ...state.rel, channel: item.name, minVersion: undefined, maxVersion: undefined };
+      return requestGraph({ ...state, picker: undefined, rel: { ...rel, cursor: RELEASE_ROWS.indexOf('min') } });
+    }
     return {
       ...state,
       picker: undefined,

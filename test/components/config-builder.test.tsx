@@ -35,7 +35,7 @@ function graph(versions: string[]): UpdateGraph {
   const nodes = versions.map((version) => ({
     version,
     payload: `quay.example/ocp-release@sha256:${version.replace(/\D/g, '').padStart(64, '0')}`,
-    channels: ['stable-4.20'],
+    channels: ['stable-4.20', 'fast-4.20', 'eus-4.20'],
     metadata: {},
   }));
   const edges: [number, number][] = [];
@@ -510,4 +510,19 @@ test('reducer: the first release channel decides the architecture; later ones ad
     ['stable-4.20', 'stable-4.19'],
   );
   assert.deepEqual(s.draft.releases.architectures, ['arm64', 'amd64']);
+});
+
+test('view: Tab on the channel lists the channels the graph names; Enter switches to one and fetches it', async (t) => {
+  const h = startBuilder(t, model());
+  await h.waitFor('What goes into');
+  await h.write(`${KEYS.down}${KEYS.enter}`);
+  await h.waitFor('Graph: 3 versions 4.20.1…4.20.3');
+  await h.write(KEYS.tab);
+  const frame = await h.waitFor('Channels named by amd64/stable-4.20');
+  assert.match(frame, /❯ eus-4\.20\n +fast-4\.20\n +stable-4\.20/);
+  await h.write(`${KEYS.down}${KEYS.enter}`);
+  await h.waitFor('Channel        fast-4.20');
+  await h.waitFor('Graph: 3 versions');
+  await h.write(KEYS.enter);
+  await h.waitFor('fast-4.20 added');
 });
