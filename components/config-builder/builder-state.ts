@@ -9,7 +9,7 @@
  * range); releases; additional images; Helm repositories; preview; save.
  */
 import type { CatalogModel } from '../../core/collect/operator/catalog-browser.js';
-import { filterPackages, packageVersions } from '../../core/collect/operator/catalog-browser.js';
+import { filterPackages, keptBundles, packageVersions } from '../../core/collect/operator/catalog-browser.js';
 import type { UpdateGraph } from '../../core/collect/release/cincinnati-graph.js';
 import type { ImageFootprint } from '../../core/collect/image-footprint.js';
 import { previewPlan, type PlanPreview } from '../../core/collect/plan-preview.js';
@@ -583,7 +583,11 @@ function onPackageKey(state: BuilderState, key: BuilderKey): BuilderState {
       return { ...state, pkg: { ...edit, [which]: value } };
     }
     case 'enter': {
-      const draft = setPackage(state.draft, state.openCatalog!, packageDraftOf(state, edit), edit.name);
+      const chosen = packageDraftOf(state, edit);
+      // A choice the mirror's filter rejects (e.g. a range that empties the default channel) is not kept.
+      const kept = keptBundles(model!, includePackageOf(chosen));
+      if (kept.error) return { ...state, message: `not kept: ${kept.error}` };
+      const draft = setPackage(state.draft, state.openCatalog!, chosen, edit.name);
       return { ...state, draft, screen: 'packages', pkg: undefined, message: `${edit.name} added` };
     }
     case 'delete': {

@@ -103,6 +103,15 @@ test('reducer: catalog → filter → package with channels and a range → draf
     kept.bundles.map((b) => b.version),
     ['1.2.0', '1.3.0'],
   );
+  // A range that empties the default channel is refused with the filter's message.
+  s = keys(s, '\r\u001b[B\u001b[B\u001b[C\u001b[B\u001b[C');
+  assert.equal(s.pkg?.minVersion, '1.3.0');
+  assert.equal(s.pkg?.maxVersion, '1.2.0');
+  s = keys(s, '\r');
+  assert.equal(s.screen, 'package');
+  assert.match(s.message ?? '', /^not kept: .*empty channel/);
+  s = keys(s, '\u001b');
+  assert.deepEqual(s.draft.operators[0].packages, [pkg]);
   // Space toggles a whole package; Esc clears the filter, a second Esc goes back.
   s = keys(s, '\u001b');
   assert.equal(s.filter, '');
