@@ -189,7 +189,7 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate" bold color={theme.tone('accent')}>
-        {truncateEnd(`ocm-tui config builder  ${titleOf(state)}`, width - 1, theme.glyphs.ellipsis)}
+        {truncateEnd(`ocm-tui config builder  ${titleOf(state, theme.unicode)}`, width - 1, theme.glyphs.ellipsis)}
       </Text>
       <BuilderBody state={state} width={width} lines={bodyLines} />
       {state.message ? (
@@ -216,6 +216,6 @@ const TITLES: Record<BuilderState['screen'], string> = {
   save: '[Save]',
 };
 
-function titleOf(state: BuilderState): string {
-  return TITLES[state.screen];
+function titleOf(state: BuilderState, unicode: boolean): string {
+  return unicode ? TITLES[state.screen] : TITLES[state.screen].replace(/›/g, '>');
 }

@@ -707,9 +707,9 @@ function onReleasesKey(state: BuilderState, key: BuilderKey): BuilderState {
 
 function addImage(state: BuilderState, ref: string): BuilderState {
   const images = state.draft.additionalImages;
-  if (ref === '') return { ...state, message: 'type an image reference (registry/repository:tag or @sha256:…)' };
+  if (ref === '') return { ...state, message: 'type an image reference (registry/repository:tag or @sha256:...)' };
   if (!/[:@]/.test(ref.slice(ref.lastIndexOf('/') + 1)) && !ref.startsWith('oci://')) {
-    return { ...state, message: `${ref}: add a tag (:tag) or a digest (@sha256:…), or Tab to pick a tag` };
+    return { ...state, message: `${ref}: add a tag (:tag) or a digest (@sha256:...), or Tab to pick a tag` };
   }
   if (images.includes(ref)) return { ...state, imageInput: '', message: `${ref} is already listed` };
   return {

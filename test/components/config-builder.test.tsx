@@ -537,3 +537,33 @@ test('view: Tab on the channel lists the channels the graph names; Enter switche
   await h.write(KEYS.enter);
   await h.waitFor('fast-4.20 added');
 });
+
+test('ASCII terminal (LANG=C): every screen prints only ASCII', async (t) => {
+  const ascii = createTheme({ color: false, unicode: false });
+  const services = fakeServices(model());
+  const app = renderSized(<ConfigBuilder services={services} onDone={() => undefined} theme={ascii} />, {
+    columns: 80,
+    rows: 24,
+  });
+  t.after(() => app.unmount());
+  const frame = () => stripAnsi(app.lastFrame());
+  const write = async (data: string) => {
+    await new Promise((r) => setImmediate(r));
+    app.stdin.write(data);
+    await new Promise((r) => setImmediate(r));
+  };
+  const seen: string[] = [];
+  const visit = async (data: string, text: string) => {
+    await write(data);
+    seen.push(await waitForFrame(frame, (f) => f.includes(text), text));
+  };
+  await visit('', 'What goes into');
+  await visit(`\r\u001b[F${CATALOG}\r`, '12 packages');
+  await visit('\r', 'Min version  < none >');
+  await visit('\u001b\u001b\u001b\u001b[B\r', 'Architecture');
+  await visit('\u001b\u001b[B\r', 'Reference: _');
+  await visit('\u001b\u001b[B\r', 'Repository name');
+  await visit('\u001b\u001b[B\r', 'Plan (loaded');
+  await visit('\r', 'Path: imageset-config.yaml_');
+  for (const f of seen) assert.match(f, /^[\x20-\x7e\n]*$/, f);
+});
