@@ -209,12 +209,12 @@ function LoadingOrFailed({ state, width }: { state: BuilderState; width: number 
       </Box>
     );
   }
+  const progress =
+    load?.status === 'loading' && load.total
+      ? `${formatBytes(load.bytes ?? 0)} of ${formatBytes(load.total)}${(load.bytes ?? 0) >= load.total ? ', loading the FBC' : ''}`
+      : 'pulling the catalog image';
   return (
-    <Row
-      text={`Reading ${state.openCatalog ?? ''}${theme.glyphs.ellipsis} (pulling the catalog image and loading its FBC)`}
-      width={width}
-      tone="muted"
-    />
+    <Row text={`Reading ${state.openCatalog ?? ''}${theme.glyphs.ellipsis} (${progress})`} width={width} tone="muted" />
   );
 }
 

@@ -21,8 +21,8 @@ import { useKeyStream } from './use-key-stream.js';
 
 /** What the builder needs from the outside world (the CLI implements it over the core). */
 export interface BuilderServices {
-  /** Reads a catalog image's FBC into the browsing model. */
-  loadCatalog(ref: string): Promise<CatalogModel>;
+  /** Reads a catalog image's FBC into the browsing model; `onBytes` reports the catalog layers read so far. */
+  loadCatalog(ref: string, onBytes?: (bytes: number, total: number) => void): Promise<CatalogModel>;
   /** The Cincinnati graph of a channel for an architecture. */
   fetchGraph(channel: string, arch: string): Promise<UpdateGraph>;
   /** Tags of an image repository (`host/path`), for picking. */
@@ -55,6 +55,7 @@ export function ConfigBuilder(props: ConfigBuilderProps) {
 }
 
 const FOOTPRINT_CONCURRENCY = 4;
+const PROGRESS_INTERVAL_MS = 200;
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -90,8 +91,16 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
       const id = `catalog:${ref}`;
       if (inFlight.current.has(id)) continue;
       inFlight.current.add(id);
+      // Progress at most every 200 ms: a catalog layer arrives in many small chunks.
+      let last = 0;
+      const onBytes = (bytes: number, total: number) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_INTERVAL_MS && bytes < total) return;
+        last = now;
+        dispatch({ type: 'catalog.progress', ref, bytes, total });
+      };
       services
-        .loadCatalog(ref)
+        .loadCatalog(ref, onBytes)
         .then(
           (model) => dispatch({ type: 'catalog.loaded', ref, model }),
           (err: unknown) => dispatch({ type: 'catalog.failed', ref, message: errorMessage(err) }),

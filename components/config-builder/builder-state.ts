@@ -22,7 +22,10 @@ import type { BuilderKey } from './builder-keys.js';
 
 export type Screen = 'home' | 'catalogs' | 'packages' | 'package' | 'releases' | 'images' | 'helm' | 'preview' | 'save';
 
-export type Load<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'failed'; message: string };
+export type Load<T> =
+  | { status: 'loading'; bytes?: number; total?: number }
+  | { status: 'ready'; value: T }
+  | { status: 'failed'; message: string };
 
 export const HOME_ROWS = ['operators', 'releases', 'images', 'helm', 'preview', 'save'] as const;
 export type HomeRow = (typeof HOME_ROWS)[number];
@@ -119,6 +122,7 @@ export type BuilderAction =
   | { type: 'layout'; listRows: number }
   | { type: 'catalog.loaded'; ref: string; model: CatalogModel }
   | { type: 'catalog.failed'; ref: string; message: string }
+  | { type: 'catalog.progress'; ref: string; bytes: number; total: number }
   | { type: 'graph.loaded'; key: string; graph: UpdateGraph }
   | { type: 'graph.failed'; key: string; message: string }
   | { type: 'footprint.loaded'; ref: string; footprint: ImageFootprint }
@@ -932,6 +936,11 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
         catalogs: { ...state.catalogs, [action.ref]: { status: 'ready' as const, value: action.model } },
       };
       return next.openCatalog === action.ref ? { ...refilter(next, state.filter), pkgCursor: 0 } : next;
+    }
+    case 'catalog.progress': {
+      if (state.catalogs[action.ref]?.status !== 'loading') return state;
+      const progress = { status: 'loading' as const, bytes: action.bytes, total: action.total };
+      return { ...state, catalogs: { ...state.catalogs, [action.ref]: progress } };
     }
     case 'catalog.failed':
       return {

@@ -65,8 +65,8 @@ export function createBuilderServices(
     }));
   const at = (path: string) => resolve(cwd, path);
   return {
-    async loadCatalog(ref) {
-      const fbc = await readCatalogFbc(ref, { stores: await storesOnce(), signal: abort.signal });
+    async loadCatalog(ref, onBytes) {
+      const fbc = await readCatalogFbc(ref, { stores: await storesOnce(), signal: abort.signal, onBytes });
       return browseCatalog(ref, fbc);
     },
     async fetchGraph(channel, arch) {

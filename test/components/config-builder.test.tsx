@@ -567,3 +567,26 @@ test('ASCII terminal (LANG=C): every screen prints only ASCII', async (t) => {
   await visit('\r', 'Path: imageset-config.yaml_');
   for (const f of seen) assert.match(f, /^[\x20-\x7e\n]*$/, f);
 });
+
+test('view: a catalog being read shows how much of it has arrived, then its packages', async (t) => {
+  let release: () => void = () => undefined;
+  const services: BuilderServices = {
+    ...fakeServices(model()),
+    loadCatalog: (_ref, onBytes) =>
+      new Promise((resolve) => {
+        onBytes?.(3 * 1024 * 1024, 12 * 1024 * 1024);
+        release = () => resolve(model());
+      }),
+  };
+  const app = renderSized(<ConfigBuilder services={services} onDone={() => undefined} theme={THEME} />, {
+    columns: 80,
+    rows: 24,
+  });
+  t.after(() => app.unmount());
+  const frame = () => stripAnsi(app.lastFrame());
+  await waitForFrame(frame, (f) => f.includes('What goes into'));
+  app.stdin.write(`\r\u001b[F${CATALOG}\r`);
+  await waitForFrame(frame, (f) => f.includes('(3 MiB of 12 MiB)'), 'progress');
+  release();
+  await waitForFrame(frame, (f) => f.includes('12 packages'), 'packages');
+});
