@@ -102,16 +102,14 @@ function WizardRoot({ cwd, listConfigs, describeConfig, onSubmit, onCancel, home
   }, [outcome, onSubmit, onCancel]);
 
   const textField = focusedTextField(state);
-  useGuardedInput(
-    (input, key) => {
-      const action = matchKey(WIZARD_KEYMAP, input, key);
-      if (!action) return;
-      // A focused text field owns printable keys and the cursor keys.
-      if (textField && (action === 'left' || action === 'right' || action === 'toggle')) return;
-      dispatch({ type: 'key', key: action });
-    },
-    { isActive: !state.building },
-  );
+  useGuardedInput((input, key) => {
+    const action = matchKey(WIZARD_KEYMAP, input, key);
+    if (!action) return;
+    // A focused text field owns printable keys and the cursor keys.
+    if (textField && (action === 'left' || action === 'right' || action === 'toggle')) return;
+    dispatch({ type: 'key', key: action });
+  });
+  // While the builder is open the reducer ignores these keys (Ctrl+C still leaves the wizard).
   const onBuilt = useCallback(
     (path: string | undefined, quit?: boolean) =>
       dispatch(quit ? { type: 'key', key: 'cancel' } : { type: 'builder.done', path }),
