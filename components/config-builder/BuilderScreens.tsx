@@ -90,15 +90,15 @@ export function screenHints(state: BuilderState, unicode: boolean): string {
     case 'catalogs':
       return `${ud} move  ${lr} OpenShift version  Enter browse  Del remove  Esc back`;
     case 'packages':
-      return `type to filter  ${ud} PgUp/PgDn move  Space add/remove  Enter channels & versions  Esc back`;
+      return `type to filter  ${ud} PgUp/PgDn  Space add/remove  Enter details  Esc back`;
     case 'package':
       return `${ud} move  Space channel  ${lr} min/max  x clear  Enter keep  Del drop  Esc back`;
     case 'releases':
       if (state.picker) return `type to filter  ${ud} move  Enter use this channel  Esc close`;
-      return `${ud} move  type/Tab channel  ${lr}/Space change  Enter add channel  Del remove  Esc back`;
+      return `${ud} move  Tab channels  ${lr}/Space change  Enter add  Del remove  Esc back`;
     case 'images':
       if (state.picker) return `type to filter  ${ud} move  Enter add this tag  Esc close`;
-      return `type a reference  Tab pick a tag  Enter add  ${ud} move  Del remove  Esc back`;
+      return `type a reference  Tab pick a tag  Enter add  ${ud}  Del remove  Esc back`;
     case 'helm':
       if (state.picker) return `type to filter  ${ud} move  Enter choose  Esc close`;
       return `type  Enter next/add  Tab pick a chart  ${ud} move  Del remove  Esc back`;

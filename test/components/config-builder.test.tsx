@@ -472,7 +472,7 @@ test('ink-testing-library: every screen, its keys and hint line; Esc backs out, 
   const screens: [string, string, string][] = [
     // [keys from home, text on the screen, hint]
     [KEYS.enter, 'Red Hat catalogs for OpenShift ‹ 4.18 ›', '←/→ OpenShift version'],
-    [`${KEYS.down}${KEYS.enter}`, 'Architecture', 'Enter add channel'],
+    [`${KEYS.down}${KEYS.enter}`, 'Architecture', 'Tab channels'],
     [`${KEYS.down}${KEYS.down}${KEYS.enter}`, 'Reference:', 'Tab pick a tag'],
     [`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`, 'Repository URL', 'Tab pick a chart'],
     [`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`, 'Nothing selected yet.', 'Enter save'],
