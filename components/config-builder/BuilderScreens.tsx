@@ -82,8 +82,8 @@ function plural(n: number, word: string): string {
 
 /** The key-hint line of each screen (what the reducer does with the keys). */
 export function screenHints(state: BuilderState, unicode: boolean): string {
-  const ud = unicode ? '↑/↓' : 'Up/Down';
-  const lr = unicode ? '←/→' : 'Left/Right';
+  const ud = unicode ? '↑/↓' : 'Up/Dn';
+  const lr = unicode ? '←/→' : '<-/->';
   switch (state.screen) {
     case 'home':
       return `${ud} move  Enter open  Esc back to the wizard  Ctrl+C quit`;
@@ -92,7 +92,7 @@ export function screenHints(state: BuilderState, unicode: boolean): string {
     case 'packages':
       return `type to filter  ${ud} PgUp/PgDn  Space add/remove  Enter details  Esc back`;
     case 'package':
-      return `${ud} move  Space channel  ${lr} min/max  x clear  Enter keep  Del drop  Esc back`;
+      return `${ud}  Space channel  ${lr} min/max  x clear  Enter keep  Del drop  Esc back`;
     case 'releases':
       if (state.picker) return `type to filter  ${ud} move  Enter use this channel  Esc close`;
       return `${ud} move  Tab channels  ${lr}/Space change  Enter add  Del remove  Esc back`;

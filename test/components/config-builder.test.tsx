@@ -590,3 +590,32 @@ test('view: a catalog being read shows how much of it has arrived, then its pack
   release();
   await waitForFrame(frame, (f) => f.includes('12 packages'), 'packages');
 });
+
+test('hint lines fit an 80-column terminal on every screen and state', async () => {
+  const { screenHints } = await import('../../components/config-builder/BuilderScreens.js');
+  const base = initialBuilderState();
+  const screens: BuilderState['screen'][] = [
+    'home',
+    'catalogs',
+    'packages',
+    'package',
+    'releases',
+    'images',
+    'helm',
+    'preview',
+    'save',
+  ];
+  const picker = { kind: 'tags' as const, source: 'x/y', cursor: 0, top: 0, filter: '' };
+  const states: BuilderState[] = [
+    ...screens.map((screen) => ({ ...base, screen })),
+    ...(['images', 'helm', 'releases'] as const).map((screen) => ({ ...base, screen, picker })),
+    { ...base, screen: 'save', save: { status: 'confirm', path: 'x' } },
+    { ...base, screen: 'save', save: { status: 'saved', path: 'x' } },
+  ];
+  for (const state of states) {
+    for (const unicode of [true, false]) {
+      const hint = screenHints(state, unicode);
+      assert.ok([...hint].length <= 79, `${state.screen}: ${hint}`);
+    }
+  }
+});
