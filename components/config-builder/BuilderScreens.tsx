@@ -20,6 +20,7 @@ import {
   isOnCatalogInput,
   openModel,
   packageDraftOf,
+  currentPlan,
   pickerItems,
   pickerLoad,
   planOf,
@@ -547,24 +548,82 @@ function sizeText(sum: ReturnType<typeof sumFootprints>, ellipsis: string): stri
   return parts.join(', ');
 }
 
+const KINDS = ['release', 'operator', 'additional', 'helm'] as const;
+
 function PreviewScreen({ state, width, lines }: ScreenProps) {
   const theme = useTheme();
   const plan = useMemo(() => planOf(state), [state.draft, state.catalogs, state.graphs]); // planOf's inputs
+  const dryRun = currentPlan(state);
   const footprintOf = (ref: string) => {
     const load = state.footprints[ref];
     if (!load || load.status === 'loading') return undefined;
     return load.status === 'ready' ? load.value : { error: load.message };
   };
   const typeW = 11;
-  // Two lines per row (what, then the detail) so 80 columns stay readable.
-  const room = Math.max(1, Math.floor((lines - 3) / 2));
+  if (dryRun?.status === 'ready') {
+    // The mirror's own plan: images per kind as its collectors found them, sizes from their manifests.
+    const { images, errors, warnings } = dryRun.value;
+    const kinds = KINDS.filter((k) => images.some((i) => i.kind === k));
+    const all = sumFootprints(
+      images.map((i) => i.source),
+      footprintOf,
+    );
+    const problems = [
+      ...errors.slice(0, 2).map((m) => ({ text: `${theme.glyphs.failed} ${m}`, tone: 'error' as const })),
+      ...warnings.slice(0, 2).map((m) => ({ text: `${theme.glyphs.warning} ${m}`, tone: 'warn' as const })),
+    ];
+    const selectionRoom = Math.max(0, lines - 3 - kinds.length - problems.length - 1);
+    return (
+      <Box flexDirection="column">
+        <Row text="Dry run of this config (the mirror's collectors; nothing copied)" width={width} bold />
+        {kinds.length === 0 ? <Row text="No images." width={width} tone="muted" /> : null}
+        {kinds.map((kind) => {
+          const sources = images.filter((i) => i.kind === kind).map((i) => i.source);
+          return (
+            <Row
+              key={kind}
+              text={`  ${fit(kind, typeW)}${fit(plural(sources.length, 'image'), 12)}${sizeText(sumFootprints(sources, footprintOf), theme.glyphs.ellipsis)}`}
+              width={width}
+            />
+          );
+        })}
+        <Row
+          text={`  Total: ${plural(images.length, 'image')}${all.total > 0 ? `, ${sizeText(all, theme.glyphs.ellipsis)}` : ''}`}
+          width={width}
+          bold
+        />
+        {problems.map((p, i) => (
+          <Row key={i} text={p.text} width={width} tone={p.tone} />
+        ))}
+        {selectionRoom > 1 ? <Row text="Selection:" width={width} tone="muted" /> : null}
+        {plan.rows.slice(0, Math.max(0, selectionRoom - 1)).map((r, i) => (
+          <Row
+            key={`${r.type}:${r.label}:${i}`}
+            text={`  ${fit(r.type, typeW)}${truncateMiddle(r.label, Math.max(10, Math.floor(width / 2)), theme.glyphs.ellipsis)}: ${r.error ? `${theme.glyphs.failed} ${r.error}` : r.detail}`}
+            width={width}
+            tone={r.error ? 'error' : 'muted'}
+          />
+        ))}
+      </Box>
+    );
+  }
+  // Until the dry run is there (or when it failed): what the loaded catalogs and graphs already say.
+  const room = Math.max(1, Math.floor((lines - 4) / 2));
   const all = sumFootprints(
     plan.rows.flatMap((r) => r.refs),
     footprintOf,
   );
+  const status =
+    dryRun?.status === 'failed'
+      ? { text: `${theme.glyphs.failed} Dry run failed: ${dryRun.message}`, tone: 'error' as const }
+      : {
+          text: `Dry run: collecting with the mirror's collectors (catalogs, release payloads)${theme.glyphs.ellipsis}`,
+          tone: 'muted' as const,
+        };
   return (
     <Box flexDirection="column">
       <Row text="Plan (loaded catalogs and graphs; manifests read, nothing copied)" width={width} bold />
+      <Row text={status.text} width={width} tone={status.tone} />
       {plan.rows.length === 0 ? <Row text="Nothing selected yet." width={width} tone="muted" /> : null}
       {plan.rows.slice(0, room).map((r, i) => {
         const size = sizeText(sumFootprints(r.refs, footprintOf), theme.glyphs.ellipsis);

@@ -8,6 +8,7 @@ import { Box, Text } from 'ink';
 import type { CatalogModel } from '../../core/collect/operator/catalog-browser.js';
 import type { UpdateGraph } from '../../core/collect/release/cincinnati-graph.js';
 import type { ImageFootprint } from '../../core/collect/image-footprint.js';
+import type { DryRunPlan } from '../../core/collect/dry-run-plan.js';
 import { checkIscText, writeIsc } from '../../core/config/isc-writer.js';
 import { liveAreaLines } from '../dashboard/layout.js';
 import { truncateEnd } from '../shared/format.js';
@@ -29,6 +30,8 @@ export interface BuilderServices {
   listTags(repository: string): Promise<string[]>;
   /** Charts and versions (newest first) of a Helm repository index, for picking. */
   listCharts(url: string): Promise<ChartVersions[]>;
+  /** The images a config selects, collected by the mirror's collectors in dry-run mode (nothing copied). */
+  planImages(configText: string): Promise<DryRunPlan>;
   /** Bytes of an image at its source and how many of them the cache holds (manifests are read, no blobs). */
   imageFootprint(ref: string): Promise<ImageFootprint>;
   fileExists(path: string): Promise<boolean>;
@@ -82,9 +85,13 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
   }, [listRows]);
 
   const inFlight = useRef(new Set<string>());
+  // Effects that need the draft read it here (the latest state, not a render-time copy).
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const day = today ?? new Date().toISOString().slice(0, 10);
   const pending = useMemo(
     () => pendingLoads(state),
-    [state.catalogs, state.graphs, state.tagLists, state.chartLists, state.footprints], // pendingLoads' inputs
+    [state.catalogs, state.graphs, state.tagLists, state.chartLists, state.footprints, state.plan], // its inputs
   );
   useEffect(() => {
     for (const ref of pending.catalogs) {
@@ -121,6 +128,20 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
           (err: unknown) => dispatch({ type: 'graph.failed', key, message: errorMessage(err) }),
         )
         .finally(() => inFlight.current.delete(id));
+    }
+    if (pending.plan !== undefined) {
+      const key = pending.plan;
+      const id = `plan:${key}`;
+      if (!inFlight.current.has(id)) {
+        inFlight.current.add(id);
+        services
+          .planImages(configText(stateRef.current, day))
+          .then(
+            (plan) => dispatch({ type: 'plan.loaded', draftKey: key, plan }),
+            (err: unknown) => dispatch({ type: 'plan.failed', draftKey: key, message: errorMessage(err) }),
+          )
+          .finally(() => inFlight.current.delete(id));
+      }
     }
     // A few images at a time: each is one or more manifest requests to its registry.
     for (const ref of pending.footprints) {
@@ -164,7 +185,6 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
   }, [pending, services]);
 
   const save = state.save;
-  const day = today ?? new Date().toISOString().slice(0, 10);
   useEffect(() => {
     if (save.status === 'checking') {
       services.fileExists(save.path).then(

@@ -12,6 +12,7 @@ import type { CatalogModel } from '../../core/collect/operator/catalog-browser.j
 import { filterPackages, keptBundles, packageVersions } from '../../core/collect/operator/catalog-browser.js';
 import type { UpdateGraph } from '../../core/collect/release/cincinnati-graph.js';
 import type { ImageFootprint } from '../../core/collect/image-footprint.js';
+import type { DryRunPlan } from '../../core/collect/dry-run-plan.js';
 import { previewPlan, type PlanPreview } from '../../core/collect/plan-preview.js';
 import { channelVersions } from '../../core/collect/release/release-browser.js';
 import { compareChannelNames } from '../../core/collect/release/release-listing.js';
@@ -107,6 +108,8 @@ export interface BuilderState {
   tagLists: Readonly<Record<string, Load<string[]>>>;
   chartLists: Readonly<Record<string, Load<ChartVersions[]>>>;
   picker?: Picker;
+  /** The dry run of the draft (the mirror's collectors), for the draft it was made for. */
+  plan?: { draftKey: string; load: Load<DryRunPlan> };
   /** Sizes of the preview's images at their source and in the cache, by reference. */
   footprints: Readonly<Record<string, Load<ImageFootprint>>>;
   helm: Record<HelmField, string> & { cursor: number };
@@ -125,6 +128,8 @@ export type BuilderAction =
   | { type: 'catalog.progress'; ref: string; bytes: number; total: number }
   | { type: 'graph.loaded'; key: string; graph: UpdateGraph }
   | { type: 'graph.failed'; key: string; message: string }
+  | { type: 'plan.loaded'; draftKey: string; plan: DryRunPlan }
+  | { type: 'plan.failed'; draftKey: string; message: string }
   | { type: 'footprint.loaded'; ref: string; footprint: ImageFootprint }
   | { type: 'footprint.failed'; ref: string; message: string }
   | { type: 'tags.loaded'; repository: string; tags: string[] }
@@ -262,9 +267,31 @@ export function planOf(state: BuilderState): PlanPreview {
 /** At most this many images are measured for one preview (manifests only, but one request or more each). */
 export const MAX_MEASURED_IMAGES = 300;
 
-/** Asks for the footprints of the preview's images not measured yet. */
+/** The key a dry run is made for: the draft's content. */
+export function draftKey(state: BuilderState): string {
+  return JSON.stringify(state.draft);
+}
+
+/** The dry run of the current draft, if it is there (a plan of an older draft does not count). */
+export function currentPlan(state: BuilderState): Load<DryRunPlan> | undefined {
+  return state.plan?.draftKey === draftKey(state) ? state.plan.load : undefined;
+}
+
+/** Starts the dry run of the current draft unless it was made already (a failed one is retried). */
+function requestPlan(state: BuilderState): BuilderState {
+  const current = currentPlan(state);
+  if (current && current.status !== 'failed') return state;
+  return { ...state, plan: { draftKey: draftKey(state), load: { status: 'loading' } } };
+}
+
+/** Asks for the footprints of the preview's images not measured yet (the dry run's, else the draft's). */
 function requestFootprints(state: BuilderState): BuilderState {
-  const refs = [...new Set(planOf(state).rows.flatMap((r) => r.refs))];
+  const plan = currentPlan(state);
+  const refs = [
+    ...new Set(
+      plan?.status === 'ready' ? plan.value.images.map((i) => i.source) : planOf(state).rows.flatMap((r) => r.refs),
+    ),
+  ];
   const footprints = { ...state.footprints };
   let added = 0;
   for (const ref of refs.slice(0, MAX_MEASURED_IMAGES)) {
@@ -456,7 +483,7 @@ function onHomeKey(state: BuilderState, key: BuilderKey): BuilderState {
     case 'helm':
       return { ...state, screen: 'helm', message: undefined };
     case 'preview':
-      return requestFootprints({ ...state, screen: 'preview', message: undefined });
+      return requestFootprints(requestPlan({ ...state, screen: 'preview', message: undefined }));
     case 'save':
       return { ...state, screen: 'save', save: { status: 'editing' }, message: undefined };
   }
@@ -949,6 +976,16 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       };
     case 'graph.loaded':
       return { ...state, graphs: { ...state.graphs, [action.key]: { status: 'ready', value: action.graph } } };
+    case 'plan.loaded':
+    case 'plan.failed': {
+      if (state.plan?.draftKey !== action.draftKey) return state;
+      const load: Load<DryRunPlan> =
+        action.type === 'plan.loaded'
+          ? { status: 'ready', value: action.plan }
+          : { status: 'failed', message: action.message };
+      const next = { ...state, plan: { draftKey: action.draftKey, load } };
+      return action.type === 'plan.loaded' ? requestFootprints(next) : next;
+    }
     case 'footprint.loaded':
       return {
         ...state,
@@ -995,6 +1032,8 @@ export function pendingLoads(state: BuilderState): {
   tags: string[];
   charts: string[];
   footprints: string[];
+  /** The draft key of a dry run to start. */
+  plan?: string;
 } {
   const loading = (record: Readonly<Record<string, Load<unknown>>>) =>
     Object.entries(record)
@@ -1003,6 +1042,7 @@ export function pendingLoads(state: BuilderState): {
   return {
     tags: loading(state.tagLists),
     footprints: loading(state.footprints),
+    plan: state.plan?.load.status === 'loading' ? state.plan.draftKey : undefined,
     charts: loading(state.chartLists),
     catalogs: Object.entries(state.catalogs)
       .filter(([, l]) => l.status === 'loading')

@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { HelmRepositoryClient } from '../../core/collect/helm/helm-repository.js';
 import { imageFootprint } from '../../core/collect/image-footprint.js';
+import { dryRunPlan } from '../../core/collect/dry-run-plan.js';
+import { parseImageSetConfig } from '../../core/config/load-config.js';
 import { browseCatalog } from '../../core/collect/operator/catalog-browser.js';
 import { readCatalogFbc } from '../../core/collect/operator/read-catalog.js';
 import { CincinnatiClient } from '../../core/collect/release/cincinnati-client.js';
 import { toPullLocation } from '../../core/reference/pull-location.js';
-import { DEFAULTS } from '../../core/workflow/mirror-options.js';
+import { DEFAULTS, cacheHostOf } from '../../core/workflow/mirror-options.js';
 import { createRunStores } from '../../core/workflow/store-resolver.js';
 import type { BuilderServices } from '../../components/config-builder/ConfigBuilder.js';
 import { parseDuration } from '../duration.js';
@@ -90,6 +92,18 @@ export function createBuilderServices(
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }
+    },
+    async planImages(configText) {
+      const stores = await storesOnce();
+      return dryRunPlan(parseImageSetConfig(configText, 'builder-draft.yaml').config, {
+        stores,
+        cache: stores.cache,
+        cacheHost: cacheHostOf(flags.port ?? DEFAULTS.port),
+        env,
+        signal: abort.signal,
+        retryTimes: retry.times,
+        retryDelayMs: retry.delayMs,
+      });
     },
     async imageFootprint(ref) {
       return imageFootprint(ref, await storesOnce(), abort.signal);

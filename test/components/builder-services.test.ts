@@ -78,6 +78,24 @@ test('builder services: catalog, tags, footprint, graph, Helm charts, files', as
   assert.deepEqual(await services.listCharts(helmUrl), [{ name: 'podinfo', versions: ['6.5.1', '6.5.0'] }]);
   await assert.rejects(services.loadCatalog(`${registry.host}/missing/catalog:v1`));
 
+  // The dry run with the mirror's collectors: foo's range keeps 3 bundles (+ 1 operand), the catalog as published
+  // and the filtered catalog it would rebuild; the additional image.
+  const plan = await services.planImages(`kind: ImageSetConfiguration
+apiVersion: mirror.openshift.io/v2alpha1
+mirror:
+  operators:
+    - catalog: ${catalog.ref}
+      packages:
+        - name: foo
+          minVersion: 0.2.0
+          maxVersion: 0.3.1
+  additionalImages:
+    - name: ${image.reference}
+`);
+  assert.deepEqual(plan.errors, []);
+  assert.deepEqual(plan.totals, { operator: 6, additional: 1 });
+  assert.ok(plan.images.some((i) => i.source === `docker://${image.reference}`));
+
   assert.equal(await services.fileExists('sub/isc.yaml'), false);
   await services.writeConfig('sub/isc.yaml', 'kind: ImageSetConfiguration\n');
   assert.equal(await services.fileExists('sub/isc.yaml'), true);

@@ -213,6 +213,22 @@ function fakeServices(
       if (ref === CATALOG) throw new Error('manifest unknown');
       return { bytes: 1024 * 1024, cachedBytes: ref.includes('-bundle:') ? 512 * 1024 : 0 };
     },
+    // The dry run: what the filter keeps of each package (bundle and related images) plus the catalog, and the
+    // additional images, as the collectors would list them.
+    planImages: async (text) => {
+      const check = checkIscText(text);
+      if (!check.ok) throw new Error(check.problems.join('; '));
+      const images: { kind: 'operator' | 'additional'; source: string }[] = [];
+      for (const op of check.config.mirror.operators ?? []) {
+        for (const pkg of op.packages ?? []) {
+          for (const image of keptBundles(catalog, pkg).images) images.push({ kind: 'operator', source: image });
+        }
+        images.push({ kind: 'operator', source: op.catalog });
+      }
+      for (const a of check.config.mirror.additionalImages ?? []) images.push({ kind: 'additional', source: a.name });
+      const totals = { operator: images.filter((i) => i.kind === 'operator').length };
+      return { images, totals, errors: [], warnings: [] };
+    },
     listCharts: async () => [
       { name: 'podinfo', versions: ['6.5.1', '6.5.0'] },
       { name: 'redis', versions: ['18.0.0'] },
@@ -284,14 +300,12 @@ test('view at 80x24: browse, choose, preview, save (asks before overwriting), he
   await h.waitFor('1 catalog, 1 package');
   // Preview, then save.
   await h.write(`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`);
-  // Sizes from the (fake) footprints: six images of 1 MiB, the three bundles half cached, the catalog unreadable.
-  frame = await h.waitFor('1 not measured');
-  assert.match(frame, /Plan \(loaded catalogs and graphs; manifests read, nothing copied\)/);
-  assert.match(
-    frame,
-    /operator +registry\.example\/ops\/catalog:v1 +7 images\n +6 MiB \(1\.5 MiB cached\), 1 not measured; 1 package\(s\), 3 bundle/,
-  );
-  assert.match(frame, /Total: 7 images, 6 MiB \(1\.5 MiB cached\), 1 not measured/);
+  // The dry run's images, sized by the (fake) footprints: six images of 1 MiB, the three bundles half cached,
+  // the catalog unreadable.
+  frame = await h.waitFor('Total: 7 images, 6 MiB (1.5 MiB cached), 1 not measured');
+  assert.match(frame, /Dry run of this config \(the mirror's collectors; nothing copied\)/);
+  assert.match(frame, /\n {2}operator +7 images +6 MiB \(1\.5 MiB cached\), 1 not measured\n/);
+  assert.match(frame, /Selection:\n {2}operator +registry\.example\/ops\/catalog:v1: 1 package\(s\), 3 bundle\(s\)/);
   await h.write(KEYS.enter);
   await h.waitFor('Path: imageset-config.yaml');
   await h.write('\u007f'.repeat('imageset-config.yaml'.length) + 'isc.yaml\r');
@@ -480,7 +494,7 @@ test('ink-testing-library: every screen, its keys and hint line; Esc backs out, 
     [`${KEYS.down}${KEYS.enter}`, 'Architecture', 'Tab channels'],
     [`${KEYS.down}${KEYS.down}${KEYS.enter}`, 'Reference:', 'Tab pick a tag'],
     [`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`, 'Repository URL', 'Tab pick a chart'],
-    [`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`, 'Nothing selected yet.', 'Enter save'],
+    [`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`, 'No images.', 'Enter save'],
     [
       `${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`,
       'Path: imageset-config.yaml',
@@ -568,7 +582,7 @@ test('ASCII terminal (LANG=C): every screen prints only ASCII', async (t) => {
   await visit('\u001b\u001b\u001b\u001b[B\r', 'Architecture');
   await visit('\u001b\u001b[B\r', 'Reference: _');
   await visit('\u001b\u001b[B\r', 'Repository name');
-  await visit('\u001b\u001b[B\r', 'Plan (loaded');
+  await visit('\u001b\u001b[B\r', 'Dry run of this config');
   await visit('\r', 'Path: imageset-config.yaml_');
   for (const f of seen) assert.match(f, /^[\x20-\x7e\n]*$/, f);
 });
