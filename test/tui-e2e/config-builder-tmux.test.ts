@@ -162,7 +162,7 @@ test('config builder at 80x24: catalog + release channel + image → preview →
   row(new RegExp(`^  release +${releaseImages} images +\\d`));
   // 3 bundles + 1 operand + the catalog as published + the filtered catalog the mirror rebuilds into the cache
   // (which a dry run does not build: "1 not measured").
-  row(/^  operator +6 images +[\d.]+ KiB, 1 not measured$/);
+  row(/^ {2}operator +6 images +[\d.]+ KiB, 1 not measured$/);
   row(new RegExp(`^  additional +1 image +${formatBytes(extraBytes).replace('.', '\\.')}$`));
   row(new RegExp(`^  Total: ${releaseImages + 7} images, `));
   assert.ok(!preview.some((l) => l.includes('cached')), screenText(preview));
