@@ -9,6 +9,7 @@ import { createRunStores } from '../core/workflow/store-resolver.js';
 import { DEFAULTS } from '../core/workflow/mirror-options.js';
 import { readCatalogFbc } from '../core/collect/operator/read-catalog.js';
 import { formatTable, listChannels, listPackages, listVersions } from '../core/collect/operator/catalog-listing.js';
+import { redHatCatalogs } from '../core/config/redhat-catalogs.js';
 import { resolveCertDir } from './mirror-args.js';
 import { parseDuration } from './duration.js';
 import type { CliFlags } from './cli-flags.js';
@@ -28,8 +29,6 @@ import {
   parseMinorVersion,
   type FetchChannelGraph,
 } from '../core/collect/release/release-listing.js';
-
-const RED_HAT_INDEXES = ['redhat-operator-index', 'certified-operator-index', 'community-operator-index'];
 
 export async function runListCommand(flags: CliFlags, positional: string[], json: boolean): Promise<number> {
   const [what] = positional;
@@ -62,16 +61,12 @@ export async function runListCommand(flags: CliFlags, positional: string[], json
   const out = (text: string) => process.stdout.write(`${text}\n`);
   try {
     if (catalogs) {
-      const minor = Number(version!.split('.')[1] ?? '0');
-      const names = [...RED_HAT_INDEXES, ...(minor < 22 ? ['redhat-marketplace-index'] : [])];
       const found: string[] = [];
       const invalid: string[] = [];
-      for (const name of names) {
-        const ref = `registry.redhat.io/redhat/${name}:v${version!.replace(/^v/, '')}`;
+      for (const ref of redHatCatalogs(version!)) {
+        const [repository, tag] = ref.slice('registry.redhat.io/'.length).split(':');
         const store = stores.registry('registry.redhat.io', 'source');
-        const head = await store
-          .headManifest(`redhat/${name}`, `v${version!.replace(/^v/, '')}`, cancellation.signal)
-          .catch(() => undefined);
+        const head = await store.headManifest(repository, tag, cancellation.signal).catch(() => undefined);
         (head ? found : invalid).push(ref);
       }
       if (json) out(JSON.stringify({ version, catalogs: found, invalid }));

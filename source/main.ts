@@ -53,6 +53,7 @@ export async function main(args: CliInvocation): Promise<number> {
       // The wizard's argv runs exactly as if it had been typed: same parsing, same dispatch.
       return await runWizard({
         fps: flags.fps,
+        flags,
         runArgv: (argv) => {
           const cli = parseCli(argv);
           return main({ flags: { ...cli.flags, fps: flags.fps }, input: cli.input, useUi: true });

@@ -6,7 +6,9 @@ import { useTheme } from '../shared/theme.js';
 import { configSummaryLines, problemLines } from './config-summary.js';
 import {
   displayPath,
+  isOnCreateRow,
   isTypingPath,
+  offersBuilder,
   matchingConfigs,
   otherConfigs,
   previewedConfigPath,
@@ -90,7 +92,8 @@ export function ConfigStep({ state, width, lines }: { state: WizardState; width:
             : others.length > 0
               ? `${others.length} other config(s) not listed (${[...new Set(others.map((o) => o.kind))].join(', ')})`
               : undefined;
-  const used = 1 + shown.length + 1 + (notes ? 1 : 0);
+  const creating = isOnCreateRow(state);
+  const used = 1 + shown.length + 1 + (offersBuilder(state) ? 1 : 0) + (notes ? 1 : 0);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">{truncateEnd(header, width - 1, theme.glyphs.ellipsis)}</Text>
@@ -114,6 +117,15 @@ export function ConfigStep({ state, width, lines }: { state: WizardState; width:
           <Text color={theme.tone('muted')}>{state.typedPath}</Text>
         )}
       </Box>
+      {offersBuilder(state) ? (
+        <Text wrap="truncate">
+          <Pointer on={creating} />
+          <Text bold={creating}>Create a new config</Text>
+          <Text color={theme.tone('muted')}>
+            {truncateEnd('  browse catalogs and release channels', Math.max(0, width - 24), theme.glyphs.ellipsis)}
+          </Text>
+        </Text>
+      ) : null}
       {notes ? (
         <Text wrap="truncate" color={theme.tone('muted')}>
           {truncateEnd(notes, width - 1, theme.glyphs.ellipsis)}

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { Box, Text } from 'ink';
 import { liveAreaLines } from '../dashboard/layout.js';
 import { truncateEnd } from '../shared/format.js';
@@ -10,6 +10,8 @@ import type { Theme } from '../shared/theme.js';
 import { useGuardedInput } from '../shared/use-guarded-input.js';
 import { useTerminalSize } from '../shared/use-terminal-size.js';
 import type { ConfigFile, DescribeConfigResult } from './config-summary.js';
+import { ConfigBuilder } from '../config-builder/ConfigBuilder.js';
+import type { BuilderServices } from '../config-builder/ConfigBuilder.js';
 import { ConfigStep } from './ConfigStep.js';
 import { initialWizardState, pathsToDescribe, wizardReducer } from './wizard-state.js';
 import type { WizardState } from './wizard-state.js';
@@ -28,6 +30,8 @@ export interface WizardProps {
   onCancel: () => void;
   /** Default of the cache directory option. @default os.homedir() */
   homeDir?: string;
+  /** Enables "Create a new config" (the config builder) on the config step. */
+  builder?: BuilderServices;
   theme?: Theme;
 }
 
@@ -52,10 +56,14 @@ export function Wizard(props: WizardProps) {
   );
 }
 
-function WizardRoot({ cwd, listConfigs, describeConfig, onSubmit, onCancel, homeDir }: WizardProps) {
+function WizardRoot({ cwd, listConfigs, describeConfig, onSubmit, onCancel, homeDir, builder }: WizardProps) {
   const theme = useTheme();
   const { columns, rows } = useTerminalSize();
-  const [state, dispatch] = useReducer(wizardReducer, { cwd, homeDir: homeDir ?? homedir() }, initialWizardState);
+  const [state, dispatch] = useReducer(
+    wizardReducer,
+    { cwd, homeDir: homeDir ?? homedir(), canBuild: builder !== undefined },
+    initialWizardState,
+  );
 
   useEffect(() => {
     let live = true;
@@ -96,6 +104,14 @@ function WizardRoot({ cwd, listConfigs, describeConfig, onSubmit, onCancel, home
   // Every key goes to the reducer, which maps it against the state left by the keys before it (also those of
   // the same input chunk): text typed right after ↓ lands in the field ↓ moved to, not the one on screen.
   useGuardedInput((input, key) => dispatch({ type: 'input', input, key }));
+  // While the builder is open the reducer ignores these keys (Ctrl+C still leaves the wizard).
+  const onBuilt = useCallback(
+    (path: string | undefined, quit?: boolean) =>
+      dispatch(quit ? { type: 'key', key: 'cancel' } : { type: 'builder.done', path }),
+    [],
+  );
+
+  if (state.building && builder) return <ConfigBuilder services={builder} onDone={onBuilt} />;
 
   const width = Math.max(20, columns);
   const bodyLines = Math.max(3, liveAreaLines(rows) - 3);

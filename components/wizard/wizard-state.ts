@@ -25,9 +25,10 @@ function defaultPaths(workflow: Workflow): Record<PathField, string> {
   return { ...EMPTY_PATHS, destination: workflow === 'mirrorToDisk' ? 'file://' : 'docker://' };
 }
 
-export function initialWizardState(options: { cwd: string; homeDir: string }): WizardState {
+export function initialWizardState(options: { cwd: string; homeDir: string; canBuild?: boolean }): WizardState {
   return {
     step: 'workflow',
+    canBuild: options.canBuild,
     cwd: options.cwd,
     homeDir: options.homeDir,
     workflowCursor: 0,
@@ -72,7 +73,17 @@ export function otherConfigs(state: WizardState): readonly ConfigFile[] {
 
 /** True when the cursor is on the "type a path" row. */
 export function isTypingPath(state: WizardState): boolean {
-  return state.configCursor >= matchingConfigs(state).length;
+  return state.configCursor === matchingConfigs(state).length;
+}
+
+/** True when the config step offers "Create a new config" (the builder writes ImageSetConfigurations only). */
+export function offersBuilder(state: WizardState): boolean {
+  return state.canBuild === true && workflowChoice(state.workflow).configKind === 'ImageSetConfiguration';
+}
+
+/** True when the cursor is on the "Create a new config" row. */
+export function isOnCreateRow(state: WizardState): boolean {
+  return offersBuilder(state) && state.configCursor === matchingConfigs(state).length + 1;
 }
 
 /** The config path the cursor is on (a listed file), if any. */
@@ -187,7 +198,7 @@ function onWorkflowKey(state: WizardState, key: WizardKeyAction): WizardState {
 }
 
 function onConfigKey(state: WizardState, key: WizardKeyAction): WizardState {
-  const rows = matchingConfigs(state).length + 1;
+  const rows = matchingConfigs(state).length + (offersBuilder(state) ? 2 : 1);
   switch (key) {
     case 'up':
     case 'down':
@@ -202,6 +213,7 @@ function onConfigKey(state: WizardState, key: WizardKeyAction): WizardState {
     }
     case 'enter': {
       if (state.configs.status === 'loading') return state;
+      if (isOnCreateRow(state)) return { ...state, building: true, awaitingPath: undefined, message: undefined };
       const path = highlightedConfigPath(state) ?? state.typedPath.trim();
       if (path === '') {
         return {
@@ -328,10 +340,23 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         ? evaluateConfig(next, action.path, false)
         : next;
     }
+    case 'builder.done': {
+      const next = { ...state, building: false };
+      if (!action.path) return next;
+      // The saved file continues the wizard as if its path had been typed.
+      const typing = {
+        ...next,
+        typedPath: action.path,
+        textCursor: undefined,
+        configCursor: matchingConfigs(state).length,
+      };
+      return evaluateConfig(typing, action.path, true);
+    }
     case 'text':
       return withText(state, action.field, action.value, undefined);
     case 'input':
-      return onInput(state, action.input, action.key);
+      // While the config builder is open it owns the keys.
+      return state.building ? state : onInput(state, action.input, action.key);
     case 'key': {
       const next = onKey(state, action.key);
       // Keys never edit text: when one changes anything, the focus may have moved, so the cursor goes to the end.
@@ -343,6 +368,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 
 function onKey(state: WizardState, key: WizardKeyAction): WizardState {
   if (key === 'cancel') return { ...state, outcome: { type: 'cancel' } };
+  if (state.building) return state;
   switch (state.step) {
     case 'workflow':
       return onWorkflowKey(state, key);

@@ -22,8 +22,12 @@ export interface WizardState {
   workflowCursor: number;
   workflow: Workflow;
   configs: ConfigListState;
-  /** Index into the matching configs; one past the end is the "type a path" row. */
+  /** Index into the matching configs; one past the end is the "type a path" row, then "Create a new config". */
   configCursor: number;
+  /** The config builder offers "Create a new config" (set when the wizard has builder services). */
+  canBuild?: boolean;
+  /** The config builder is open (it owns the keys until it hands back a saved path). */
+  building?: boolean;
   typedPath: string;
   descriptions: Readonly<Record<string, DescribeState>>;
   /** Enter was pressed on this path before its description arrived. */
@@ -57,4 +61,6 @@ export type WizardAction =
   | { type: 'config.describing'; path: string }
   | { type: 'config.described'; path: string; result: DescribeConfigResult }
   /** Replaces a field's whole value (the cursor goes to its end). */
-  | { type: 'text'; field: TextField; value: string };
+  | { type: 'text'; field: TextField; value: string }
+  /** The config builder closed, with the path it saved (or none when the user went back). */
+  | { type: 'builder.done'; path?: string };

@@ -3,11 +3,15 @@
  * had been typed (same parsing, same validation, same dashboard, same exit code).
  */
 import { applyColorEnv } from './color-env.js';
+import type { CliFlags } from '../cli-flags.js';
+import { createBuilderServices } from './builder-services.js';
 import { listConfigFiles, describeConfigFile } from './config-files.js';
 import { loadUi } from './load-ui.js';
 
 export async function runWizard(opts: {
   fps: number;
+  /** The command line's flags (TLS, auth, cert dir) for the config builder's reads. */
+  flags?: Partial<CliFlags>;
   /** Runs the chosen argv as a typed command line (main.ts passes its own dispatch). */
   runArgv: (argv: string[]) => Promise<number>;
 }): Promise<number> {
@@ -15,9 +19,12 @@ export async function runWizard(opts: {
   const ui = await loadUi();
   const cwd = process.cwd();
   let chosen: string[] | undefined;
+  // "Create a new config" reads catalogs and graphs with the flags given with the wizard (TLS, auth, certs).
+  const builder = createBuilderServices(cwd, opts.flags);
   const instance = ui.mountWizard(
     {
       cwd,
+      builder,
       listConfigs: () => listConfigFiles(cwd),
       describeConfig: (path) => describeConfigFile(path),
       onSubmit: (argv) => {
@@ -29,6 +36,7 @@ export async function runWizard(opts: {
     { exitOnCtrlC: false, maxFps: opts.fps, patchConsole: false },
   );
   await instance.waitUntilExit();
+  await builder.close();
   if (!chosen) {
     process.stderr.write('wizard cancelled: nothing was run\n');
     return 0;
