@@ -113,6 +113,9 @@ export function writeIsc(draft: IscDraft, options: WriteIscOptions = {}): string
       line('    graph: true');
     }
     if (architectures.length > 0 && !(architectures.length === 1 && architectures[0] === 'amd64')) {
+      // oc-mirror warns that `architectures` is deprecated, but `platforms` always mirrors the multi payload:
+      // one payload per architecture can only be asked for this way.
+      line('    # One release payload per architecture (oc-mirror notes this field as deprecated; it still works).');
       line('    architectures:');
       for (const arch of architectures) line(`      - ${yamlString(arch)}`);
     }
@@ -189,16 +192,28 @@ export function writeIsc(draft: IscDraft, options: WriteIscOptions = {}): string
 }
 
 export type IscCheck =
-  { ok: true; config: ImageSetConfiguration; warnings: string[] } | { ok: false; problems: string[] };
+  | { ok: true; config: ImageSetConfiguration; warnings: string[]; deprecations: string[] }
+  | { ok: false; problems: string[] };
 
-/** Parses and validates `text` with the mirror's loader: problems as `line:col message`, warnings likewise. */
+/**
+ * Loader warnings the builder writes knowingly: `platform.architectures` is deprecated, yet it is the only way to
+ * ask for one payload per architecture.
+ */
+const KNOWN_DEPRECATIONS = new Set(['mirror.platform.architectures']);
+
+/**
+ * Parses and validates `text` with the mirror's loader: problems as `line:col message`, warnings likewise (the
+ * known deprecations apart).
+ */
 export function checkIscText(text: string, file = 'imageset-config.yaml'): IscCheck {
   try {
     const loaded = parseImageSetConfig(text, file);
+    const say = (w: { line: number; column: number; message: string }) => `${w.line}:${w.column} ${w.message}`;
     return {
       ok: true,
       config: loaded.config,
-      warnings: loaded.warnings.map((w) => `${w.line}:${w.column} ${w.message}`),
+      warnings: loaded.warnings.filter((w) => !KNOWN_DEPRECATIONS.has(w.path ?? '')).map(say),
+      deprecations: loaded.warnings.filter((w) => KNOWN_DEPRECATIONS.has(w.path ?? '')).map(say),
     };
   } catch (err) {
     if (err instanceof ConfigError) {
