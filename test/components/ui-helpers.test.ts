@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { keyOf } from '../../components/shared/input-keys.js';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -149,29 +150,7 @@ test('colour and Unicode follow NO_COLOR, FORCE_COLOR and the locale', () => {
 });
 
 function key(overrides: Partial<Key>): Key {
-  return {
-    upArrow: false,
-    downArrow: false,
-    leftArrow: false,
-    rightArrow: false,
-    pageDown: false,
-    pageUp: false,
-    home: false,
-    end: false,
-    return: false,
-    escape: false,
-    ctrl: false,
-    shift: false,
-    tab: false,
-    backspace: false,
-    delete: false,
-    meta: false,
-    super: false,
-    hyper: false,
-    capsLock: false,
-    numLock: false,
-    ...overrides,
-  };
+  return keyOf(overrides);
 }
 
 test('keys are data: the same table dispatches keys and writes the hint line', () => {

@@ -2,6 +2,7 @@
  * A delete file's items for the review tests: deletable items of three types in two repositories, plus a
  * catalog, items outside the registry, and a duplicate.
  */
+import { keyOf } from '../../components/shared/input-keys.js';
 import type { Key } from 'ink';
 import type { DeleteItem } from '../../core/delete/delete-list.js';
 
@@ -115,27 +116,5 @@ export const ORIGINS: Record<string, { catalog: string; packages: string[] }> = 
 
 /** An Ink key with every flag off, then `overrides`. */
 export function key(overrides: Partial<Key> = {}): Key {
-  return {
-    upArrow: false,
-    downArrow: false,
-    leftArrow: false,
-    rightArrow: false,
-    pageDown: false,
-    pageUp: false,
-    home: false,
-    end: false,
-    return: false,
-    escape: false,
-    ctrl: false,
-    shift: false,
-    tab: false,
-    backspace: false,
-    delete: false,
-    meta: false,
-    super: false,
-    hyper: false,
-    capsLock: false,
-    numLock: false,
-    ...overrides,
-  };
+  return keyOf(overrides);
 }
