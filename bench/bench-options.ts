@@ -24,6 +24,8 @@ export interface BenchOptions {
   payloadSkopeoProcesses: number;
   /** release-payload scenario: CPU profiles of the ocm-tui runs under this directory (timings include profiling) */
   payloadCpuProfDir?: string;
+  /** copy fixtures: V8 CPU profiles of the ocm-tui jobs under this directory (timings then include profiling) */
+  ocmCpuProfDir?: string;
   /** smaller sizes for a smoke run */
   quick: boolean;
   /**
@@ -49,7 +51,7 @@ export const DEFAULT_PAYLOAD_SKOPEO_PROCESSES = 4;
 
 /**
  * Parses `--runs N --fixtures a,b --quick --skopeo-procs N,M --skopeo-per-image-max N --wire-concurrency N,M
- * --out FILE --catalog-cpu-prof DIR --payload-skopeo-procs N --payload-wire-concurrency N --payload-cpu-prof DIR`.
+ * --cpu-prof DIR --out FILE --catalog-cpu-prof DIR --payload-skopeo-procs N --payload-wire-concurrency N --payload-cpu-prof DIR`.
  * `--fixtures` selects scenarios: `big`, `release`, `huge` (copy fixtures), `catalog` (operator catalog) and
  * `release-payload` (signed release payload); e.g. `npm run bench -- --fixtures catalog` runs only the
  * operator-catalog scenario. Default: all but `release-payload` (it alone takes ~13 minutes: seeding ~1 min, 18 jobs of 15–80 s).
@@ -117,6 +119,9 @@ export function parseBenchOptions(argv: string[], defaultResultsFile: string): B
         options.catalogCpuProfDir = value();
         break;
       }
+      case '--cpu-prof':
+        options.ocmCpuProfDir = value();
+        break;
       case '--quick':
         options.quick = true;
         break;

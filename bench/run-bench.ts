@@ -104,7 +104,7 @@ async function runJob(
   variant: Variant,
   workflow: Workflow,
   ctx: JobContext,
-): Promise<{ seconds: number; peakRssBytes?: number; cpuSeconds?: number; note?: string }> {
+): Promise<{ seconds: number; peakRssBytes?: number; cpuSeconds?: number; systemCpuSeconds?: number; note?: string }> {
   if (variant.tool === 'wire') {
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
@@ -129,7 +129,8 @@ async function runJob(
   const cpuSeconds =
     variant.tool === 'ocm-tui' ? (run as OcmTuiRun).cpuSeconds : (await childrenCpu()) - childrenBefore;
   const note = run.exitCode === 0 ? undefined : `exit code ${run.exitCode} (log: ${ctx.jobDir})`;
-  return { seconds: run.seconds, peakRssBytes: run.peakRssBytes, cpuSeconds, note };
+  const systemCpuSeconds = variant.tool === 'ocm-tui' ? (run as OcmTuiRun).systemCpuSeconds : undefined;
+  return { seconds: run.seconds, peakRssBytes: run.peakRssBytes, cpuSeconds, systemCpuSeconds, note };
 }
 
 function slug(text: string): string {
@@ -165,6 +166,10 @@ async function benchFixture(
             jobDir,
             diskDir,
             images: fixture.images,
+            cpuProfDir:
+              options.ocmCpuProfDir && variant.tool === 'ocm-tui'
+                ? join(options.ocmCpuProfDir, `${fixture.name}-${workflow}-run${run + 1}`)
+                : undefined,
           };
           // Every job starts on a settled disk: the previous job's unsynced writes (skopeo's dir output, a
           // cache) must not be written back during — and billed to — the next job.
@@ -199,7 +204,11 @@ async function benchFixture(
                 ? `FAILED (${note})`
                 : `${result.seconds.toFixed(2)} s, ${(bytes / MB / result.seconds).toFixed(1)} MB/s`
             }${result.peakRssBytes ? `, peak RSS ${(result.peakRssBytes / MB).toFixed(0)} MB` : ''}${
-              result.cpuSeconds !== undefined ? `, CPU ${result.cpuSeconds.toFixed(2)} s` : ''
+              result.cpuSeconds !== undefined
+                ? `, CPU ${result.cpuSeconds.toFixed(2)} s${
+                    result.systemCpuSeconds !== undefined ? ` (system ${result.systemCpuSeconds.toFixed(2)} s)` : ''
+                  }`
+                : ''
             }, load ${loadavg()[0].toFixed(1)}`,
           );
         } finally {

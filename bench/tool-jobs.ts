@@ -20,6 +20,8 @@ export interface JobContext {
   /** mirror-to-disk output of this tool in this run; d2m reads it */
   diskDir: string;
   images: PushedImage[];
+  /** write a V8 CPU profile of the ocm-tui process into this directory (its times then include the profiler) */
+  cpuProfDir?: string;
 }
 
 /** dist/source/cli.js, relative to this compiled file (dist/bench/tool-jobs.js). */
@@ -41,6 +43,8 @@ export const CPU_PRELOAD = fileURLToPath(new URL('./cpu-at-exit.js', import.meta
 /** A measured ocm-tui run, with the CPU seconds (user + system) of its node process. */
 export interface OcmTuiRun extends MeasuredRun {
   cpuSeconds?: number;
+  /** the system (kernel) part of cpuSeconds */
+  systemCpuSeconds?: number;
 }
 
 /**
@@ -66,14 +70,24 @@ export async function runOcmTui(workflow: Workflow, ctx: JobContext): Promise<Oc
   const cpuFile = join(ctx.jobDir, 'ocm-tui-cpu.json');
   const run = await measureCommand(
     process.execPath,
-    ['--import', CPU_PRELOAD, CLI, ...args[workflow]],
+    [
+      '--import',
+      CPU_PRELOAD,
+      ...(ctx.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProfDir] : []),
+      CLI,
+      ...args[workflow],
+    ],
     join(ctx.jobDir, 'ocm-tui.log'),
     { ...process.env, OCM_TUI_CPU_FILE: cpuFile },
   );
   const cpu = await readFile(cpuFile, 'utf8')
     .then((text) => JSON.parse(text) as { user: number; system: number })
     .catch(() => undefined);
-  return { ...run, cpuSeconds: cpu ? (cpu.user + cpu.system) / 1e6 : undefined };
+  return {
+    ...run,
+    cpuSeconds: cpu ? (cpu.user + cpu.system) / 1e6 : undefined,
+    systemCpuSeconds: cpu ? cpu.system / 1e6 : undefined,
+  };
 }
 
 function shellQuote(s: string): string {
