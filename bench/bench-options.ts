@@ -24,12 +24,21 @@ export interface BenchOptions {
   payloadSkopeoProcesses: number;
   /** release-payload scenario: CPU profiles of the ocm-tui runs under this directory (timings include profiling) */
   payloadCpuProfDir?: string;
+  /** copy fixtures: V8 CPU profiles of the ocm-tui jobs under this directory (timings then include profiling) */
+  ocmCpuProfDir?: string;
   /** smaller sizes for a smoke run */
   quick: boolean;
-  /** parallel `skopeo sync` processes (ocm-tui copies 4 images at once by default) */
-  skopeoProcesses: number;
-  /** concurrent raw requests of the wire-limit jobs */
-  wireConcurrency: number;
+  /**
+   * skopeo configurations of the copy fixtures: each is a number of concurrent `skopeo sync` processes (1 = one
+   * `skopeo sync` over every image); ocm-tui is compared against the fastest of them
+   */
+  skopeoProcesses: number[];
+  /** also run one `skopeo sync` process per image when a fixture has at most this many images */
+  skopeoPerImageMax: number;
+  /** concurrency levels of the wire-limit jobs; the fastest is the limit */
+  wireConcurrency: number[];
+  /** concurrent raw requests of the release-payload scenario's wire-limit jobs */
+  payloadWireConcurrency: number;
   /** where RESULTS.md goes */
   resultsFile: string;
 }
@@ -41,8 +50,8 @@ export interface BenchOptions {
 export const DEFAULT_PAYLOAD_SKOPEO_PROCESSES = 4;
 
 /**
- * Parses `--runs N --fixtures a,b --quick --skopeo-procs N --wire-concurrency N --out FILE --catalog-cpu-prof DIR
- * --payload-skopeo-procs N --payload-cpu-prof DIR`.
+ * Parses `--runs N --fixtures a,b --quick --skopeo-procs N,M --skopeo-per-image-max N --wire-concurrency N,M
+ * --cpu-prof DIR --out FILE --catalog-cpu-prof DIR --payload-skopeo-procs N --payload-wire-concurrency N --payload-cpu-prof DIR`.
  * `--fixtures` selects scenarios: `big`, `release`, `huge` (copy fixtures), `catalog` (operator catalog) and
  * `release-payload` (signed release payload); e.g. `npm run bench -- --fixtures catalog` runs only the
  * operator-catalog scenario. Default: all but `release-payload` (it alone takes ~13 minutes: seeding ~1 min, 18 jobs of 15–80 s).
@@ -55,8 +64,10 @@ export function parseBenchOptions(argv: string[], defaultResultsFile: string): B
     releasePayload: false,
     payloadSkopeoProcesses: DEFAULT_PAYLOAD_SKOPEO_PROCESSES,
     quick: false,
-    skopeoProcesses: 4,
-    wireConcurrency: 20,
+    skopeoProcesses: [1, 4],
+    skopeoPerImageMax: 8,
+    wireConcurrency: [4, 20, 64],
+    payloadWireConcurrency: 20,
     resultsFile: defaultResultsFile,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -69,11 +80,18 @@ export function parseBenchOptions(argv: string[], defaultResultsFile: string): B
       if (v === undefined) throw new Error(`${flag} needs a value`);
       return v;
     };
-    const positive = (): number => {
-      const n = Number(value());
+    const positive = (text = value()): number => {
+      const n = Number(text);
       if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer`);
       return n;
     };
+    const positives = (): number[] => [
+      ...new Set(
+        value()
+          .split(',')
+          .map((s) => positive(s.trim())),
+      ),
+    ];
     switch (flag) {
       case '--runs':
         options.runs = positive();
@@ -101,14 +119,25 @@ export function parseBenchOptions(argv: string[], defaultResultsFile: string): B
         options.catalogCpuProfDir = value();
         break;
       }
+      case '--cpu-prof':
+        options.ocmCpuProfDir = value();
+        break;
       case '--quick':
         options.quick = true;
         break;
       case '--skopeo-procs':
-        options.skopeoProcesses = positive();
+        options.skopeoProcesses = positives();
+        break;
+      case '--skopeo-per-image-max':
+        options.skopeoPerImageMax = Number(value());
+        if (!Number.isInteger(options.skopeoPerImageMax) || options.skopeoPerImageMax < 0)
+          throw new Error(`${flag} needs a non-negative integer`);
         break;
       case '--wire-concurrency':
-        options.wireConcurrency = positive();
+        options.wireConcurrency = positives();
+        break;
+      case '--payload-wire-concurrency':
+        options.payloadWireConcurrency = positive();
         break;
       case '--out':
         options.resultsFile = value();

@@ -15,7 +15,7 @@ function firstLine(command: string, args: string[]): string {
 export function machineFacts(): string[] {
   const cpuList = cpus();
   return [
-    `CPU: ${cpuList.length} cores (${cpuList[0]?.model ?? 'unknown'}), shared with other work while measuring`,
+    `CPU: ${cpuList.length} cores (${cpuList[0]?.model ?? 'unknown'})`,
     `Memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     `Linux ${release()}, Node ${process.version}`,
     `${firstLine('skopeo', ['--version'])}; docker-registry ${firstLine('docker-registry', ['--version'])}`,

@@ -112,7 +112,7 @@ async function cpuOf(pid: number): Promise<number> {
  * CPU seconds (user + system) of this process' waited-for children (cutime + cstime): across a job, the tool's
  * whole process tree, since the bash/node child waits for its own children.
  */
-async function childrenCpu(): Promise<number> {
+export async function childrenCpu(): Promise<number> {
   const f = await procStat('self');
   return f ? (Number(f[13]) + Number(f[14])) / CLOCK_TICKS : 0;
 }

@@ -12,12 +12,12 @@ import type { SeededFixture } from './fixtures.js';
 import { commitDescription, machineFacts } from './machine-facts.js';
 import { runCatalogScenario } from './operator-catalog.js';
 import type { CatalogScenarioResult } from './operator-catalog.js';
-import { runReleasePayloadScenario } from './release-payload.js';
+import { childrenCpu, runReleasePayloadScenario } from './release-payload.js';
 import { NOTES_MARKER, writeReport } from './report-file.js';
-import { parsePreviousReport, renderResults, TOOLS } from './results-report.js';
+import { parsePreviousReport, renderResults } from './results-report.js';
 import type { FixtureSummary, PreviousReport, Sample, Tool } from './results-report.js';
 import { runOcmTui, runSkopeo, WORKFLOWS } from './tool-jobs.js';
-import type { JobContext, Workflow } from './tool-jobs.js';
+import type { JobContext, OcmTuiRun, Workflow } from './tool-jobs.js';
 import { wireDiskToMirror, wireMirrorToDisk, wireMirrorToMirror } from './wire-limit.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,31 +52,89 @@ async function settleDisk(): Promise<void> {
   await new Promise<void>((resolve, reject) => execFile('sync', (err) => (err ? reject(err) : resolve())));
 }
 
+/** One tool configuration of a copy fixture: ocm-tui, skopeo with N processes, or the wire limit at N requests. */
+export interface Variant {
+  tool: Tool;
+  /** label in RESULTS.md */
+  config: string;
+  /** skopeo: concurrent `skopeo sync` processes */
+  processes?: number;
+  /** wire: concurrent raw requests */
+  concurrency?: number;
+}
+
+/**
+ * The configurations a fixture runs: ocm-tui with its defaults; skopeo as each process count of
+ * `--skopeo-procs` and one process per image when the fixture has few images (counts above the number of images
+ * are the same job, so they run once); the wire limit at each level of `--wire-concurrency` (levels above the
+ * number of blobs are the same job too).
+ */
+export function variantsFor(images: number, blobs: number, options: BenchOptions): Variant[] {
+  const variants: Variant[] = [{ tool: 'ocm-tui', config: 'ocm-tui' }];
+  const processes = [...options.skopeoProcesses, ...(images <= options.skopeoPerImageMax ? [images] : [])];
+  const seenProcesses = new Set<number>();
+  for (const n of processes) {
+    const effective = Math.min(n, images);
+    if (seenProcesses.has(effective)) continue;
+    seenProcesses.add(effective);
+    const label =
+      effective === 1
+        ? 'skopeo sync ×1 (one process)'
+        : effective === images
+          ? `skopeo sync ×${effective} (one process per image)`
+          : `skopeo sync ×${effective}`;
+    variants.push({ tool: 'skopeo', config: label, processes: effective });
+  }
+  const seenLevels = new Set<number>();
+  for (const c of options.wireConcurrency) {
+    const effective = Math.min(c, blobs);
+    if (seenLevels.has(effective)) continue;
+    seenLevels.add(effective);
+    variants.push({
+      tool: 'wire',
+      config: effective < c ? `wire ×${c} (${blobs} blobs)` : `wire ×${c}`,
+      concurrency: c,
+    });
+  }
+  return variants;
+}
+
 /** Runs one job; returns a failure note or undefined. */
 async function runJob(
-  tool: Tool,
+  variant: Variant,
   workflow: Workflow,
   ctx: JobContext,
-  options: BenchOptions,
-): Promise<{ seconds: number; peakRssBytes?: number; note?: string }> {
-  if (tool === 'wire') {
+): Promise<{ seconds: number; peakRssBytes?: number; cpuSeconds?: number; systemCpuSeconds?: number; note?: string }> {
+  if (variant.tool === 'wire') {
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const blobsDir = join(ctx.diskDir, 'blobs');
+    const concurrency = variant.concurrency ?? 20;
     try {
-      if (workflow === 'm2m')
-        await wireMirrorToMirror(ctx.sourceHost, ctx.destHost, ctx.images, options.wireConcurrency);
-      else if (workflow === 'm2d')
-        await wireMirrorToDisk(ctx.sourceHost, ctx.images, blobsDir, options.wireConcurrency);
-      else await wireDiskToMirror(ctx.destHost, ctx.images, blobsDir, options.wireConcurrency);
+      if (workflow === 'm2m') await wireMirrorToMirror(ctx.sourceHost, ctx.destHost, ctx.images, concurrency);
+      else if (workflow === 'm2d') await wireMirrorToDisk(ctx.sourceHost, ctx.images, blobsDir, concurrency);
+      else await wireDiskToMirror(ctx.destHost, ctx.images, blobsDir, concurrency);
     } catch (error) {
       return { seconds: 0, note: (error as Error).message };
     }
-    return { seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    const cpu = process.cpuUsage(cpuBefore);
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   }
+  const childrenBefore = await childrenCpu();
   const run =
-    tool === 'ocm-tui' ? await runOcmTui(workflow, ctx) : await runSkopeo(workflow, ctx, options.skopeoProcesses);
+    variant.tool === 'ocm-tui'
+      ? await runOcmTui(workflow, ctx)
+      : await runSkopeo(workflow, ctx, variant.processes ?? 4);
+  // ocm-tui: its node process, from the preload; skopeo: its whole process tree (waited-for children).
+  const cpuSeconds =
+    variant.tool === 'ocm-tui' ? (run as OcmTuiRun).cpuSeconds : (await childrenCpu()) - childrenBefore;
   const note = run.exitCode === 0 ? undefined : `exit code ${run.exitCode} (log: ${ctx.jobDir})`;
-  return { seconds: run.seconds, peakRssBytes: run.peakRssBytes, note };
+  const systemCpuSeconds = variant.tool === 'ocm-tui' ? (run as OcmTuiRun).systemCpuSeconds : undefined;
+  return { seconds: run.seconds, peakRssBytes: run.peakRssBytes, cpuSeconds, systemCpuSeconds, note };
+}
+
+function slug(text: string): string {
+  return text.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '');
 }
 
 async function benchFixture(
@@ -86,14 +144,18 @@ async function benchFixture(
   samples: Sample[],
   scratch: string,
 ): Promise<void> {
+  const blobs = new Set(fixture.images.flatMap((i) => i.blobs.map((b) => `${i.repository}@${b.digest}`))).size;
+  const variants = variantsFor(fixture.images.length, blobs, options);
+  log(`[${fixture.name}] configurations: ${variants.map((v) => v.config).join(', ')}`);
   for (let run = 0; run < options.runs; run++) {
-    // Alternate which tool goes first so cache/disk warm-up effects do not always favour the same one.
-    const order = TOOLS.map((_, i) => TOOLS[(i + run) % TOOLS.length]);
-    for (const tool of order) {
-      const diskDir = join(scratch, `${fixture.name}-${run}-${tool}-disk`);
+    // Rotate the order every run so cache/disk warm-up effects do not always favour the same tool.
+    const order = variants.map((_, i) => variants[(i + run) % variants.length]);
+    for (const variant of order) {
+      const name = slug(variant.config);
+      const diskDir = join(scratch, `${fixture.name}-${run}-${name}-disk`);
       await mkdir(diskDir, { recursive: true });
       for (const workflow of WORKFLOWS) {
-        const jobDir = join(scratch, `${fixture.name}-${run}-${tool}-${workflow}`);
+        const jobDir = join(scratch, `${fixture.name}-${run}-${name}-${workflow}`);
         await mkdir(jobDir, { recursive: true });
         const dest = workflow === 'm2d' ? undefined : await startRegistry();
         let keepLogs = false;
@@ -104,12 +166,16 @@ async function benchFixture(
             jobDir,
             diskDir,
             images: fixture.images,
+            cpuProfDir:
+              options.ocmCpuProfDir && variant.tool === 'ocm-tui'
+                ? join(options.ocmCpuProfDir, `${fixture.name}-${workflow}-run${run + 1}`)
+                : undefined,
           };
           // Every job starts on a settled disk: the previous job's unsynced writes (skopeo's dir output, a
           // cache) must not be written back during — and billed to — the next job.
           await settleDisk();
-          log(`[${fixture.name}] run ${run + 1}/${options.runs} ${tool} ${workflow} …`);
-          const result = await runJob(tool, workflow, ctx, options);
+          log(`[${fixture.name}] run ${run + 1}/${options.runs} ${variant.config} ${workflow} …`);
+          const result = await runJob(variant, workflow, ctx);
           let note = result.note;
           if (!note && dest) {
             const found = await destinationTagCount(dest);
@@ -123,19 +189,27 @@ async function benchFixture(
           samples.push({
             fixture: fixture.name,
             workflow,
-            tool,
+            tool: variant.tool,
+            config: variant.config,
             seconds: result.seconds,
             peakRssBytes: result.peakRssBytes,
+            cpuSeconds: result.cpuSeconds,
             ok: note === undefined,
             note,
           });
           const bytes = workflow === 'm2d' ? fixture.uniqueBlobBytes : fixture.transferBytes;
           log(
-            `[${fixture.name}] run ${run + 1}/${options.runs} ${tool} ${workflow}: ${
+            `[${fixture.name}] run ${run + 1}/${options.runs} ${variant.config} ${workflow}: ${
               note
                 ? `FAILED (${note})`
                 : `${result.seconds.toFixed(2)} s, ${(bytes / MB / result.seconds).toFixed(1)} MB/s`
-            }${result.peakRssBytes ? `, peak RSS ${(result.peakRssBytes / MB).toFixed(0)} MB` : ''}`,
+            }${result.peakRssBytes ? `, peak RSS ${(result.peakRssBytes / MB).toFixed(0)} MB` : ''}${
+              result.cpuSeconds !== undefined
+                ? `, CPU ${result.cpuSeconds.toFixed(2)} s${
+                    result.systemCpuSeconds !== undefined ? ` (system ${result.systemCpuSeconds.toFixed(2)} s)` : ''
+                  }`
+                : ''
+            }, load ${loadavg()[0].toFixed(1)}`,
           );
         } finally {
           await dest?.stop();
@@ -194,6 +268,7 @@ async function main(): Promise<void> {
           description: fixture.description,
           transferBytes: fixture.transferBytes,
           uniqueBlobBytes: fixture.uniqueBlobBytes,
+          images: fixture.images.length,
         });
         await benchFixture(fixture, source, options, samples, scratch);
       } finally {
@@ -214,7 +289,7 @@ async function main(): Promise<void> {
           runs: options.runs,
           quick: options.quick,
           skopeoProcesses: options.payloadSkopeoProcesses,
-          wireConcurrency: options.wireConcurrency,
+          wireConcurrency: options.payloadWireConcurrency,
           cpuProfDir: options.payloadCpuProfDir,
         },
         scratch,
@@ -230,7 +305,7 @@ async function main(): Promise<void> {
     else log(`logs of failed jobs kept under ${scratch}`);
   }
   machine.push(
-    `Load average (1 min) at start ${startLoad.toFixed(1)}, at end ${loadavg()[0].toFixed(1)} (other engineers' builds and tests ran concurrently)`,
+    `Load average (1 min) at start ${startLoad.toFixed(1)}, at end ${loadavg()[0].toFixed(1)}; the machine ran nothing but this bench`,
   );
   const text = renderResults({
     date: new Date().toISOString(),
@@ -238,6 +313,7 @@ async function main(): Promise<void> {
     runs: options.runs,
     quick: options.quick,
     skopeoProcesses: options.skopeoProcesses,
+    skopeoPerImageMax: options.skopeoPerImageMax,
     wireConcurrency: options.wireConcurrency,
     machine,
     fixtures: summaries,

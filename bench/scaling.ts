@@ -14,10 +14,9 @@ import pLimit from 'p-limit';
 import { makeBaseLayers, pushImage, type PushedImage } from '../test/harness/fixture-images.js';
 import { startRegistry } from '../test/harness/registry-server.js';
 import { measureCommand } from './process-sampler.js';
-import { writeIsc } from './tool-jobs.js';
+import { CPU_PRELOAD, writeIsc } from './tool-jobs.js';
 
 const CLI = fileURLToPath(new URL('../source/cli.js', import.meta.url));
-const CPU_PRELOAD = fileURLToPath(new URL('./cpu-at-exit.js', import.meta.url));
 const KiB = 1024;
 
 interface Options {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -20,6 +20,8 @@ export interface JobContext {
   /** mirror-to-disk output of this tool in this run; d2m reads it */
   diskDir: string;
   images: PushedImage[];
+  /** write a V8 CPU profile of the ocm-tui process into this directory (its times then include the profiler) */
+  cpuProfDir?: string;
 }
 
 /** dist/source/cli.js, relative to this compiled file (dist/bench/tool-jobs.js). */
@@ -35,8 +37,21 @@ export async function writeIsc(file: string, sourceHost: string, images: PushedI
   await writeFile(file, stringify(isc));
 }
 
-/** Runs one ocm-tui workflow as a child process (`--no-ui`). */
-export async function runOcmTui(workflow: Workflow, ctx: JobContext): Promise<MeasuredRun> {
+/** bench/cpu-at-exit.ts, preloaded into the measured ocm-tui process to report its own CPU time. */
+export const CPU_PRELOAD = fileURLToPath(new URL('./cpu-at-exit.js', import.meta.url));
+
+/** A measured ocm-tui run, with the CPU seconds (user + system) of its node process. */
+export interface OcmTuiRun extends MeasuredRun {
+  cpuSeconds?: number;
+  /** the system (kernel) part of cpuSeconds */
+  systemCpuSeconds?: number;
+}
+
+/**
+ * Runs one ocm-tui workflow as a child process (`--no-ui`), with bench/cpu-at-exit.ts preloaded so that its own
+ * CPU time (user + system of the node process) is known.
+ */
+export async function runOcmTui(workflow: Workflow, ctx: JobContext): Promise<OcmTuiRun> {
   const isc = join(ctx.jobDir, 'isc.yaml');
   await writeIsc(isc, ctx.sourceHost, ctx.images);
   const common = ['--no-ui', '-c', isc, '--cache-dir', join(ctx.jobDir, 'cache')];
@@ -52,7 +67,27 @@ export async function runOcmTui(workflow: Workflow, ctx: JobContext): Promise<Me
     m2d: [...common, `file://${ctx.diskDir}`, '--src-tls-verify=false'],
     d2m: [...common, '--from', `file://${ctx.diskDir}`, `docker://${ctx.destHost}`, '--dest-tls-verify=false'],
   };
-  return measureCommand(process.execPath, [CLI, ...args[workflow]], join(ctx.jobDir, 'ocm-tui.log'));
+  const cpuFile = join(ctx.jobDir, 'ocm-tui-cpu.json');
+  const run = await measureCommand(
+    process.execPath,
+    [
+      '--import',
+      CPU_PRELOAD,
+      ...(ctx.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProfDir] : []),
+      CLI,
+      ...args[workflow],
+    ],
+    join(ctx.jobDir, 'ocm-tui.log'),
+    { ...process.env, OCM_TUI_CPU_FILE: cpuFile },
+  );
+  const cpu = await readFile(cpuFile, 'utf8')
+    .then((text) => JSON.parse(text) as { user: number; system: number })
+    .catch(() => undefined);
+  return {
+    ...run,
+    cpuSeconds: cpu ? (cpu.user + cpu.system) / 1e6 : undefined,
+    systemCpuSeconds: cpu ? cpu.system / 1e6 : undefined,
+  };
 }
 
 function shellQuote(s: string): string {
