@@ -39,6 +39,7 @@ export interface RegistriesD {
 export async function registriesDirFor(
   flag: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  systemDir = '/etc/containers/registries.d',
 ): Promise<string> {
   if (flag) return flag;
   const user = join(env.HOME ?? homedir(), '.config', 'containers', 'registries.d');
@@ -47,7 +48,7 @@ export async function registriesDirFor(
   } catch {
     // not there: the system directory
   }
-  return '/etc/containers/registries.d';
+  return systemDir;
 }
 
 export class RegistriesDError extends OcmError {

@@ -6,10 +6,10 @@
  * holds what was used.
  */
 import { cp, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { OcmError } from '../errors.js';
+import { registriesDirFor } from '../policy/lookaside.js';
 import { isDirectory } from '../file-io.js';
 
 export interface RegistriesDOptions {
@@ -35,16 +35,10 @@ export function registriesDOf(workingDir: string): string {
   return join(workingDir, 'containers', 'registries.d');
 }
 
-/** The user's registries.d if it exists, else the system one. */
-export async function defaultRegistriesDSource(env: NodeJS.ProcessEnv, systemDir?: string): Promise<string> {
-  const user = join(env.HOME ?? homedir(), '.config/containers/registries.d');
-  return (await isDirectory(user)) ? user : (systemDir ?? '/etc/containers/registries.d');
-}
-
 export async function prepareRegistriesD(options: RegistriesDOptions): Promise<PreparedRegistriesD> {
   const dir = registriesDOf(options.workingDir);
   await mkdir(dir, { recursive: true });
-  const source = options.sourceDir ?? (await defaultRegistriesDSource(options.env, options.systemDir));
+  const source = await registriesDirFor(options.sourceDir, options.env, options.systemDir);
   let copiedFrom: string | undefined;
   if (await isDirectory(source)) {
     await cp(source, dir, { recursive: true, force: true });
