@@ -77,6 +77,7 @@ export async function runDeleteCommand(
   });
   const emit = createEmitter((e: MirrorEvent) => reporter.sink(e));
   const { createRunStores } = await import('../core/workflow/store-resolver.js');
+  const { EMPTY_REGISTRIES_CONF } = await import('../core/registry/registries-conf.js');
   const stores = await createRunStores({
     cacheDir: args.cacheDir,
     port: args.port,
@@ -86,6 +87,8 @@ export async function runDeleteCommand(
     certDir: args.certDir,
     retryTimes: args.retryTimes,
     retryDelayMs: args.retryDelayMs,
+    // Delete reads only the cache and the destination: source-side pull rules do not apply.
+    registriesConf: EMPTY_REGISTRIES_CONF,
   });
   try {
     if (flags.generate) {

@@ -14,6 +14,7 @@ import { contentKindOf, type ContentKind } from '../image-types.js';
 import type { StoreResolver } from '../copy/image-location.js';
 import type { ImageStore } from '../store/image-store.js';
 import { collectAll } from './collect-all.js';
+import { DEFAULTS } from '../workflow/mirror-options.js';
 
 export interface DryRunPlan {
   /** Every image the mirror would copy: its kind and where it is read from (with transport). */
@@ -54,10 +55,10 @@ export async function dryRunPlan(config: ImageSetConfiguration, opts: DryRunPlan
       dryRun: true,
       env: opts.env,
       copy: {
-        parallelLayers: 4,
+        parallelLayers: DEFAULTS.parallelLayers,
         retryTimes: opts.retryTimes,
         retryDelayMs: opts.retryDelayMs,
-        imageTimeoutMs: 600_000,
+        imageTimeoutMs: DEFAULTS.imageTimeoutMs,
       },
     });
     return {

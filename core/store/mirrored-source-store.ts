@@ -26,7 +26,8 @@ export class MirroredSourceStore implements ImageStore {
   constructor(
     private readonly host: string,
     private readonly conf: RegistriesConf,
-    private readonly storeFor: (host: string) => ImageStore,
+    /** The store of one endpoint; `insecure` as registries.conf sets it for that endpoint. */
+    private readonly storeFor: (host: string, insecure: boolean) => ImageStore,
     private readonly onMirrorUsed?: (use: MirrorUse) => void,
   ) {
     this.description = `registry ${host}`;
@@ -110,7 +111,7 @@ export class MirroredSourceStore implements ImageStore {
   }
 
   private origin(): ImageStore {
-    return this.storeFor(this.host);
+    return this.storeFor(this.host, false);
   }
 
   /**
@@ -132,7 +133,7 @@ export class MirroredSourceStore implements ImageStore {
     for (const source of sources) {
       if (signal.aborted) throw new CancelledError();
       try {
-        const result = await call(this.storeFor(source.host), source);
+        const result = await call(this.storeFor(source.host, source.insecure), source);
         if (result !== undefined) {
           this.served(repository, source, remember);
           return result;

@@ -85,7 +85,8 @@ interface LoadedConfig {
 async function loadConfigs(dir: string): Promise<LoadedConfig[]> {
   const out: LoadedConfig[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) continue;
+    // Only `*.yaml` files are configuration (containers-registries.d(5)); a README beside them is not.
+    if (entry.isDirectory() || !entry.name.endsWith('.yaml')) continue;
     const file = join(dir, entry.name);
     let data: unknown;
     try {

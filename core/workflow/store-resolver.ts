@@ -46,25 +46,18 @@ export async function createRunStores(
     onRetry,
   };
   const registriesConf = options.registriesConf ?? (await loadRegistriesConf({ env: options.env ?? process.env }));
-  const insecureHosts = new Set(
-    registriesConf.rules
-      .flatMap((rule) => [rule, ...rule.mirrors])
-      .filter((endpoint) => endpoint.insecure)
-      .map((endpoint) => endpoint.location.split('/')[0]!.toLowerCase()),
-  );
-  const sources = createRegistryStores({
-    ...common,
-    side: 'source',
-    tlsVerify: options.srcTlsVerify,
-    hostOptions: (host) => (insecureHosts.has(host.toLowerCase()) ? { tlsVerify: false } : undefined),
-  });
+  const sources = createRegistryStores({ ...common, side: 'source', tlsVerify: options.srcTlsVerify });
+  // registries.conf's `insecure = true` applies to one endpoint (a mirror or a location), as pullSources says.
+  const insecureSources = createRegistryStores({ ...common, side: 'source', tlsVerify: false });
+  const endpointStore = (host: string, insecure: boolean): ImageStore =>
+    insecure ? insecureSources(host) : sources(host);
   const mirrored = new Map<string, ImageStore>();
   const sourceStore = (host: string): ImageStore => {
     if (registriesConf.rules.length === 0) return sources(host);
     const key = host.toLowerCase();
     let store = mirrored.get(key);
     if (!store) {
-      store = new MirroredSourceStore(host, registriesConf, sources, onMirrorUsed);
+      store = new MirroredSourceStore(host, registriesConf, endpointStore, onMirrorUsed);
       mirrored.set(key, store);
     }
     return store;
@@ -86,7 +79,7 @@ export async function createRunStores(
       return store;
     },
     async close() {
-      await Promise.allSettled([sources.close?.(), destinations.close?.()]);
+      await Promise.allSettled([sources.close?.(), insecureSources.close?.(), destinations.close?.()]);
     },
   };
 }

@@ -1,10 +1,8 @@
 /**
  * oc-mirror tests/integration/enclave_test.go and secure_policy_test.go: registries.conf mirrors and
- * `--secure-policy`/`--policy` trust policies, which ocm-tui gets with issue 16. Each scenario is written in full
- * and turns itself on when the CLI offers the feature (`--help` names `--secure-policy`, resp. registries.conf);
- * until then it reports as TODO with the reason — it is never silently skipped (docs/compatibility.md).
+ * `--secure-policy`/`--policy` trust policies (issue 16), plus list_test.go's release listing through a mirror.
  */
-import { after, before, test, type TestContext } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -13,7 +11,6 @@ import { join } from 'node:path';
 import { startCompatWorld, getManifest, type CompatWorld } from './world.js';
 import { scenario } from './context.js';
 import { expectExitCode, expectSuccess } from './runner.js';
-import { runCli } from '../e2e/cli-runner.js';
 import { startRegistry } from '../harness/registry-server.js';
 import { buildImage, pushBuiltImage } from '../harness/fixture-images.js';
 import { setupWorkDir } from './world.js';
@@ -29,23 +26,10 @@ import {
 import { INTEGRATION } from './world.js';
 
 let world: CompatWorld;
-let help = '';
 before(async () => {
   world = await startCompatWorld({ signatures: true });
-  const r = await runCli(['--help']);
-  help = r.stdout + r.stderr;
 });
 after(() => world.stop());
-
-const hasSecurePolicy = () => help.includes('--secure-policy');
-const hasRegistriesConf = () => /registries\.conf|CONTAINERS_REGISTRIES_CONF/i.test(help);
-
-/** OCM_TUI_COMPAT_FORCE=1 runs them anyway (to see how far they get while the feature is being built). */
-function pending(t: TestContext, available: boolean, what: string): boolean {
-  if (available || process.env.OCM_TUI_COMPAT_FORCE === '1') return false;
-  t.todo(`pending issue 16: ${what} not in ocm-tui yet`);
-  return true;
-}
 
 // ---- fixture self-check (always runs): the world's cosign signatures are real ----
 
@@ -76,7 +60,6 @@ test('fixture: every oc-mirror/ image carries a cosign signature that verifies w
 // ---- enclave_test.go ----
 
 test('enclave_test.go: mirror-to-mirror with registries.conf redirect — should forward operators from intermediate to enclave registry via registries.conf', async (t) => {
-  if (pending(t, hasRegistriesConf(), 'registries.conf mirrors (CONTAINERS_REGISTRIES_CONF)')) return;
   // its own world: its source registry is stopped after the first hop, so only the mirror can serve the second
   const own = await startCompatWorld({ release: false, helm: false });
   t.after(() => own.stop());
@@ -114,7 +97,6 @@ test('enclave_test.go: mirror-to-mirror with registries.conf redirect — should
 // ---- list_test.go: list OCP major releases ----
 
 test('list_test.go: list releases — should list OCP major releases (quay.io/openshift-release-dev/ocp-release tags through a registries.conf mirror)', async (t) => {
-  if (pending(t, hasRegistriesConf(), 'registries.conf mirrors (CONTAINERS_REGISTRIES_CONF)')) return;
   const s = await scenario(t, world);
   // quay.io's tags, as upstream's run sees them (4.21, 4.22 and 5.0 are in no graph): small images in the world
   for (const tag of ['4.20.0-x86_64', '4.20.1-x86_64', '4.21.3-x86_64', '4.22.0-x86_64', '5.0.1-x86_64']) {
@@ -153,7 +135,6 @@ function cacheHasTag(cacheDir: string, repo: string, tag: string): boolean {
 }
 
 test('secure_policy_test.go: should not error in mirrorToDisk and diskToMirror with --secure-policy=true', async (t) => {
-  if (pending(t, hasSecurePolicy(), '--secure-policy/--policy')) return;
   const s = await scenario(t, world);
   const isc = await s.isc('happy_path/isc-happy-path.yaml');
   const cfg = await parseImageSetConfig(isc);
@@ -184,7 +165,6 @@ test('secure_policy_test.go: should not error in mirrorToDisk and diskToMirror w
 });
 
 test('secure_policy_test.go: should still collect and rebuild the operator catalog when a strict trust policy rejects unsigned images', async (t) => {
-  if (pending(t, hasSecurePolicy(), '--secure-policy/--policy')) return;
   const s = await scenario(t, world);
   const isc = await s.isc('secure_policy/isc-operators-only.yaml');
   const policy = join(INTEGRATION, 'policies', 'reject-all.json');
@@ -197,7 +177,6 @@ test('secure_policy_test.go: should still collect and rebuild the operator catal
 });
 
 test('secure_policy_test.go: should mirror signed images and reject unsigned images under a sigstoreSigned trust policy', async (t) => {
-  if (pending(t, hasSecurePolicy(), '--secure-policy/--policy')) return;
   const s = await scenario(t, world);
   const isc = await s.isc('secure_policy/isc-signed-catalog-unsigned-additional.yaml');
   const cfg = await parseImageSetConfig(isc);

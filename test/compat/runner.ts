@@ -7,7 +7,6 @@ import { runCli, type CliResult } from '../e2e/cli-runner.js';
 
 export interface Result extends CliResult {
   exitCode: number;
-  durationMs: number;
   output: string;
 }
 
@@ -15,20 +14,25 @@ export class Runner {
   constructor(
     readonly cacheDir: string,
     readonly env: NodeJS.ProcessEnv = {},
+    /** A run still going after this long is killed (then `code` is null). */
+    readonly timeoutMs = 180_000,
   ) {}
 
   withEnv(env: NodeJS.ProcessEnv): Runner {
-    return new Runner(this.cacheDir, { ...this.env, ...env });
+    return new Runner(this.cacheDir, { ...this.env, ...env }, this.timeoutMs);
   }
 
   withCache(cacheDir: string): Runner {
-    return new Runner(cacheDir, this.env);
+    return new Runner(cacheDir, this.env, this.timeoutMs);
   }
 
-  async run(args: string[], timeoutMs = 180_000): Promise<Result> {
-    const start = Date.now();
+  withTimeout(timeoutMs: number): Runner {
+    return new Runner(this.cacheDir, this.env, timeoutMs);
+  }
+
+  async run(args: string[], timeoutMs = this.timeoutMs): Promise<Result> {
     const r = await runCli([...args, '--cache-dir', this.cacheDir], { env: this.env, timeoutMs });
-    return { ...r, exitCode: r.code ?? -1, durationMs: Date.now() - start, output: r.stdout + r.stderr };
+    return { ...r, exitCode: r.code ?? -1, output: r.stdout + r.stderr };
   }
 
   mirrorToDisk(config: string, destDir: string, ...extra: string[]): Promise<Result> {

@@ -120,6 +120,7 @@ test('wildcard prefixes match subdomains only, in the host part', () => {
   const conf = confOf(`
 [[registry]]
 prefix = "*.corp.example"
+insecure = true
 [[registry.mirror]]
 location = "cache.local/corp"
 `);
@@ -130,6 +131,11 @@ location = "cache.local/corp"
     'cache.local/corp/a/b (mirror)',
     'reg.corp.example/a/b',
   ]);
+  // The wildcard rule's own `insecure` applies to the matched host (a location-less rule keeps the name).
+  assert.deepEqual(
+    pullSources(conf, 'reg.corp.example', 'a/b', '1').map((p) => p.insecure),
+    [false, true],
+  );
   assert.throws(
     () => parseRegistriesConf('[[registry]]\nprefix = "*.corp.example/ns"\n', 'w.conf', false),
     /w\.conf: .*wildcarded prefix "\*\.corp\.example\/ns" must be of the form \*\.example\.com/,
