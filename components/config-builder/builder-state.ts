@@ -20,6 +20,7 @@ import { OPENSHIFT_VERSIONS, redHatCatalogs } from '../../core/config/redhat-cat
 import { RELEASE_ARCHITECTURES, type IncludePackage } from '../../core/config/image-set-config.js';
 import { emptyDraft, type IscDraft, type PackageDraft } from '../../core/config/isc-writer.js';
 import type { BuilderKey } from './builder-keys.js';
+import { scrollToShow } from '../shared/scroll-window.js';
 
 export type Screen = 'home' | 'catalogs' | 'packages' | 'package' | 'releases' | 'images' | 'helm' | 'preview' | 'save';
 
@@ -348,27 +349,6 @@ export function repositoryOf(reference: string): { repository: string; tag: stri
     : { repository: noDigest, tag: '' };
 }
 
-/** The text field that owns printable keys right now, if any. */
-export function focusedInput(state: BuilderState): string | undefined {
-  if (state.picker) return 'picker';
-  switch (state.screen) {
-    case 'catalogs':
-      return isOnCatalogInput(state) ? 'catalog' : undefined;
-    case 'packages':
-      return 'filter';
-    case 'releases':
-      return RELEASE_ROWS[state.rel.cursor] === 'channel' ? 'channel' : undefined;
-    case 'images':
-      return state.imageCursor === 0 ? 'image' : undefined;
-    case 'helm':
-      return state.helm.cursor < HELM_FIELDS.length ? HELM_FIELDS[state.helm.cursor] : undefined;
-    case 'save':
-      return state.save.status === 'editing' || state.save.status === 'failed' ? 'path' : undefined;
-    default:
-      return undefined;
-  }
-}
-
 // --- Helpers ---------------------------------------------------------------------------------------------------
 
 function clamp(n: number, min: number, max: number): number {
@@ -402,14 +382,6 @@ function moveCursor(cursor: number, count: number, key: BuilderKey, page: number
     default:
       return undefined;
   }
-}
-
-/** Keeps `top` such that `cursor` is visible in a window of `rows`. */
-function scrollTop(top: number, cursor: number, rows: number, count: number): number {
-  let next = top;
-  if (cursor < next) next = cursor;
-  if (cursor >= next + rows) next = cursor - rows + 1;
-  return clamp(next, 0, Math.max(0, count - rows));
 }
 
 /** Cycles `current` through [none, ...versions] by `delta`. */
@@ -539,7 +511,7 @@ function onPackagesKey(state: BuilderState, key: BuilderKey): BuilderState {
   const count = state.filtered.length;
   const moved = moveCursor(state.pkgCursor, count, key, Math.max(1, state.listRows - 1));
   if (moved !== undefined) {
-    return { ...state, pkgCursor: moved, pkgTop: scrollTop(state.pkgTop, moved, state.listRows, count) };
+    return { ...state, pkgCursor: moved, pkgTop: scrollToShow(state.pkgTop, moved, state.listRows, count) };
   }
   const current = count > 0 ? model.packages[state.filtered[state.pkgCursor]] : undefined;
   if (key.kind === 'char' && key.char === ' ') {
@@ -573,13 +545,6 @@ function onPackagesKey(state: BuilderState, key: BuilderKey): BuilderState {
     };
   }
   return state;
-}
-
-/** Rows of the package screen: its channels, then min and max. */
-export function packageRowCount(state: BuilderState): number {
-  const model = openModel(state);
-  const pkg = model?.packages.find((p) => p.name === state.pkg?.name);
-  return (pkg?.channels.length ?? 0) + 2;
 }
 
 function onPackageKey(state: BuilderState, key: BuilderKey): BuilderState {
@@ -757,7 +722,7 @@ function onPickerKey(state: BuilderState, key: BuilderKey): BuilderState {
   const rows = Math.max(1, state.listRows - 2);
   const moved = moveCursor(picker.cursor, items.length, key, rows);
   if (moved !== undefined) {
-    return { ...state, picker: { ...picker, cursor: moved, top: scrollTop(picker.top, moved, rows, items.length) } };
+    return { ...state, picker: { ...picker, cursor: moved, top: scrollToShow(picker.top, moved, rows, items.length) } };
   }
   if (key.kind === 'escape') return { ...state, picker: undefined };
   if (key.kind === 'enter') {
@@ -954,7 +919,7 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       return {
         ...state,
         listRows,
-        pkgTop: scrollTop(state.pkgTop, state.pkgCursor, listRows, state.filtered.length),
+        pkgTop: scrollToShow(state.pkgTop, state.pkgCursor, listRows, state.filtered.length),
       };
     }
     case 'catalog.loaded': {

@@ -1,5 +1,6 @@
 /** How key-driven actions (selection, scroll, filters, help, cancel) and ticks change the dashboard state. */
-import { clampScroll, orderImageIds, scrollToShow } from './image-order.js';
+import { orderImageIds } from './image-order.js';
+import { clampScroll, scrollToShow } from '../shared/scroll-window.js';
 import type { DashboardUiAction } from './dashboard-types.js';
 import type { Draft } from './state-draft.js';
 

@@ -4,7 +4,8 @@
  */
 import type { BlobOutcome } from '../../core/events.js';
 import type { ImageType } from '../../core/image-types.js';
-import { clampScroll, orderImageIds, scrollToShow } from './image-order.js';
+import { orderImageIds } from './image-order.js';
+import { clampScroll, scrollToShow } from '../shared/scroll-window.js';
 import { rateAt } from './rate-window.js';
 import type {
   BlobState,
