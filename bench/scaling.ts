@@ -6,17 +6,15 @@
  *
  *   node dist/bench/scaling.js [--sizes 50,200,1000] [--runs 3] [--cpu-prof DIR] [--out FILE]
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import { makeBaseLayers, pushImage, type PushedImage } from '../test/harness/fixture-images.js';
 import { startRegistry } from '../test/harness/registry-server.js';
-import { measureCommand } from './process-sampler.js';
-import { CPU_PRELOAD, writeIsc } from './tool-jobs.js';
+import { stats } from './results-report.js';
+import { runOcmTui } from './tool-jobs.js';
 
-const CLI = fileURLToPath(new URL('../source/cli.js', import.meta.url));
 const KiB = 1024;
 
 interface Options {
@@ -60,7 +58,7 @@ interface Sample {
   cpuSeconds: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => stats(xs)!.median;
 
 async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
@@ -89,35 +87,18 @@ async function main(): Promise<void> {
         const dest = await startRegistry();
         const jobDir = await mkdtemp(join(scratch, `n${size}-`));
         try {
-          const isc = join(jobDir, 'isc.yaml');
-          await writeIsc(isc, source.host, images.slice(0, size));
-          const cpuFile = join(jobDir, 'cpu.json');
-          const profile = options.cpuProfDir && size === largest && run === 0;
-          const nodeArgs = ['--import', CPU_PRELOAD];
-          if (profile) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir!);
-          const measured = await measureCommand(
-            process.execPath,
-            [
-              ...nodeArgs,
-              CLI,
-              '--no-ui',
-              '-c',
-              isc,
-              '--cache-dir',
-              join(jobDir, 'cache'),
-              '--workspace',
-              `file://${join(jobDir, 'ws')}`,
-              `docker://${dest.host}`,
-              '--src-tls-verify=false',
-              '--dest-tls-verify=false',
-            ],
-            join(jobDir, 'ocm-tui.log'),
-            { ...process.env, OCM_TUI_CPU_FILE: cpuFile },
-          );
-          if (measured.exitCode !== 0)
+          const profile = options.cpuProfDir !== undefined && size === largest && run === 0;
+          const measured = await runOcmTui('m2m', {
+            sourceHost: source.host,
+            destHost: dest.host,
+            jobDir,
+            diskDir: join(jobDir, 'disk'),
+            images: images.slice(0, size),
+            cpuProfDir: profile ? options.cpuProfDir : undefined,
+          });
+          if (measured.exitCode !== 0 || measured.cpuSeconds === undefined)
             throw new Error(`m2m of ${size} images exited ${measured.exitCode}; see ${jobDir}`);
-          const cpu = JSON.parse(await readFile(cpuFile, 'utf8')) as { user: number; system: number };
-          const sample = { ...measured, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+          const sample: Sample = { ...measured, cpuSeconds: measured.cpuSeconds };
           (results.get(size) ?? results.set(size, []).get(size)!).push(sample);
           process.stdout.write(
             `run ${run + 1} n=${size}: ${sample.seconds.toFixed(1)} s, ${(sample.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ocm-tui CPU ${sample.cpuSeconds.toFixed(1)} s, load ${loadavg()[0]!.toFixed(1)}${profile ? ' (profiled)' : ''}\n`,

@@ -17,7 +17,8 @@ import { OcmError, isCancellation } from '../errors.js';
 import { SignatureFetchError, SignatureStore } from '../collect/release/signature-store.js';
 import { byCodeUnit } from '../code-unit-order.js';
 import { redact } from '../registry/registry-errors.js';
-import { parseDockerName, policyIdentity, policyNamespaces } from './docker-name.js';
+import { parseDockerName } from './docker-name.js';
+import { dockerScopes } from './policy-scope.js';
 
 /** containers/image reads at most this many signatures per image. */
 const MAX_SIGNATURES = 128;
@@ -123,8 +124,7 @@ function namespace(v: unknown, at: string): NamespaceConfig {
 
 /** The lookaside base URL for `reference` (`host/repo[:tag|@digest]`), or undefined. */
 export function lookasideBaseFor(config: RegistriesD, reference: string): string | undefined {
-  const ref = parseDockerName(reference);
-  for (const scope of [policyIdentity(ref), ...policyNamespaces(ref)]) {
+  for (const scope of dockerScopes(reference)) {
     const url = config.docker.get(scope)?.lookaside;
     if (url) return url;
   }

@@ -5,27 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRegistry } from '../harness/registry-server.js';
 import { buildImage, pushBuiltImage } from '../harness/fixture-images.js';
-import { skopeoManifestDigest, skopeoOptionsFor } from '../harness/skopeo.js';
+import { runSkopeo, skopeoManifestDigest, skopeoOptionsFor } from '../harness/skopeo.js';
+import { sha256Digest } from '../harness/fixture-blobs.js';
 import { integrationIsc, LOCAL_REPOSITORY, publishCatalog } from '../harness/catalog-fixture.js';
 import { tempDirForTest } from '../harness/temp-dir.js';
 import { parseJsonLines, runCli } from './cli-runner.js';
-
-/** skopeo with its own environment (HOME decides the user's drop-in directory). */
-function skopeoWith(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('skopeo', args, { encoding: 'buffer', env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr: stderr.toString('utf8') }),
-    );
-  });
-}
-
-const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 function m2mArgs(isc: string, work: string, dest: string, extra: string[] = []): string[] {
   return [
@@ -103,9 +91,8 @@ insecure = true
     [`${originHost}/apps/web:1`, web],
     [`${originHost}/team/api@${api.digest}`, api],
   ] as const) {
-    const seen = await skopeoWith(env, ['--registries-conf', conf, 'inspect', '--raw', `docker://${ref}`]);
-    assert.equal(seen.code, 0, seen.stderr);
-    assert.equal(sha256(seen.stdout), image.digest, `skopeo ${ref}`);
+    const raw = await runSkopeo(['--registries-conf', conf, 'inspect', '--raw', `docker://${ref}`], env);
+    assert.equal(sha256Digest(raw), image.digest, `skopeo ${ref}`);
   }
 
   const isc = join(work, 'isc.yaml');
@@ -180,23 +167,9 @@ registries = ["${blocked.host}"]
   const env = { CONTAINERS_REGISTRIES_CONF: conf, HOME: join(work, 'home') };
 
   // The oracle refuses the blocked registry and reads the insecure one.
-  const refused = await skopeoWith(env, [
-    '--registries-conf',
-    conf,
-    'inspect',
-    '--raw',
-    `docker://${blocked.host}/apps/no:1`,
-  ]);
-  assert.notEqual(refused.code, 0);
-  assert.match(refused.stderr, /blocked/);
-  const read = await skopeoWith(env, [
-    '--registries-conf',
-    conf,
-    'inspect',
-    '--raw',
-    `docker://${source.host}/apps/ok:1`,
-  ]);
-  assert.equal(sha256(read.stdout), ok.digest, read.stderr);
+  const inspect = (ref: string) => runSkopeo(['--registries-conf', conf, 'inspect', '--raw', `docker://${ref}`], env);
+  await assert.rejects(inspect(`${blocked.host}/apps/no:1`), /blocked/);
+  assert.equal(sha256Digest(await inspect(`${source.host}/apps/ok:1`)), ok.digest);
 
   const isc = join(work, 'isc.yaml');
   await writeFile(

@@ -68,13 +68,17 @@ function sideFlags(prefix: '' | 'src-' | 'dest-', opts: SkopeoOptions): string[]
   return flags;
 }
 
-/** Runs skopeo; rejects with its stderr (credentials redacted from the command line shown). */
-export function runSkopeo(args: string[]): Promise<Buffer> {
+/** Runs skopeo (with `env` added to the environment); rejects with its stderr (credentials redacted from the command line shown). */
+export function runSkopeo(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile(
       'skopeo',
       args,
-      { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, REGISTRY_AUTH_FILE: authFile() } },
+      {
+        encoding: 'buffer',
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, ...env, REGISTRY_AUTH_FILE: authFile() },
+      },
       (error, stdout, stderr) => {
         if (error) {
           const shown = args
