@@ -16,7 +16,7 @@ import { ThemeContext, useTheme } from '../shared/theme.js';
 import type { Theme } from '../shared/theme.js';
 import { useTerminalSize } from '../shared/use-terminal-size.js';
 import { builderReducer, initialBuilderState, pendingLoads } from './builder-state.js';
-import type { BuilderInit, BuilderState, ChartVersions } from './builder-state.js';
+import type { BuilderAction, BuilderInit, BuilderState, ChartVersions } from './builder-state.js';
 import { BuilderBody, screenHints } from './BuilderScreens.js';
 import { useKeyStream } from './use-key-stream.js';
 
@@ -94,10 +94,23 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
     [state.catalogs, state.graphs, state.tagLists, state.chartLists, state.footprints, state.plan], // its inputs
   );
   useEffect(() => {
-    for (const ref of pending.catalogs) {
-      const id = `catalog:${ref}`;
-      if (inFlight.current.has(id)) continue;
+    /** Runs one load unless the same one is already running; its outcome becomes one action. */
+    function start<T>(
+      id: string,
+      load: () => Promise<T>,
+      loaded: (value: T) => BuilderAction,
+      failed: (message: string) => BuilderAction,
+    ) {
+      if (inFlight.current.has(id)) return;
       inFlight.current.add(id);
+      load()
+        .then(
+          (value) => dispatch(loaded(value)),
+          (err: unknown) => dispatch(failed(errorMessage(err))),
+        )
+        .finally(() => inFlight.current.delete(id));
+    }
+    for (const ref of pending.catalogs) {
       // Progress at most every 200 ms: a catalog layer arrives in many small chunks.
       let last = 0;
       const onBytes = (bytes: number, total: number) => {
@@ -106,81 +119,58 @@ function BuilderRoot({ services, onDone, today, openshiftVersion, savePath, draf
         last = now;
         dispatch({ type: 'catalog.progress', ref, bytes, total });
       };
-      services
-        .loadCatalog(ref, onBytes)
-        .then(
-          (model) => dispatch({ type: 'catalog.loaded', ref, model }),
-          (err: unknown) => dispatch({ type: 'catalog.failed', ref, message: errorMessage(err) }),
-        )
-        .finally(() => inFlight.current.delete(id));
+      start(
+        `catalog:${ref}`,
+        () => services.loadCatalog(ref, onBytes),
+        (model) => ({ type: 'catalog.loaded', ref, model }),
+        (message) => ({ type: 'catalog.failed', ref, message }),
+      );
     }
     for (const key of pending.graphs) {
-      const id = `graph:${key}`;
-      if (inFlight.current.has(id)) continue;
-      inFlight.current.add(id);
       const slash = key.indexOf('/');
-      const arch = key.slice(0, slash);
-      const channel = key.slice(slash + 1);
-      services
-        .fetchGraph(channel, arch)
-        .then(
-          (graph) => dispatch({ type: 'graph.loaded', key, graph }),
-          (err: unknown) => dispatch({ type: 'graph.failed', key, message: errorMessage(err) }),
-        )
-        .finally(() => inFlight.current.delete(id));
+      start(
+        `graph:${key}`,
+        () => services.fetchGraph(key.slice(slash + 1), key.slice(0, slash)),
+        (graph) => ({ type: 'graph.loaded', key, graph }),
+        (message) => ({ type: 'graph.failed', key, message }),
+      );
     }
-    if (pending.plan !== undefined) {
-      const key = pending.plan;
-      const id = `plan:${key}`;
-      if (!inFlight.current.has(id)) {
-        inFlight.current.add(id);
-        services
-          .planImages(configText(stateRef.current, day))
-          .then(
-            (plan) => dispatch({ type: 'plan.loaded', draftKey: key, plan }),
-            (err: unknown) => dispatch({ type: 'plan.failed', draftKey: key, message: errorMessage(err) }),
-          )
-          .finally(() => inFlight.current.delete(id));
-      }
+    const plan = pending.plan;
+    if (plan !== undefined) {
+      start(
+        `plan:${plan}`,
+        () => services.planImages(configText(stateRef.current, day)),
+        (result) => ({ type: 'plan.loaded', draftKey: plan, plan: result }),
+        (message) => ({ type: 'plan.failed', draftKey: plan, message }),
+      );
     }
     // A few images at a time: each is one or more manifest requests to its registry.
     for (const ref of pending.footprints) {
       const id = `footprint:${ref}`;
       if (inFlight.current.has(id)) continue;
       if ([...inFlight.current].filter((x) => x.startsWith('footprint:')).length >= FOOTPRINT_CONCURRENCY) break;
-      inFlight.current.add(id);
-      services
-        .imageFootprint(ref)
-        .then(
-          (footprint) => dispatch({ type: 'footprint.loaded', ref, footprint }),
-          (err: unknown) => dispatch({ type: 'footprint.failed', ref, message: errorMessage(err) }),
-        )
-        .finally(() => inFlight.current.delete(id));
+      start(
+        id,
+        () => services.imageFootprint(ref),
+        (footprint) => ({ type: 'footprint.loaded', ref, footprint }),
+        (message) => ({ type: 'footprint.failed', ref, message }),
+      );
     }
     for (const repository of pending.tags) {
-      const id = `tags:${repository}`;
-      if (inFlight.current.has(id)) continue;
-      inFlight.current.add(id);
-      services
-        .listTags(repository)
-        .then(
-          (tags) => dispatch({ type: 'tags.loaded', repository, tags }),
-          (err: unknown) =>
-            dispatch({ type: 'list.failed', kind: 'tags', source: repository, message: errorMessage(err) }),
-        )
-        .finally(() => inFlight.current.delete(id));
+      start(
+        `tags:${repository}`,
+        () => services.listTags(repository),
+        (tags) => ({ type: 'tags.loaded', repository, tags }),
+        (message) => ({ type: 'list.failed', kind: 'tags', source: repository, message }),
+      );
     }
     for (const url of pending.charts) {
-      const id = `charts:${url}`;
-      if (inFlight.current.has(id)) continue;
-      inFlight.current.add(id);
-      services
-        .listCharts(url)
-        .then(
-          (charts) => dispatch({ type: 'charts.loaded', url, charts }),
-          (err: unknown) => dispatch({ type: 'list.failed', kind: 'charts', source: url, message: errorMessage(err) }),
-        )
-        .finally(() => inFlight.current.delete(id));
+      start(
+        `charts:${url}`,
+        () => services.listCharts(url),
+        (charts) => ({ type: 'charts.loaded', url, charts }),
+        (message) => ({ type: 'list.failed', kind: 'charts', source: url, message }),
+      );
     }
   }, [pending, services]);
 
