@@ -4,21 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { moduleSpecifiers, REPO_ROOT, sourceFiles } from './source-scan.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await sourceFiles(full)));
-    else if (/\.tsx?$/.test(entry.name)) out.push(full);
-  }
-  return out;
-}
+const root = REPO_ROOT;
 
 test('core/ imports neither React, Ink nor the UI folders', async () => {
   const files = await sourceFiles(join(root, 'core'));
@@ -26,8 +16,7 @@ test('core/ imports neither React, Ink nor the UI folders', async () => {
   const offenders: string[] = [];
   for (const file of files) {
     const text = await readFile(file, 'utf8');
-    for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)) {
-      const spec = match[1];
+    for (const spec of moduleSpecifiers(text)) {
       if (/^(react|ink)(\/|$)|^ink-|^@alcalzone\/|^@inkjs\//.test(spec) || /(^|\/)(components|source)\//.test(spec)) {
         offenders.push(`${file.slice(root.length)} imports ${spec}`);
       }
