@@ -12,10 +12,11 @@
  * cancelled run removes its partial files and leaves the previous archive set untouched.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArchiveError, CancelledError } from '../errors.js';
-import { writeFully } from '../file-io.js';
+import { alignedBuffers, roundUpToBlock, STAGING_BYTES } from '../direct-io/aligned-buffers.js';
+import { BlockFile, directIoWanted } from '../direct-io/block-file.js';
 import { chunkFileName, partialChunkFileName, PARTIAL_CHUNK_PATTERN } from './archive-names.js';
 import { ChunkSegmenter, oversizedWarning, strictArchiveError } from './archive-segmentation.js';
 import { encodeTarEntryHeader, tarPadding, type FileFacts } from './tar-entry-header.js';
@@ -57,6 +58,8 @@ export class ArchiveRegion {
   private complete = false;
   private generation = 0;
   private readonly pending = new Set<Promise<void>>();
+  /** Direct I/O only: the staged content of the current attempt ({@link writeDirect}). */
+  private stager?: { attempt: number; buf?: Buffer; start: number; staged: number };
 
   constructor(
     readonly name: string,
@@ -79,7 +82,11 @@ export class ArchiveRegion {
       throw new ArchiveError(`${this.name}: ${position + buf.length} bytes written into an entry of ${this.size}`);
     }
     if (attempt !== undefined && attempt !== this.generation) return;
-    const write = this.chunk.write(buf, this.dataOffset + position, buf.length);
+    const write = this.chunk.opened.then((file) =>
+      file.direct
+        ? this.writeDirect(buf, position, attempt ?? this.generation, attempt === undefined)
+        : this.chunk.write(buf, this.dataOffset + position, buf.length),
+    );
     const tracked = write.then(
       () => undefined,
       () => undefined,
@@ -93,13 +100,69 @@ export class ArchiveRegion {
   }
 
   /**
+   * Direct I/O writes whole, aligned blocks: the content of an attempt is gathered front to back in an aligned
+   * staging buffer and written a megabyte at a time; the last piece is padded with the entry's own tar padding.
+   * A write without an attempt must carry the whole content (a manifest, a small file).
+   */
+  private async writeDirect(buf: Buffer, position: number, attempt: number, whole: boolean): Promise<void> {
+    if (whole) {
+      if (position !== 0 || buf.length !== this.size) {
+        throw new ArchiveError(`${this.name}: a write outside an attempt must carry the whole entry (direct I/O)`);
+      }
+      await this.chunk.write(buf, this.dataOffset, buf.length);
+      return;
+    }
+    let stager = this.stager;
+    if (!stager || stager.attempt !== attempt) {
+      stager = this.stager = { attempt, buf: alignedBuffers.take(), start: 0, staged: 0 };
+    }
+    if (position !== stager.start + stager.staged) {
+      throw new ArchiveError(
+        `${this.name}: content written at byte ${position} while byte ${stager.start + stager.staged} was next (direct I/O writes an entry front to back)`,
+      );
+    }
+    for (let from = 0; from < buf.length;) {
+      if (attempt !== this.generation) return;
+      const staging = stager.buf!;
+      const n = Math.min(buf.length - from, STAGING_BYTES - stager.staged);
+      buf.copy(staging, stager.staged, from, from + n);
+      stager.staged += n;
+      from += n;
+      const last = stager.start + stager.staged === this.size;
+      if (stager.staged === STAGING_BYTES || last) {
+        const length = last ? roundUpToBlock(stager.staged) : stager.staged;
+        staging.fill(0, stager.staged, length);
+        await this.chunk.writeAligned(staging, length, this.dataOffset + stager.start, stager.staged);
+        stager.start += stager.staged;
+        stager.staged = 0;
+        if (last) {
+          alignedBuffers.give(staging);
+          stager.buf = undefined;
+        }
+      }
+    }
+  }
+
+  /** Hands a staging buffer back to the pool once no write of this region is under way. */
+  async release(): Promise<void> {
+    await Promise.all([...this.pending]);
+    if (this.stager?.buf) alignedBuffers.give(this.stager.buf);
+    this.stager = undefined;
+  }
+
+  /**
    * Starts rewriting the content: the region is incomplete again, writes of earlier attempts are dropped, and
    * the returned promise resolves once the ones already under way have landed (so none can land after ours).
    */
   beginAttempt(): { attempt: number; ready: Promise<void> } {
     this.complete = false;
     this.generation++;
-    return { attempt: this.generation, ready: Promise.all([...this.pending]).then(() => undefined) };
+    const stale = this.stager;
+    this.stager = undefined;
+    const ready = Promise.all([...this.pending]).then(() => {
+      if (stale?.buf) alignedBuffers.give(stale.buf);
+    });
+    return { attempt: this.generation, ready };
   }
 
   /** Writes the content from `input` as a new attempt (see {@link beginAttempt}); returns the bytes written. */
@@ -219,6 +282,7 @@ export class ArchiveSetWriter {
     for (let n = 1; n <= this.segmenter.chunkCount; n++) this.chunk(n);
     const ordered = [...this.chunks.values()].sort((a, b) => a.number - b.number);
     for (const chunk of ordered) await chunk.settle();
+    await Promise.all(this.regions.map((r) => r.release()));
     if (this.failure) throw this.failure;
     const incomplete = this.regions.find((r) => !r.isComplete);
     if (incomplete) {
@@ -246,6 +310,7 @@ export class ArchiveSetWriter {
   async discard(): Promise<void> {
     if (this.state === 'finished') return;
     this.state = 'discarded';
+    await Promise.all(this.regions.map((r) => r.release()));
     await Promise.all([...this.chunks.values()].map((c) => c.discard()));
   }
 
@@ -286,11 +351,15 @@ interface ChunkHooks {
   onFailure(err: unknown): void;
 }
 
-/** One partial tar file written by position. */
+/**
+ * One partial tar file written by position. Every region of a tar file starts and ends on a 512-byte block,
+ * which is what lets the file use direct I/O ({@link BlockFile}) when the filesystem takes it.
+ */
 class ChunkFile {
   readonly partialPath: string;
   readonly finalPath: string;
-  private readonly handle: Promise<FileHandle>;
+  /** The open file; direct or not is decided (and probed) before the first write. */
+  readonly opened: Promise<BlockFile>;
   private end = 0;
   private sinceSync = 0;
   private syncing?: Promise<void>;
@@ -304,8 +373,8 @@ class ChunkFile {
   ) {
     this.partialPath = join(dir, partialChunkFileName(number));
     this.finalPath = join(dir, chunkFileName(number));
-    this.handle = open(this.partialPath, 'w');
-    this.handle.catch((err: unknown) => hooks.onFailure(err));
+    this.opened = BlockFile.create(this.partialPath, { exclusive: false, direct: directIoWanted() });
+    this.opened.catch((err: unknown) => hooks.onFailure(err));
   }
 
   /** Reserves `bytes` at the end of the file; returns their offset. */
@@ -322,21 +391,50 @@ class ChunkFile {
     void settled.then(() => this.pending.delete(settled));
   }
 
-  /** pwrite of the whole buffer; `contentBytes` of it count as archive content (headers do not). */
+  /**
+   * pwrite of the whole buffer; `contentBytes` of it count as archive content (headers do not). On a direct
+   * file the bytes go through aligned buffers, the last piece padded with zeros to a whole block: callers
+   * only write whole tar blocks (headers, the trailer) or an entry's whole content (whose padding follows).
+   */
   async write(buf: Buffer, position: number, contentBytes = buf.length): Promise<void> {
+    const file = await this.opened;
+    if (!file.direct) {
+      await this.writeAligned(buf, buf.length, position, contentBytes);
+      return;
+    }
+    const staging = alignedBuffers.take();
     try {
-      await writeFully(await this.handle, buf, buf.length, position);
+      for (let from = 0; from < buf.length; from += STAGING_BYTES) {
+        const n = Math.min(STAGING_BYTES, buf.length - from);
+        buf.copy(staging, 0, from, from + n);
+        const length = roundUpToBlock(n);
+        staging.fill(0, n, length);
+        const content = Math.max(0, Math.min(n, contentBytes - from));
+        await this.writeAligned(staging, length, position + from, content);
+      }
+    } finally {
+      alignedBuffers.give(staging);
+    }
+  }
+
+  /**
+   * pwrite of `buf[0, length)`, which on a direct file must be an aligned buffer with a whole number of blocks
+   * at a block boundary.
+   */
+  async writeAligned(buf: Buffer, length: number, position: number, contentBytes: number): Promise<void> {
+    try {
+      await (await this.opened).writeBlocks(buf, length, position);
     } catch (err) {
       const failure = writeFailure(this.partialPath, err);
       this.hooks.onFailure(failure);
       throw failure;
     }
     if (contentBytes > 0) this.hooks.onWritten(contentBytes, this.finalPath);
-    this.sinceSync += buf.length;
+    this.sinceSync += length;
     if (this.sinceSync >= SYNC_EVERY_BYTES && !this.syncing && !this.closed) {
       this.sinceSync = 0;
-      this.syncing = this.handle
-        .then((h) => h.datasync())
+      this.syncing = this.opened
+        .then((f) => f.datasync())
         .catch((err: unknown) => this.hooks.onFailure(writeFailure(this.partialPath, err)))
         .finally(() => {
           this.syncing = undefined;
@@ -352,21 +450,21 @@ class ChunkFile {
 
   /** Writes the trailer, cuts the file to its length, syncs and closes it. */
   async close(trailer: Buffer): Promise<void> {
-    const handle = await this.handle;
+    const file = await this.opened;
     await this.write(trailer, this.end, 0);
     await this.syncing;
     this.closed = true;
-    await handle.truncate(this.end + trailer.length);
-    await handle.sync();
-    await handle.close();
+    await file.truncate(this.end + trailer.length);
+    await file.sync();
+    await file.close();
   }
 
   async discard(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.pending]);
     await this.syncing?.catch(() => undefined);
-    const handle = await this.handle.catch(() => undefined);
-    await handle?.close().catch(() => undefined);
+    const file = await this.opened.catch(() => undefined);
+    await file?.close().catch(() => undefined);
     await rm(this.partialPath, { force: true });
   }
 }

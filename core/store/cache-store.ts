@@ -19,14 +19,14 @@
  * wrong content. Syncing each blob cost a full disk write inside every transfer (docs/decisions.md).
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { addAbortSignal } from 'node:stream';
 import { DigestVerifier, digestLike, isDigest } from '../digest.js';
-import { writeFully } from '../file-io.js';
+import { createBlobFileStream, SequentialFileWriter } from '../direct-io/sequential-file-writer.js';
 import { DigestMismatchError, OcmError, RegistryError } from '../errors.js';
 import { detectMediaType, parseManifest } from '../registry/media-types.js';
 import type { BlobInfo, ImageStore, Manifest, OpenedBlob, TransferOptions } from './image-store.js';
@@ -153,7 +153,9 @@ export class CacheStore implements ImageStore {
       upstreamVerified: DigestVerifier.covers(body, blob.digest),
     });
     try {
-      await pipeline(body, verifier, createWriteStream(tmp, { flags: 'wx' }), { signal: options.signal });
+      await pipeline(body, verifier, createBlobFileStream(tmp, blob.size >= 0 ? blob.size : undefined), {
+        signal: options.signal,
+      });
       if (blob.size >= 0 && verifier.bytesSeen !== blob.size) {
         throw new DigestMismatchError(
           blob.digest,
@@ -180,22 +182,12 @@ export class CacheStore implements ImageStore {
   async openBlobWriter(digest: string, size: number): Promise<CacheBlobWriter> {
     const path = this.blobPath(digest);
     const tmp = await this.tempPath('blob');
-    const handle = await open(tmp, 'wx');
-    let written = 0;
-    let closed = false;
-    const close = async () => {
-      if (!closed) {
-        closed = true;
-        await handle.close();
-      }
-    };
+    const file = await SequentialFileWriter.create(tmp, size);
     return {
-      write: async (buf: Buffer) => {
-        await writeFully(handle, buf);
-        written += buf.length;
-      },
+      write: (buf: Buffer) => file.write(buf),
       commit: async () => {
-        await close();
+        const written = file.bytesWritten;
+        await file.finish();
         if (written !== size) {
           await rm(tmp, { force: true });
           throw new DigestMismatchError(
@@ -209,7 +201,7 @@ export class CacheStore implements ImageStore {
         this.verifiedHere.add(digest);
       },
       abort: async () => {
-        await close().catch(() => undefined);
+        await file.close().catch(() => undefined);
         await rm(tmp, { force: true });
       },
     };
