@@ -5,6 +5,7 @@
  *
  *   node dist/bench/ab-env.js --fixture big --workflows m2d,d2m --runs 5 --a OCM_TUI_DIRECT_IO=0 --b OCM_TUI_DIRECT_IO=1
  *
+ * `--cpu-prof DIR` writes V8 CPU profiles of the ocm-tui jobs under DIR/<variant>-<workflow>/.
  * Used for the direct-I/O decision (docs/decisions.md); not part of `npm run bench`.
  */
 import { execFile } from 'node:child_process';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const runs = Number(arg('runs', '3'));
   const variants = { A: parseEnv(arg('a', 'OCM_TUI_DIRECT_IO=0')), B: parseEnv(arg('b', 'OCM_TUI_DIRECT_IO=1')) };
   const quick = process.argv.includes('--quick');
+  const cpuProfDir = process.argv.includes('--cpu-prof') ? arg('cpu-prof', '') : undefined;
   const root = await mkdtemp(join(tmpdir(), 'ocm-ab-'));
   const source = await startRegistry();
   const results = new Map<string, OcmTuiRun[]>();
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
               jobDir,
               diskDir,
               images: seeded.images,
+              cpuProfDir: cpuProfDir ? join(cpuProfDir, `${variant}-${workflow}`) : undefined,
             });
             if (result.exitCode !== 0)
               throw new Error(`${variant} ${workflow} exited ${result.exitCode} (see ${jobDir})`);

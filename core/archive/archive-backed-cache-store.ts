@@ -9,16 +9,16 @@
  * Blobs the copy never opens (the destination had them) are copied by {@link extractRemaining} afterwards:
  * the cache ends up holding the whole archive either way, as later incremental imports expect.
  */
-import { createReadStream } from 'node:fs';
 import { Transform, addAbortSignal, pipeline, type TransformCallback } from 'node:stream';
 import { DigestVerifier, inheritVerification } from '../digest.js';
 import { ArchiveError, describeError } from '../errors.js';
 import type { CacheBlobWriter, CacheStore } from '../store/cache-store.js';
 import { CacheStoreView } from '../store/cache-store-view.js';
 import type { OpenedBlob, TransferOptions } from '../store/image-store.js';
+import { createRangeStream } from '../direct-io/range-reader.js';
 import { extractDeferredBlob, writeDeferredLinks, type DeferredBlob } from './archive-extractor.js';
 
-/** Reads from the archive while pushing: 256 KiB keeps ~20 concurrent transfers' buffers small. */
+/** Pieces read from the archive while pushing: 256 KiB keeps ~20 concurrent transfers' buffers small. */
 const STREAM_READ_BYTES = 256 * 1024;
 
 export class ArchiveBackedCacheStore extends CacheStoreView {
@@ -74,35 +74,26 @@ export class ArchiveBackedCacheStore extends CacheStoreView {
     });
     const tee = new CacheTee(writer);
     inheritVerification(verifier, tee, digest);
-    pipeline(
-      createReadStream(blob.chunk, {
-        start: blob.dataOffset,
-        end: blob.dataOffset + blob.size - 1,
-        highWaterMark: STREAM_READ_BYTES,
-      }),
-      verifier,
-      tee,
-      (err) => {
-        const commit = err ? undefined : tee.commit;
-        if (!commit) {
-          void writer.abort();
-          settle.reject(err ?? new Error('the transfer stopped before the end of the blob'));
-          return;
-        }
-        commit
-          .then(() => writeDeferredLinks(blob, this.signal))
-          .then(
-            () => {
-              this.deferred.delete(digest);
-              settle.resolve();
-            },
-            (commitError: unknown) => {
-              void writer.abort();
-              settle.reject(commitError);
-            },
-          );
-      },
-    );
+    pipeline(createRangeStream(blob.chunk, blob.dataOffset, blob.size, STREAM_READ_BYTES), verifier, tee, (err) => {
+      const commit = err ? undefined : tee.commit;
+      if (!commit) {
+        void writer.abort();
+        settle.reject(err ?? new Error('the transfer stopped before the end of the blob'));
+        return;
+      }
+      commit
+        .then(() => writeDeferredLinks(blob, this.signal))
+        .then(
+          () => {
+            this.deferred.delete(digest);
+            settle.resolve();
+          },
+          (commitError: unknown) => {
+            void writer.abort();
+            settle.reject(commitError);
+          },
+        );
+    });
     addAbortSignal(options.signal, tee);
     return { stream: tee, size: blob.size };
   }

@@ -18,10 +18,12 @@
  * each one into the cache when it is pushed (ArchiveBackedCacheStore), so the archive is read only once.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { digestAlgorithm } from '../digest.js';
-import { writeFully } from '../file-io.js';
+import { directIoWanted } from '../direct-io/block-file.js';
+import { DIRECT_READ_MIN_BYTES, RangeReader } from '../direct-io/range-reader.js';
+import { SequentialFileWriter } from '../direct-io/sequential-file-writer.js';
 import { ArchiveError, CancelledError, DigestMismatchError } from '../errors.js';
 import { PROGRESS_INTERVAL_MS } from '../events.js';
 import { CHUNK_NAME_PATTERN, CHUNK_NAME_REGEX_TEXT } from './archive-names.js';
@@ -306,11 +308,12 @@ async function writeEntryFile(
   const tmp = join(dir, `.ocm-extract-${randomUUID()}`);
   try {
     const mode = (file.mode & 0o777) | 0o600;
-    const input = await open(file.chunk, 'r');
+    const input = await RangeReader.open(file.chunk, directIoWanted() && file.size >= DIRECT_READ_MIN_BYTES);
     try {
-      const output = await open(tmp, 'wx', mode);
+      const output = await SequentialFileWriter.create(tmp, file.size, mode);
       try {
         await copyRange(input, output, file, readBytes, signal, onBytes);
+        await output.finish();
       } finally {
         await output.close();
       }
@@ -333,29 +336,27 @@ async function writeEntryFile(
 }
 
 async function copyRange(
-  input: FileHandle,
-  output: FileHandle,
+  input: RangeReader,
+  output: SequentialFileWriter,
   file: EntryCopy,
   readBytes: number,
   signal: AbortSignal,
   onBytes?: (n: number) => void,
 ): Promise<void> {
   const hash = file.blobDigest ? createHash(digestAlgorithm(file.blobDigest)) : undefined;
-  const buf = Buffer.allocUnsafe(Math.max(1, Math.min(readBytes, file.size)));
   let done = 0;
-  while (done < file.size) {
+  for await (const piece of input.pieces(file.dataOffset, file.size, readBytes)) {
     signal.throwIfAborted();
-    const { bytesRead } = await input.read(buf, 0, Math.min(buf.length, file.size - done), file.dataOffset + done);
-    if (bytesRead === 0) {
-      throw new ArchiveError(
-        `refusing entry "${file.name}" of chunk ${file.chunk}: content ends after ${done} of ${file.size} bytes`,
-        CORRUPT_HINT,
-      );
-    }
-    hash?.update(buf.subarray(0, bytesRead));
-    await writeFully(output, buf, bytesRead);
-    done += bytesRead;
-    onBytes?.(bytesRead);
+    hash?.update(piece);
+    await output.write(piece);
+    done += piece.length;
+    onBytes?.(piece.length);
+  }
+  if (done < file.size) {
+    throw new ArchiveError(
+      `refusing entry "${file.name}" of chunk ${file.chunk}: content ends after ${done} of ${file.size} bytes`,
+      CORRUPT_HINT,
+    );
   }
   if (hash && file.blobDigest) {
     const actual = `${digestAlgorithm(file.blobDigest)}:${hash.digest('hex')}`;

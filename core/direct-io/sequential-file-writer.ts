@@ -22,9 +22,9 @@ export class SequentialFileWriter {
   }
 
   /** Creates `path` (exclusive: temp files). Direct I/O is tried when `expectedSize` is known and large. */
-  static async create(path: string, expectedSize: number | undefined): Promise<SequentialFileWriter> {
+  static async create(path: string, expectedSize: number | undefined, mode?: number): Promise<SequentialFileWriter> {
     const direct = directIoWanted() && expectedSize !== undefined && expectedSize >= DIRECT_MIN_BYTES;
-    return new SequentialFileWriter(await BlockFile.create(path, { exclusive: true, direct }));
+    return new SequentialFileWriter(await BlockFile.create(path, { exclusive: true, direct, mode }));
   }
 
   /** True when the file bypasses the page cache. */

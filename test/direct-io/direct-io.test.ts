@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +9,7 @@ import tar from 'tar-stream';
 import { createReadStream } from 'node:fs';
 import { AlignedBufferPool, STAGING_BYTES } from '../../core/direct-io/aligned-buffers.js';
 import { BlockFile, directIoWanted } from '../../core/direct-io/block-file.js';
+import { createRangeStream, RangeReader } from '../../core/direct-io/range-reader.js';
 import { createBlobFileStream, SequentialFileWriter } from '../../core/direct-io/sequential-file-writer.js';
 import { ArchiveSetWriter } from '../../core/archive/archive-set-writer.js';
 import { ArchiveError } from '../../core/errors.js';
@@ -202,4 +203,49 @@ test('archive chunks with direct I/O: content out of order, or a partial write o
     await assert.rejects(region.write(Buffer.alloc(10), 0), /must carry the whole entry/);
     await writer.discard();
   });
+});
+
+test('range reader: any range of a file, direct and plain alike, in pieces of the asked size', async (t) => {
+  const dir = await tempDirForTest(t, 'ocm-dio-');
+  const bytes = randomBytes(3 * MiB + 1234);
+  const path = join(dir, 'chunk.tar');
+  await writeFile(path, bytes);
+  const ranges: [number, number][] = [
+    [0, bytes.length],
+    [512, MiB],
+    [513, 2 * MiB + 7],
+    [bytes.length - 1000, 1000],
+    [MiB - 1, 2],
+    [100, 0],
+  ];
+  for (const direct of [true, false]) {
+    const reader = await RangeReader.open(path, direct);
+    try {
+      if (direct && !reader.isDirect) t.diagnostic('this filesystem does not take O_DIRECT reads');
+      for (const [start, length] of ranges) {
+        for (const pieceBytes of [256 * 1024, MiB]) {
+          const parts: Buffer[] = [];
+          for await (const piece of reader.pieces(start, length, pieceBytes)) {
+            assert.ok(piece.length > 0 && piece.length <= pieceBytes, `piece of ${piece.length}`);
+            parts.push(Buffer.from(piece));
+          }
+          assert.equal(
+            sha(Buffer.concat(parts)),
+            sha(bytes.subarray(start, start + length)),
+            `direct=${direct} [${start}, +${length}) in ${pieceBytes}`,
+          );
+        }
+      }
+      // Past the end of the file: what there is, no error (the caller checks the length it got).
+      const tail: Buffer[] = [];
+      for await (const piece of reader.pieces(bytes.length - 10, 5000)) tail.push(Buffer.from(piece));
+      assert.deepEqual(Buffer.concat(tail), bytes.subarray(bytes.length - 10));
+    } finally {
+      await reader.close();
+    }
+  }
+  const streamed: Buffer[] = [];
+  for await (const piece of createRangeStream(path, 777, 2 * MiB, 256 * 1024)) streamed.push(piece as Buffer);
+  assert.equal(sha(Buffer.concat(streamed)), sha(bytes.subarray(777, 777 + 2 * MiB)));
+  assert.equal(new Set(streamed.map((b) => b.buffer)).size, streamed.length, 'every streamed piece owns its memory');
 });
