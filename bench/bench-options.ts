@@ -1,11 +1,18 @@
 /** Fixtures of the copy scenarios (ocm-tui vs skopeo vs the wire limit). */
-export type FixtureName = 'big' | 'release' | 'huge';
-export const ALL_FIXTURES: FixtureName[] = ['big', 'release', 'huge'];
+export type FixtureName = 'big' | 'release' | 'huge' | 'release-sized';
+/** Every copy fixture, in the order they run and appear in RESULTS.md. */
+export const ALL_FIXTURES: FixtureName[] = ['big', 'release', 'huge', 'release-sized'];
+/**
+ * The copy fixtures of a run without `--fixtures`: all but `release-sized` (opt-in, like `release-payload`: ~3.5 GiB
+ * of distinct blobs, see bench/release-sized-fixture.ts).
+ */
+export const DEFAULT_FIXTURES: FixtureName[] = ['big', 'release', 'huge'];
 /** Scenarios whose results are a copy table (ocm-tui vs skopeo vs the wire limit). */
 export type CopyScenarioName = FixtureName | 'release-payload';
 /**
- * Everything `--fixtures` can name: the copy fixtures, `catalog` (the operator-catalog scenario) and
- * `release-payload` (a signed release payload through the release collector; opt-in, not in the default run).
+ * Everything `--fixtures` can name: the copy fixtures (`release-sized` is opt-in, not in the default run),
+ * `catalog` (the operator-catalog scenario) and `release-payload` (a signed release payload through the release
+ * collector; opt-in, not in the default run).
  */
 export type ScenarioName = FixtureName | 'catalog' | 'release-payload';
 export const ALL_SCENARIOS: ScenarioName[] = [...ALL_FIXTURES, 'catalog', 'release-payload'];
@@ -37,6 +44,11 @@ export interface BenchOptions {
   skopeoPerImageMax: number;
   /** concurrency levels of the wire-limit jobs; the fastest is the limit */
   wireConcurrency: number[];
+  /**
+   * the same for the `release-sized` fixture (default {@link RELEASE_SIZED_WIRE_CONCURRENCY}; `--wire-concurrency`
+   * sets both)
+   */
+  releaseSizedWireConcurrency: number[];
   /** concurrent raw requests of the release-payload scenario's wire-limit jobs */
   payloadWireConcurrency: number;
   /** where RESULTS.md goes */
@@ -50,16 +62,38 @@ export interface BenchOptions {
 export const DEFAULT_PAYLOAD_SKOPEO_PROCESSES = 4;
 
 /**
+ * Default wire-limit levels of the `release-sized` fixture: 4 and 20. 64 gains nothing there: its ~800
+ * (repository, blob) pairs are mostly 1–30 MiB, so 20 requests already keep both cores and the loopback busy
+ * (on the big and release fixtures 64 was within ±4 % of 20), and each level costs three more jobs over ~4 GB.
+ */
+export const RELEASE_SIZED_WIRE_CONCURRENCY = [4, 20];
+
+/** The wire-limit levels a copy fixture runs at. */
+export function wireLevelsFor(fixture: FixtureName, options: BenchOptions): number[] {
+  return fixture === 'release-sized' ? options.releaseSizedWireConcurrency : options.wireConcurrency;
+}
+
+/**
  * Parses `--runs N --fixtures a,b --quick --skopeo-procs N,M --skopeo-per-image-max N --wire-concurrency N,M
  * --cpu-prof DIR --out FILE --catalog-cpu-prof DIR --payload-skopeo-procs N --payload-wire-concurrency N --payload-cpu-prof DIR`.
- * `--fixtures` selects scenarios: `big`, `release`, `huge` (copy fixtures), `catalog` (operator catalog) and
- * `release-payload` (signed release payload); e.g. `npm run bench -- --fixtures catalog` runs only the
- * operator-catalog scenario. Default: all but `release-payload` (it alone takes ~13 minutes: seeding ~1 min, 18 jobs of 15–80 s).
+ * `--fixtures` selects scenarios: `big`, `release`, `huge`, `release-sized` (copy fixtures), `catalog` (operator
+ * catalog) and `release-payload` (signed release payload); e.g. `npm run bench -- --fixtures catalog` runs only the
+ * operator-catalog scenario. Default: all but `release-payload` (it alone takes ~13 minutes: seeding ~1 min, 18 jobs
+ * of 15–80 s) and `release-sized`.
+ *
+ * `npm run bench -- --fixtures release-sized` runs only the release-sized fixture (190 images in 11 repositories,
+ * 781 distinct blobs of 3,765,174,555 bytes, 4,604,114,945 registry-bound; bench/release-sized-fixture.ts) with
+ * ocm-tui, skopeo ×1 and ×4 (`--skopeo-procs`) and the wire limit at 4 and 20 (`--wire-concurrency`): 15 jobs a
+ * run. Duration of the default 3 runs: ~45 minutes, estimated from a `--quick --runs 1` run (24 images, 154 MB
+ * distinct, 213 MB registry-bound; seeding 4 s, the 15 jobs 36 s on a machine loaded by other work) scaled by
+ * bytes (×24 for m2d, ×22 for m2m and d2m): seeding ~1.5 min, ~13.5 min of jobs a run. Per-image and
+ * per-process costs do not grow with bytes, so a quiet machine should need less. Disk: up to ~16 GB free under
+ * the temp dir at peak (the source registry, an m2d output, a destination registry and ocm-tui's cache, ~4 GB each).
  */
 export function parseBenchOptions(argv: string[], defaultResultsFile: string): BenchOptions {
   const options: BenchOptions = {
     runs: 3,
-    fixtures: [...ALL_FIXTURES],
+    fixtures: [...DEFAULT_FIXTURES],
     catalog: true,
     releasePayload: false,
     payloadSkopeoProcesses: DEFAULT_PAYLOAD_SKOPEO_PROCESSES,
@@ -67,6 +101,7 @@ export function parseBenchOptions(argv: string[], defaultResultsFile: string): B
     skopeoProcesses: [1, 4],
     skopeoPerImageMax: 8,
     wireConcurrency: [4, 20, 64],
+    releaseSizedWireConcurrency: [...RELEASE_SIZED_WIRE_CONCURRENCY],
     payloadWireConcurrency: 20,
     resultsFile: defaultResultsFile,
   };
@@ -135,6 +170,7 @@ export function parseBenchOptions(argv: string[], defaultResultsFile: string): B
         break;
       case '--wire-concurrency':
         options.wireConcurrency = positives();
+        options.releaseSizedWireConcurrency = options.wireConcurrency;
         break;
       case '--payload-wire-concurrency':
         options.payloadWireConcurrency = positive();

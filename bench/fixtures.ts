@@ -3,6 +3,7 @@ import { makeBaseLayers, pushImage } from '../test/harness/fixture-images.js';
 import type { FixtureImageOptions, PushedImage } from '../test/harness/fixture-images.js';
 import type { RunningRegistry } from '../test/harness/registry-server.js';
 import type { FixtureName } from './bench-options.js';
+import { seedReleaseSized } from './release-sized-fixture.js';
 
 const MiB = 1024 * 1024;
 
@@ -17,6 +18,14 @@ export interface SeededFixture {
   name: FixtureName;
   /** human description for RESULTS.md */
   description: string;
+  /** paragraphs for RESULTS.md on how the fixture is built */
+  details?: string[];
+  /**
+   * how skopeo's m2d/d2m baseline runs: `sync-dir` = `skopeo sync --dest dir` / `--src dir`; `oci-layouts` =
+   * `skopeo copy --all --preserve-digests` through one OCI layout per process (for images sharing big blobs,
+   * which sync-to-dir would write once per image)
+   */
+  skopeoDisk: 'sync-dir' | 'oci-layouts';
   images: PushedImage[];
   /** bytes of all (repository, blob) pairs: what has to cross the wire into a registry */
   transferBytes: number;
@@ -24,7 +33,11 @@ export interface SeededFixture {
   uniqueBlobBytes: number;
 }
 
-async function plan(name: FixtureName, quick: boolean): Promise<{ description: string; images: ImagePlan[] }> {
+/** The generated fixtures pushed image by image with pushImage (layers in memory: small and `big` ones). */
+async function plan(
+  name: Exclude<FixtureName, 'release-sized'>,
+  quick: boolean,
+): Promise<{ description: string; images: ImagePlan[] }> {
   switch (name) {
     case 'big': {
       const [count, layers, size] = quick ? [2, 2, 4 * MiB] : [8, 4, 32 * MiB];
@@ -64,19 +77,25 @@ export async function seedFixture(
   quick: boolean,
   onProgress: (done: number, total: number) => void,
 ): Promise<SeededFixture> {
-  const { description, images: plans } = await plan(name, quick);
-  // Big fixtures hold whole layers in memory while pushing: keep that to two images.
-  const limit = pLimit(name === 'release' ? 4 : 2);
-  let done = 0;
-  const images = await Promise.all(
-    plans.map((p) =>
-      limit(async () => {
-        const image = await pushImage(registry, p.ref, p.spec);
-        onProgress(++done, plans.length);
-        return image;
-      }),
-    ),
-  );
+  let seeded: { description: string; details?: string[]; images: PushedImage[] };
+  if (name === 'release-sized') seeded = await seedReleaseSized(registry, quick, onProgress);
+  else {
+    const { description, images: plans } = await plan(name, quick);
+    // Big fixtures hold whole layers in memory while pushing: keep that to two images.
+    const limit = pLimit(name === 'release' ? 4 : 2);
+    let done = 0;
+    const pushed = await Promise.all(
+      plans.map((p) =>
+        limit(async () => {
+          const image = await pushImage(registry, p.ref, p.spec);
+          onProgress(++done, plans.length);
+          return image;
+        }),
+      ),
+    );
+    seeded = { description, images: pushed };
+  }
+  const { description, details, images } = seeded;
   const perRepo = new Set<string>();
   const distinct = new Set<string>();
   let transferBytes = 0;
@@ -94,5 +113,13 @@ export async function seedFixture(
       }
     }
   }
-  return { name, description, images, transferBytes, uniqueBlobBytes };
+  return {
+    name,
+    description,
+    details,
+    skopeoDisk: name === 'release-sized' ? 'oci-layouts' : 'sync-dir',
+    images,
+    transferBytes,
+    uniqueBlobBytes,
+  };
 }

@@ -129,8 +129,11 @@ function tarGzStream(seed: string, size: number): { tar: Pack; gz: Gzip; done: P
 
 const layerDigests = new Map<string, { digest: string; diffId: string; size: number }>();
 
-/** A streamed tar+gzip layer: digest, size and diff_id from one pass over the stream (memoised), bytes on `open()`. */
-async function streamedTarGzLayer(seed: string, size: number, mediaType: string): Promise<FixtureBlob> {
+/**
+ * A streamed tar+gzip layer holding one file of `size` pseudo-random bytes (seeded by `seed`): digest, size and
+ * diff_id from one pass over the stream (memoised), the bytes again on every `open()`, never held in memory.
+ */
+export async function streamedTarGzLayer(seed: string, size: number, mediaType: string): Promise<FixtureBlob> {
   const key = `${seed}\0${size}`;
   let known = layerDigests.get(key);
   if (!known) {
@@ -181,7 +184,7 @@ interface ImageStream {
 }
 
 /** Component names: those of the real 4.12 ImageStream, then `bench-extra-N` until there are `count`. */
-async function componentNames(count: number): Promise<{ stream: ImageStream; names: string[] }> {
+export async function componentNames(count: number): Promise<{ stream: ImageStream; names: string[] }> {
   const stream = JSON.parse(await readFile(join(RELEASE_MANIFESTS, 'image-references'), 'utf8')) as ImageStream;
   const names = stream.spec.tags.map((t) => t.name).slice(0, count);
   for (let i = 0; names.length < count; i++) names.push(`bench-extra-${i}`);

@@ -23,7 +23,7 @@ import { FULL_PAYLOAD, QUICK_PAYLOAD, seedReleasePayload } from './release-paylo
 import type { SeededPayload } from './release-payload-fixture.js';
 import { TOOLS } from './results-report.js';
 import type { FixtureSummary, Sample, Tool } from './results-report.js';
-import { runSkopeoCopies } from './tool-jobs.js';
+import { ociLayoutReference, runSkopeoCopies } from './tool-jobs.js';
 import type { CopyJob } from './tool-jobs.js';
 import { wireMirrorToDisk, wireMirrorToMirror } from './wire-limit.js';
 
@@ -228,9 +228,7 @@ export async function runSkopeoPayload(
   const flags = ['--all', '--preserve-digests', '--retry-times', '0', '--src-tls-verify=false'];
   if (workflow === 'm2m') flags.push('--dest-tls-verify=false');
   return runSkopeoCopies(jobs, processes, flags, logFile, (job, worker) =>
-    workflow === 'm2m'
-      ? job.destination
-      : `oci:${join(diskDir, `part-${worker}`)}:${job.destination.replace(/[/:]/g, '_')}`,
+    workflow === 'm2m' ? job.destination : ociLayoutReference(diskDir, worker, job.destination),
   );
 }
 

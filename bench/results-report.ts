@@ -51,6 +51,8 @@ export interface ReportContext {
   skopeoProcesses: number[];
   skopeoPerImageMax: number;
   wireConcurrency: number[];
+  /** wire levels of the release-sized fixture */
+  releaseSizedWireConcurrency: number[];
   machine: string[];
   fixtures: FixtureSummary[];
   samples: Sample[];
@@ -116,6 +118,8 @@ export function targetsFor(fixture: CopyScenarioName, workflow: Workflow): Targe
   if (fixture === 'big' && workflow === 'd2m') targets.push(ratio(1.0, '≤ 1.0 × skopeo (round one)'));
   if ((fixture === 'release' || fixture === 'release-payload') && workflow === 'm2m')
     targets.push(ratio(0.5, '≥ 2 × faster than skopeo (round one)'), wire(0.7));
+  if (fixture === 'release-sized' && (workflow === 'm2m' || workflow === 'm2d'))
+    targets.push(ratio(0.5, "≥ 2 × faster than skopeo's best"));
   if (fixture === 'huge')
     targets.push({
       text: 'peak RSS ≤ 200 MB',
@@ -259,8 +263,13 @@ export function renderResults(ctx: ReportContext): string {
     '- Two real `docker-registry` (distribution 2.8) instances on 127.0.0.1, plain HTTP. The source is seeded once per fixture; every job gets a fresh, empty destination registry and fresh cache / workspace / output dirs.',
     '- **ocm-tui**: `node dist/source/cli.js --no-ui` with its defaults (4 images × 5 blobs in parallel). m2m `-c isc.yaml --workspace file://W docker://DEST`; m2d `-c isc.yaml file://DIR` (includes writing the archive); d2m `-c isc.yaml --from file://DIR docker://DEST` with a fresh cache dir, from the archive the m2d job of the same run wrote.',
     `- **skopeo** 1.9 \`skopeo sync\` in several configurations, and ocm-tui is compared against the fastest median of them per workflow: ${ctx.skopeoProcesses.map((n) => (n === 1 ? 'one process over every image' : `${n} processes at once, each over a round-robin share of the images`)).join('; ')}; and one process per image where a fixture has at most ${ctx.skopeoPerImageMax} images (skopeo sync copies one image at a time, ocm-tui 4). Registry→registry \`--src yaml --dest docker\`, registry→dir \`--src yaml --dest dir\`, dir→registry \`--src dir --dest docker\` (from the dirs the m2d job of the same configuration wrote).`,
-    `- **wire limit**: no tool logic, raw HTTP/1.1 requests from the bench process at ${ctx.wireConcurrency.join(', ')} concurrent requests; the fastest median is the limit. m2m = every (repository, blob) GET piped into a monolithic POST+PUT, then the manifests PUT; m2d = every distinct blob GET into a file; d2m = those files PUT monolithically, then the manifests.`,
+    `- **wire limit**: no tool logic, raw HTTP/1.1 requests from the bench process at ${ctx.wireConcurrency.join(', ')} concurrent requests${
+      ctx.releaseSizedWireConcurrency.join() === ctx.wireConcurrency.join()
+        ? ''
+        : ` (release-sized: ${ctx.releaseSizedWireConcurrency.join(', ')})`
+    }; the fastest median is the limit. m2m = every (repository, blob) GET piped into a monolithic POST+PUT, then the manifests PUT; m2d = every distinct blob GET into a file; d2m = those files PUT monolithically, then the manifests.`,
     '- Every run goes through every configuration once; the order of the configurations rotates by one every run.',
+    "- **release-sized** (opt-in: `--fixtures release-sized`): 190 images shaped like a release's components (a shared 80 MiB base layer in every image, 2–7 own layers of 1–30 MiB, four of 100–300 MiB; ~3.5 GiB distinct), as additional images. skopeo's m2m is `skopeo sync` as above; its m2d and d2m are `skopeo copy --all --preserve-digests` through one OCI layout per process, since `skopeo sync --dest dir` would write the shared base into every image's dir; stated in its section.",
     '- **release-payload** (opt-in: `--fixtures release-payload`): a signed synthetic release payload mirrored through the release collector (`mirror.platform.channels`, local Cincinnati graph and signature server); skopeo runs `skopeo copy --all --preserve-digests` over the same payload and components; how it is built and measured is stated in its section.',
     "- **Operator catalog**: a synthetic catalog image the size of Red Hat's index filtered by a real ocm-tui m2m run (`--no-ui --output json`); how it is built and measured is stated in its section.",
     '- Throughput = registry-bound bytes (m2m, d2m) or distinct blob bytes (m2d) ÷ median time. "fraction of wire limit" = fastest wire time ÷ ocm-tui time. ocm-tui CPU = user + system of its node process (`process.cpuUsage()` at exit, from the preload bench/cpu-at-exit.ts). Peak RSS = max over runs of the summed VmRSS of the whole process tree, sampled every 100 ms.',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRegistry } from '../test/harness/registry-server.js';
 import type { RunningRegistry } from '../test/harness/registry-server.js';
-import { parseBenchOptions } from './bench-options.js';
+import { parseBenchOptions, RELEASE_SIZED_WIRE_CONCURRENCY, wireLevelsFor } from './bench-options.js';
 import type { BenchOptions } from './bench-options.js';
 import { seedFixture } from './fixtures.js';
 import type { SeededFixture } from './fixtures.js';
@@ -16,7 +16,7 @@ import { childrenCpu, runReleasePayloadScenario } from './release-payload.js';
 import { NOTES_MARKER, writeReport } from './report-file.js';
 import { parsePreviousReport, renderResults } from './results-report.js';
 import type { FixtureSummary, PreviousReport, Sample, Tool } from './results-report.js';
-import { runOcmTui, runSkopeo, WORKFLOWS } from './tool-jobs.js';
+import { runOcmTui, runSkopeo, runSkopeoOciLayouts, WORKFLOWS } from './tool-jobs.js';
 import type { JobContext, OcmTuiRun, Workflow } from './tool-jobs.js';
 import { wireDiskToMirror, wireMirrorToDisk, wireMirrorToMirror } from './wire-limit.js';
 
@@ -55,21 +55,35 @@ async function settleDisk(): Promise<void> {
 /** One tool configuration of a copy fixture: ocm-tui, skopeo with N processes, or the wire limit at N requests. */
 export interface Variant {
   tool: Tool;
-  /** label in RESULTS.md */
+  /** label in RESULTS.md (of every workflow, unless `diskConfig`) */
   config: string;
-  /** skopeo: concurrent `skopeo sync` processes */
+  /** label of the m2d and d2m jobs when they run differently from m2m (skopeo copy through OCI layouts) */
+  diskConfig?: string;
+  /** skopeo: concurrent `skopeo sync` (or, with `ociLayouts`, `skopeo copy`) processes */
   processes?: number;
+  /** skopeo: m2d/d2m as `skopeo copy` through one OCI layout per process instead of `skopeo sync` to dirs */
+  ociLayouts?: boolean;
   /** wire: concurrent raw requests */
   concurrency?: number;
+}
+
+/** A variant's label for one workflow. */
+function labelOf(variant: Variant, workflow: Workflow): string {
+  return workflow !== 'm2m' && variant.diskConfig ? variant.diskConfig : variant.config;
 }
 
 /**
  * The configurations a fixture runs: ocm-tui with its defaults; skopeo as each process count of
  * `--skopeo-procs` and one process per image when the fixture has few images (counts above the number of images
- * are the same job, so they run once); the wire limit at each level of `--wire-concurrency` (levels above the
- * number of blobs are the same job too).
+ * are the same job, so they run once); the wire limit at each of `wireLevels` (levels above the number of blobs
+ * are the same job too). With `skopeoDisk: 'oci-layouts'` skopeo's m2d/d2m jobs copy through OCI layouts.
  */
-export function variantsFor(images: number, blobs: number, options: BenchOptions): Variant[] {
+export function variantsFor(
+  images: number,
+  blobs: number,
+  options: BenchOptions,
+  fixture: { wireLevels: number[]; skopeoDisk: SeededFixture['skopeoDisk'] },
+): Variant[] {
   const variants: Variant[] = [{ tool: 'ocm-tui', config: 'ocm-tui' }];
   const processes = [...options.skopeoProcesses, ...(images <= options.skopeoPerImageMax ? [images] : [])];
   const seenProcesses = new Set<number>();
@@ -83,10 +97,21 @@ export function variantsFor(images: number, blobs: number, options: BenchOptions
         : effective === images
           ? `skopeo sync ×${effective} (one process per image)`
           : `skopeo sync ×${effective}`;
-    variants.push({ tool: 'skopeo', config: label, processes: effective });
+    if (fixture.skopeoDisk === 'oci-layouts')
+      variants.push({
+        tool: 'skopeo',
+        config: label,
+        diskConfig:
+          effective === 1
+            ? 'skopeo copy ×1 (one process, one OCI layout)'
+            : `skopeo copy ×${effective} (one OCI layout per process)`,
+        processes: effective,
+        ociLayouts: true,
+      });
+    else variants.push({ tool: 'skopeo', config: label, processes: effective });
   }
   const seenLevels = new Set<number>();
-  for (const c of options.wireConcurrency) {
+  for (const c of fixture.wireLevels) {
     const effective = Math.min(c, blobs);
     if (seenLevels.has(effective)) continue;
     seenLevels.add(effective);
@@ -121,15 +146,21 @@ async function runJob(
     return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   }
   const childrenBefore = await childrenCpu();
-  const run =
-    variant.tool === 'ocm-tui'
-      ? await runOcmTui(workflow, ctx)
-      : await runSkopeo(workflow, ctx, variant.processes ?? 4);
+  let run: OcmTuiRun;
+  try {
+    run =
+      variant.tool === 'ocm-tui'
+        ? await runOcmTui(workflow, ctx)
+        : variant.ociLayouts && workflow !== 'm2m'
+          ? await runSkopeoOciLayouts(workflow, ctx, variant.processes ?? 4)
+          : await runSkopeo(workflow, ctx, variant.processes ?? 4);
+  } catch (error) {
+    return { seconds: 0, note: (error as Error).message };
+  }
   // ocm-tui: its node process, from the preload; skopeo: its whole process tree (waited-for children).
-  const cpuSeconds =
-    variant.tool === 'ocm-tui' ? (run as OcmTuiRun).cpuSeconds : (await childrenCpu()) - childrenBefore;
+  const cpuSeconds = variant.tool === 'ocm-tui' ? run.cpuSeconds : (await childrenCpu()) - childrenBefore;
   const note = run.exitCode === 0 ? undefined : `exit code ${run.exitCode} (log: ${ctx.jobDir})`;
-  const systemCpuSeconds = variant.tool === 'ocm-tui' ? (run as OcmTuiRun).systemCpuSeconds : undefined;
+  const systemCpuSeconds = variant.tool === 'ocm-tui' ? run.systemCpuSeconds : undefined;
   return { seconds: run.seconds, peakRssBytes: run.peakRssBytes, cpuSeconds, systemCpuSeconds, note };
 }
 
@@ -145,8 +176,15 @@ async function benchFixture(
   scratch: string,
 ): Promise<void> {
   const blobs = new Set(fixture.images.flatMap((i) => i.blobs.map((b) => `${i.repository}@${b.digest}`))).size;
-  const variants = variantsFor(fixture.images.length, blobs, options);
-  log(`[${fixture.name}] configurations: ${variants.map((v) => v.config).join(', ')}`);
+  const variants = variantsFor(fixture.images.length, blobs, options, {
+    wireLevels: wireLevelsFor(fixture.name, options),
+    skopeoDisk: fixture.skopeoDisk,
+  });
+  log(
+    `[${fixture.name}] configurations: ${variants
+      .map((v) => (v.diskConfig ? `${v.config} / ${v.diskConfig}` : v.config))
+      .join(', ')}`,
+  );
   for (let run = 0; run < options.runs; run++) {
     // Rotate the order every run so cache/disk warm-up effects do not always favour the same tool.
     const order = variants.map((_, i) => variants[(i + run) % variants.length]);
@@ -155,6 +193,7 @@ async function benchFixture(
       const diskDir = join(scratch, `${fixture.name}-${run}-${name}-disk`);
       await mkdir(diskDir, { recursive: true });
       for (const workflow of WORKFLOWS) {
+        const label = labelOf(variant, workflow);
         const jobDir = join(scratch, `${fixture.name}-${run}-${name}-${workflow}`);
         await mkdir(jobDir, { recursive: true });
         const dest = workflow === 'm2d' ? undefined : await startRegistry();
@@ -174,7 +213,7 @@ async function benchFixture(
           // Every job starts on a settled disk: the previous job's unsynced writes (skopeo's dir output, a
           // cache) must not be written back during — and billed to — the next job.
           await settleDisk();
-          log(`[${fixture.name}] run ${run + 1}/${options.runs} ${variant.config} ${workflow} …`);
+          log(`[${fixture.name}] run ${run + 1}/${options.runs} ${label} ${workflow} …`);
           const result = await runJob(variant, workflow, ctx);
           let note = result.note;
           if (!note && dest) {
@@ -190,7 +229,7 @@ async function benchFixture(
             fixture: fixture.name,
             workflow,
             tool: variant.tool,
-            config: variant.config,
+            config: label,
             seconds: result.seconds,
             peakRssBytes: result.peakRssBytes,
             cpuSeconds: result.cpuSeconds,
@@ -199,7 +238,7 @@ async function benchFixture(
           });
           const bytes = workflow === 'm2d' ? fixture.uniqueBlobBytes : fixture.transferBytes;
           log(
-            `[${fixture.name}] run ${run + 1}/${options.runs} ${variant.config} ${workflow}: ${
+            `[${fixture.name}] run ${run + 1}/${options.runs} ${label} ${workflow}: ${
               note
                 ? `FAILED (${note})`
                 : `${result.seconds.toFixed(2)} s, ${(bytes / MB / result.seconds).toFixed(1)} MB/s`
@@ -219,6 +258,28 @@ async function benchFixture(
       await rm(diskDir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * RESULTS.md paragraphs on how a fixture's tools run, where it differs from the other fixtures (so far: the
+ * fixtures whose skopeo m2d/d2m go through OCI layouts, i.e. release-sized).
+ */
+function configurationNotes(fixture: SeededFixture, options: BenchOptions): string[] {
+  if (fixture.skopeoDisk !== 'oci-layouts') return [];
+  const processes = [...new Set(options.skopeoProcesses.map((n) => Math.min(n, fixture.images.length)))];
+  const counts = processes.map((n) => `×${n}`).join(' and ');
+  const levels = wireLevelsFor(fixture.name, options);
+  const pairs = new Set(fixture.images.flatMap((i) => i.blobs.map((b) => `${i.repository}@${b.digest}`))).size;
+  const defaultLevels = levels.join() === RELEASE_SIZED_WIRE_CONCURRENCY.join();
+  return [
+    `ocm-tui as for the other fixtures (an ISC listing the ${fixture.images.length} images under \`additionalImages\`). skopeo ${counts} processes (--skopeo-procs), ocm-tui compared against the fastest median of each workflow: m2m \`skopeo sync --src yaml --dest docker\`, as for the other fixtures; m2d \`skopeo copy --all --preserve-digests --retry-times 0 docker://SOURCE/<repo>:<tag> oci:DIR/part-<P>:<repo>_<tag>\`, one OCI layout per process; d2m \`skopeo copy --all --preserve-digests --retry-times 0 oci:DIR/part-<P>:<repo>_<tag> docker://DEST/<repo>:<tag>\` from the layouts the m2d job of the same configuration wrote; each process runs its share of the images one after the other, shares balanced by bytes (largest image first to the least loaded process). Wire limit at ${levels.join(
+      ' and ',
+    )} concurrent requests${
+      defaultLevels
+        ? ` (not 64: over ${pairs} (repository, blob) pairs there is no shortage of parallel work at 20, and 64 gained nothing over 20 on the big and release fixtures, within ±4 %)`
+        : ' (--wire-concurrency)'
+    }.`,
+  ];
 }
 
 /** The generated part of the results file this run replaces (its sections of scenarios not run are kept). */
@@ -266,6 +327,7 @@ async function main(): Promise<void> {
         summaries.push({
           name,
           description: fixture.description,
+          details: [...(fixture.details ?? []), ...configurationNotes(fixture, options)],
           transferBytes: fixture.transferBytes,
           uniqueBlobBytes: fixture.uniqueBlobBytes,
           images: fixture.images.length,
@@ -315,6 +377,7 @@ async function main(): Promise<void> {
     skopeoProcesses: options.skopeoProcesses,
     skopeoPerImageMax: options.skopeoPerImageMax,
     wireConcurrency: options.wireConcurrency,
+    releaseSizedWireConcurrency: options.releaseSizedWireConcurrency,
     machine,
     fixtures: summaries,
     samples,

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -179,4 +179,69 @@ export async function runSkopeoCopies(
   const scriptFile = `${logFile}.sh`;
   await writeFile(scriptFile, script);
   return measureCommand('bash', [scriptFile], logFile);
+}
+
+/** An image's name inside an OCI layout: `/` and `:` of `name` (e.g. `repo:tag`) become `_`. */
+function ociLayoutName(name: string): string {
+  return name.replace(/[/:]/g, '_');
+}
+
+/**
+ * `oci:<diskDir>/part-<worker>:<name>`: where worker `worker` of a {@link runSkopeoCopies} job list writes an
+ * image into its own OCI layout (concurrent writers of one layout would race on its index.json).
+ */
+export function ociLayoutReference(diskDir: string, worker: number, name: string): string {
+  return `oci:${join(diskDir, `part-${worker}`)}:${ociLayoutName(name)}`;
+}
+
+/** Every image the OCI layouts `<diskDir>/part-*` hold: its name in the layout → its `oci:` reference. */
+async function ociLayoutImages(diskDir: string): Promise<Map<string, string>> {
+  const images = new Map<string, string>();
+  for (const part of await readdir(diskDir)) {
+    if (!part.startsWith('part-')) continue;
+    const index = JSON.parse(await readFile(join(diskDir, part, 'index.json'), 'utf8')) as {
+      manifests?: { annotations?: Record<string, string> }[];
+    };
+    for (const m of index.manifests ?? []) {
+      const name = m.annotations?.['org.opencontainers.image.ref.name'];
+      if (name) images.set(name, `oci:${join(diskDir, part)}:${name}`);
+    }
+  }
+  return images;
+}
+
+/**
+ * skopeo's m2d and d2m at its best for images that share big blobs: `skopeo copy --all --preserve-digests` of
+ * every image, `processes` at once (shares balanced by bytes, {@link runSkopeoCopies}). m2d writes into one OCI
+ * layout per process under `ctx.diskDir` (blobs stored once per layout; `skopeo sync --dest dir` would write the
+ * shared blobs into every image's dir); d2m copies every image from the layout the m2d job put it in to the
+ * destination registry. Throws when a d2m source image is missing from the layouts.
+ */
+export async function runSkopeoOciLayouts(
+  workflow: 'm2d' | 'd2m',
+  ctx: JobContext,
+  processes: number,
+): Promise<MeasuredRun> {
+  const flags = ['--all', '--preserve-digests', '--retry-times', '0'];
+  const logFile = join(ctx.jobDir, 'skopeo.log');
+  const bytes = (image: PushedImage) => image.blobs.reduce((a, b) => a + b.size, 0);
+  const reference = (image: PushedImage) => `${image.repository}${image.tag ? `:${image.tag}` : `@${image.digest}`}`;
+  if (workflow === 'm2d') {
+    const jobs = ctx.images.map((image) => ({
+      source: `docker://${ctx.sourceHost}/${reference(image)}`,
+      destination: reference(image),
+      bytes: bytes(image),
+    }));
+    return runSkopeoCopies(jobs, processes, [...flags, '--src-tls-verify=false'], logFile, (job, worker) =>
+      ociLayoutReference(ctx.diskDir, worker, job.destination),
+    );
+  }
+  const layouts = await ociLayoutImages(ctx.diskDir);
+  const jobs = ctx.images.map((image) => {
+    const name = ociLayoutName(reference(image));
+    const source = layouts.get(name);
+    if (!source) throw new Error(`no image ${name} in the OCI layouts under ${ctx.diskDir}`);
+    return { source, destination: `docker://${ctx.destHost}/${reference(image)}`, bytes: bytes(image) };
+  });
+  return runSkopeoCopies(jobs, processes, [...flags, '--dest-tls-verify=false'], logFile);
 }
