@@ -5,6 +5,7 @@
  * a settled disk; wall time and CPU (user+sys of the process, from bash's `time`) are compared per pair,
  * because this shared machine drifts by more than the effect between minutes. Writes bench/DASHBOARD.md.
  */
+import { OCM_TUI_CLI } from './tool-jobs.js';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { commitDescription, machineFacts } from './machine-facts.js';
 
 const exec = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(REPO_ROOT, 'dist', 'source', 'cli.js');
+const CLI = OCM_TUI_CLI;
 
 interface Timing {
   real: number;

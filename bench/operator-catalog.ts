@@ -9,11 +9,11 @@
  * catalog phase (first `catalog` event with step `resolve` → the `catalog` event with step `done`) and each
  * catalog step's share of it.
  */
+import { OCM_TUI_CLI } from './tool-jobs.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { startRegistry } from '../test/harness/registry-server.js';
 import type { RunningRegistry } from '../test/harness/registry-server.js';
@@ -21,7 +21,7 @@ import { FULL_PLAN, QUICK_PLAN, seedCatalog } from './catalog-fixture.js';
 import type { SeededCatalog } from './catalog-fixture.js';
 import { measureCommand } from './process-sampler.js';
 
-const CLI = fileURLToPath(new URL('../source/cli.js', import.meta.url));
+const CLI = OCM_TUI_CLI;
 const GNU_TIME = '/usr/bin/time';
 
 /** One measured CLI run. */

@@ -9,9 +9,9 @@
  * Workflows: m2m (`--workspace file://W docker://DEST`) and m2d (`file://DIR`). Every job has a fresh
  * destination registry / output dir and cache; the tools alternate their order every run.
  */
+import { OCM_TUI_CLI } from './tool-jobs.js';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { stringify } from 'yaml';
 import { startRegistry } from '../test/harness/registry-server.js';
@@ -27,7 +27,7 @@ import { ociLayoutReference, runSkopeoCopies } from './tool-jobs.js';
 import type { CopyJob } from './tool-jobs.js';
 import { wireMirrorToDisk, wireMirrorToMirror } from './wire-limit.js';
 
-const CLI = fileURLToPath(new URL('../source/cli.js', import.meta.url));
+const CLI = OCM_TUI_CLI;
 const MB = 1e6;
 export const PAYLOAD_CHANNEL = 'stable-4.99';
 const WORKFLOWS = ['m2m', 'm2d'] as const;
@@ -484,7 +484,7 @@ function describeSetup(seeded: SeededPayload, options: PayloadScenarioOptions): 
       .join(', ')}. Every layer is pseudo-random (incompressible) and generated as a stream. ${blobs} distinct blobs.`,
     `ISC: \`mirror.platform.channels: [{name: ${PAYLOAD_CHANNEL}}]\`, with \`UPDATE_URL_OVERRIDE\` / \`OCP_SIGNATURE_URL\` pointing at a local Cincinnati graph + signature store server and \`OCP_SIGNATURE_VERIFICATION_PK\` at the public key: every ocm-tui run fetches the graph, fetches and verifies the signature, pulls \`release-manifests/\` out of the payload and then copies the payload and its ${
       seeded.components.length
-    } components to \`DEST/openshift/release-images:<tag>\` and \`DEST/openshift/release:<tag>-<component>\`. ocm-tui: \`node dist/source/cli.js -c isc.yaml --no-ui --output json --cache-dir C\` + m2m \`--workspace file://W docker://DEST --src-tls-verify=false --dest-tls-verify=false\` / m2d \`file://DIR --src-tls-verify=false\`, defaults otherwise (4 images × 5 blobs). skopeo: \`skopeo copy --all --preserve-digests --retry-times 0\` of the same ${
+    } components to \`DEST/openshift/release-images:<tag>\` and \`DEST/openshift/release:<tag>-<component>\`. ocm-tui: \`node dist/ocm-tui.mjs -c isc.yaml --no-ui --output json --cache-dir C\` + m2m \`--workspace file://W docker://DEST --src-tls-verify=false --dest-tls-verify=false\` / m2d \`file://DIR --src-tls-verify=false\`, defaults otherwise (4 images × 5 blobs). skopeo: \`skopeo copy --all --preserve-digests --retry-times 0\` of the same ${
       seeded.images.length
     } images to the same destination names, ${options.skopeoProcesses} processes at once, each over a share balanced by bytes (largest image first to the least loaded process; --payload-skopeo-procs); m2d into one OCI layout per process (blobs shared within a layout). Wire limit: as above over the same ${
       seeded.images.length
