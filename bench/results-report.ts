@@ -267,7 +267,7 @@ export function renderResults(ctx: ReportContext): string {
       ctx.releaseSizedWireConcurrency.join() === ctx.wireConcurrency.join()
         ? ''
         : ` (release-sized: ${ctx.releaseSizedWireConcurrency.join(', ')})`
-    }; the fastest median is the limit. m2m = every (repository, blob) GET piped into a monolithic POST+PUT, then the manifests PUT; m2d = every distinct blob GET into a file; d2m = those files PUT monolithically, then the manifests.`,
+    }; the fastest median is the limit. m2m = every (repository, blob) GET piped into a monolithic POST+PUT, then the manifests PUT; m2d = every distinct blob GET into a file (direct I/O from 1 MiB on, as ocm-tui writes: core/direct-io); d2m = those files (read the same way) PUT monolithically, then the manifests.`,
     '- Every run goes through every configuration once; the order of the configurations rotates by one every run.',
     "- **release-sized** (opt-in: `--fixtures release-sized`): 190 images shaped like a release's components (a shared 80 MiB base layer in every image, 2–7 own layers of 1–30 MiB, four of 100–300 MiB; ~3.5 GiB distinct), as additional images. skopeo's m2m is `skopeo sync` as above; its m2d and d2m are `skopeo copy --all --preserve-digests` through one OCI layout per process, since `skopeo sync --dest dir` would write the shared base into every image's dir; stated in its section.",
     '- **release-payload** (opt-in: `--fixtures release-payload`): a signed synthetic release payload mirrored through the release collector (`mirror.platform.channels`, local Cincinnati graph and signature server); skopeo runs `skopeo copy --all --preserve-digests` over the same payload and components; how it is built and measured is stated in its section.',
