@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { startRegistry } from '../test/harness/registry-server.js';
 import type { FixtureName } from './bench-options.js';
 import { seedFixture } from './fixtures.js';
+import { cpuOf } from './release-payload.js';
 import { runOcmTui } from './tool-jobs.js';
 import type { OcmTuiRun, Workflow } from './tool-jobs.js';
 
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'ocm-ab-'));
   const source = await startRegistry();
   const results = new Map<string, OcmTuiRun[]>();
+  const registryCpu = new Map<string, number[]>();
   try {
     const seeded = await seedFixture(source, fixture, quick, () => undefined);
     console.log(`${fixture}: ${seeded.description}; A=${JSON.stringify(variants.A)} B=${JSON.stringify(variants.B)}`);
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
           Object.assign(process.env, variants[variant]);
           try {
             await settleDisk();
+            const registryPids = [source.pid, ...(dest ? [dest.pid] : [])];
+            const before = await Promise.all(registryPids.map(cpuOf));
             const result = await runOcmTui(workflow, {
               sourceHost: source.host,
               destHost: dest?.host ?? '',
@@ -80,10 +84,13 @@ async function main(): Promise<void> {
             });
             if (result.exitCode !== 0)
               throw new Error(`${variant} ${workflow} exited ${result.exitCode} (see ${jobDir})`);
+            const after = await Promise.all(registryPids.map(cpuOf));
             const key = `${workflow} ${variant}`;
             results.set(key, [...(results.get(key) ?? []), result]);
+            const spent = after.reduce((sum, v, i) => sum + v - before[i], 0);
+            registryCpu.set(key, [...(registryCpu.get(key) ?? []), spent]);
             console.log(
-              `run ${run + 1} ${key}: ${result.seconds.toFixed(2)} s, CPU ${result.cpuSeconds?.toFixed(2)} s (sys ${result.systemCpuSeconds?.toFixed(2)}), RSS ${(result.peakRssBytes / 1e6).toFixed(0)} MB`,
+              `run ${run + 1} ${key}: ${result.seconds.toFixed(2)} s, CPU ${result.cpuSeconds?.toFixed(2)} s (sys ${result.systemCpuSeconds?.toFixed(2)}), RSS ${(result.peakRssBytes / 1e6).toFixed(0)} MB, registries' CPU ${spent.toFixed(2)} s`,
             );
           } finally {
             process.env = saved;
@@ -98,10 +105,10 @@ async function main(): Promise<void> {
     await source.stop();
     await rm(root, { recursive: true, force: true });
   }
-  console.log('\nworkflow variant | wall s | CPU s | system CPU s | peak RSS MB');
+  console.log("\nworkflow variant | wall s | CPU s | system CPU s | peak RSS MB | registries' CPU s");
   for (const [key, list] of results) {
     console.log(
-      `${key} | ${stats(list.map((r) => r.seconds))} | ${stats(list.map((r) => r.cpuSeconds ?? NaN))} | ${stats(list.map((r) => r.systemCpuSeconds ?? NaN))} | ${stats(list.map((r) => r.peakRssBytes / 1e6))}`,
+      `${key} | ${stats(list.map((r) => r.seconds))} | ${stats(list.map((r) => r.cpuSeconds ?? NaN))} | ${stats(list.map((r) => r.systemCpuSeconds ?? NaN))} | ${stats(list.map((r) => r.peakRssBytes / 1e6))} | ${stats(registryCpu.get(key) ?? [NaN])}`,
     );
   }
 }

@@ -103,7 +103,7 @@ async function procStat(pid: number | 'self'): Promise<string[] | undefined> {
 }
 
 /** CPU seconds (user + system) a process has used so far. */
-async function cpuOf(pid: number): Promise<number> {
+export async function cpuOf(pid: number): Promise<number> {
   const f = await procStat(pid);
   return f ? (Number(f[11]) + Number(f[12])) / CLOCK_TICKS : 0;
 }
