@@ -217,7 +217,8 @@ export async function runMirror(
         } else emit({ type: 'warning', message: 'some images failed: no archive was written (re-run to retry them)' });
       } else {
         if (imported) await completeCache(emit, imported.source, io.signal, true);
-        await writePinnedConfigs(ctx, config);
+        // Pinned configs are M2D/M2M output (core.md §1.12); disk to mirror works from the user's unpinned ISC.
+        if (options.workflow === 'mirrorToMirror') await writePinnedConfigs(ctx, config);
         await clusterResourcesPhase(
           ctx,
           ok.map((r) => r.image),

@@ -123,6 +123,17 @@ test('operators m2d → d2m (source stopped): version range keeps 0.2.0, 0.3.0, 
   await source.stop();
   const d2m = await runCli(toMirrorArgs(isc, '--from', archive, `${dest.host}/mirror`, join(work, 'cache-d2m')));
   assert.equal(d2m.code, 0, d2m.stderr + d2m.stdout);
+  // Pinned configs are M2D/M2M output only (core.md §1.12): d2m, which reads the user's unpinned ISC, neither
+  // adds one nor overwrites the m2d one (a run ending in the same second once replaced it with an unpinned copy).
+  const wdAfter = await readdir(join(archive, 'working-dir'));
+  assert.deepEqual(
+    wdAfter.filter((f) => f.includes('_pinned_')).sort(),
+    wd.filter((f) => f.includes('_pinned_')).sort(),
+  );
+  assert.equal(
+    await readFile(join(archive, 'working-dir', wd.find((f) => f.startsWith('isc_pinned_'))!), 'utf8'),
+    pinned,
+  );
 
   const opts = skopeoOptionsFor(dest);
   const at = (repoTag: string) => `${dest.host}/mirror/${repoTag}`;
